@@ -1,0 +1,5 @@
+//! storyplan: order the releases of a story so that no deploy breaks a consumer or loses data.
+
+pub mod check;
+pub mod plan;
+pub mod store;

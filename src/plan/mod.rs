@@ -1,0 +1,220 @@
+//! The plan model: components, their facts, toggles and the steps of a story.
+//!
+//! Pure data with serde derives; no IO and nothing about terminals. The RON form of a
+//! fact nests its modifiers (`Gated("t", Serving("i", Tolerant(Read("k"))))`); in memory a
+//! fact is flat, which makes matching and comparing cheap.
+
+mod fact;
+
+pub use fact::{Access, Fact, FactError};
+
+use serde::{Deserialize, Serialize};
+
+/// The plan format this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    pub version: u32,
+    pub story: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub narrative: Option<String>,
+    pub components: Vec<Component>,
+    #[serde(default)]
+    pub toggles: Vec<Toggle>,
+    #[serde(default)]
+    pub steps: Vec<Step>,
+    #[serde(default)]
+    pub accepted: Vec<Accept>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Kind {
+    Ui,
+    Service,
+    Database,
+    Queue,
+    Job,
+    External,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 6] = [
+        Kind::Ui,
+        Kind::Service,
+        Kind::Database,
+        Kind::Queue,
+        Kind::Job,
+        Kind::External,
+    ];
+
+    /// Databases and queues hold data: the keys they provide are data stores.
+    pub fn is_stateful(self) -> bool {
+        matches!(self, Kind::Database | Kind::Queue)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Ui => "Ui",
+            Kind::Service => "Service",
+            Kind::Database => "Database",
+            Kind::Queue => "Queue",
+            Kind::Job => "Job",
+            Kind::External => "External",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Component {
+    pub id: String,
+    pub name: String,
+    pub kind: Kind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repo: Option<String>,
+    #[serde(default)]
+    pub current: Vec<Fact>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<Vec<Fact>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum Switch {
+    On,
+    #[default]
+    Off,
+}
+
+impl Switch {
+    pub fn is_on(self) -> bool {
+        self == Switch::On
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Switch::On => "On",
+            Switch::Off => "Off",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Toggle {
+    pub id: String,
+    #[serde(default)]
+    pub initially: Switch,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Step {
+    Release {
+        id: String,
+        component: String,
+        title: String,
+        #[serde(default)]
+        changes: Vec<Change>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        commit: Option<String>,
+        #[serde(default)]
+        shipped: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        notes: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pr: Option<String>,
+    },
+    Flip {
+        id: String,
+        toggle: String,
+        to: Switch,
+        title: String,
+        #[serde(default)]
+        shipped: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        notes: Option<String>,
+    },
+}
+
+impl Step {
+    pub fn id(&self) -> &str {
+        match self {
+            Step::Release { id, .. } | Step::Flip { id, .. } => id,
+        }
+    }
+
+    pub fn title(&self) -> &str {
+        match self {
+            Step::Release { title, .. } | Step::Flip { title, .. } => title,
+        }
+    }
+
+    pub fn shipped(&self) -> bool {
+        match self {
+            Step::Release { shipped, .. } | Step::Flip { shipped, .. } => *shipped,
+        }
+    }
+
+    /// The component a release deploys; flips deploy nothing.
+    pub fn component(&self) -> Option<&str> {
+        match self {
+            Step::Release { component, .. } => Some(component),
+            Step::Flip { .. } => None,
+        }
+    }
+
+    pub fn commit(&self) -> Option<&str> {
+        match self {
+            Step::Release { commit, .. } => commit.as_deref(),
+            Step::Flip { .. } => None,
+        }
+    }
+
+    pub fn changes(&self) -> &[Change] {
+        match self {
+            Step::Release { changes, .. } => changes,
+            Step::Flip { .. } => &[],
+        }
+    }
+
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Step::Release { .. } => "release",
+            Step::Flip { .. } => "flip",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Change {
+    Add(Fact),
+    Remove(Fact),
+    Ungate(String),
+    Backfill { into: String, from: String },
+}
+
+/// A finding the team decided to live with; the reason travels with the plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Accept {
+    pub rule: String,
+    #[serde(default)]
+    pub step: Option<String>,
+    #[serde(default)]
+    pub key: Option<String>,
+    pub reason: String,
+}
+
+impl Plan {
+    pub fn component(&self, id: &str) -> Option<&Component> {
+        self.components.iter().find(|c| c.id == id)
+    }
+
+    pub fn step_index(&self, id: &str) -> Option<usize> {
+        self.steps.iter().position(|s| s.id() == id)
+    }
+}
