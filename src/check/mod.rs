@@ -1,14 +1,274 @@
 //! The checker: simulates a plan step by step and reports where the order breaks a
 //! consumer or loses data. Pure: no IO, no terminal.
 
+mod index;
 mod report;
+mod sim;
+mod state;
 
 pub use report::{Finding, Report, Rollback, Rule, Severity, Status, StepReport, Summary};
 
-use crate::plan::Plan;
+use crate::plan::{Fact, Plan, Step, Switch};
 
 /// Checks a plan: every finding, and each step's status and rollback window.
 pub fn check(plan: &Plan) -> Report {
-    let _ = plan;
-    Report::default()
+    let index = index::build(plan);
+    let mut findings: Vec<Finding> = Vec::new();
+    for bad in &index.bad {
+        findings.push(finding(
+            Rule::BadReference,
+            bad.step,
+            bad.component.clone(),
+            bad.key.clone(),
+            bad.message.clone(),
+            bad.hint.clone(),
+        ));
+    }
+    let mut steps: Vec<StepReport> = plan
+        .steps
+        .iter()
+        .map(|_| StepReport {
+            status: Status::Ok,
+            rollback: Rollback::Safe,
+            facts_after: Vec::new(),
+        })
+        .collect();
+    let mut finals: Vec<Option<Vec<Fact>>> = vec![None; plan.components.len()];
+    for cluster in &index.clusters {
+        let outcome = sim::run(plan, &index, cluster, &mut findings);
+        for (global, facts) in outcome.finals {
+            finals[global] = Some(facts);
+        }
+        for (global, rollback, facts_after) in outcome.steps {
+            steps[global].rollback = rollback;
+            steps[global].facts_after = facts_after;
+        }
+    }
+    step_rules(plan, &mut findings);
+    end_rules(plan, &finals, &mut findings);
+    accept(plan, &mut findings);
+
+    findings.sort_by(|a, b| {
+        (
+            a.step.map_or(0, |s| s + 1),
+            a.severity,
+            a.rule,
+            &a.component,
+            &a.key,
+            &a.message,
+        )
+            .cmp(&(
+                b.step.map_or(0, |s| s + 1),
+                b.severity,
+                b.rule,
+                &b.component,
+                &b.key,
+                &b.message,
+            ))
+    });
+    for f in &findings {
+        let Some(step) = f.step else { continue };
+        let status = match f.severity {
+            Severity::Error => Status::Error,
+            Severity::Warning => Status::Warning,
+            Severity::Info | Severity::Accepted => Status::Ok,
+        };
+        steps[step].status = steps[step].status.max(status);
+    }
+    Report { findings, steps }
+}
+
+fn finding(
+    rule: Rule,
+    step: Option<usize>,
+    component: Option<String>,
+    key: Option<String>,
+    message: String,
+    hint: String,
+) -> Finding {
+    Finding {
+        severity: rule.severity(),
+        rule,
+        step,
+        until: None,
+        component,
+        key,
+        message: report::sentence(message),
+        hint: report::sentence(hint),
+        reason: None,
+    }
+}
+
+fn label(plan: &Plan, i: usize) -> String {
+    format!("step {} \"{}\"", i + 1, plan.steps[i].id())
+}
+
+/// Rules about single steps that need no simulation.
+fn step_rules(plan: &Plan, findings: &mut Vec<Finding>) {
+    let mut first_unshipped: Option<usize> = None;
+    for (i, step) in plan.steps.iter().enumerate() {
+        if let Some(c) = step.component()
+            && plan
+                .component(c.trim())
+                .is_some_and(|c| c.kind == crate::plan::Kind::External)
+        {
+            findings.push(finding(
+                Rule::ExternalRelease,
+                Some(i),
+                Some(c.to_string()),
+                None,
+                format!("{} releases {c}, a third party the team does not deploy.", label(plan, i)),
+                format!(
+                    "Agree the change and its date with {c}'s owners, or model it as a flip if they switch it at runtime."
+                ),
+            ));
+        }
+        match (step.shipped(), first_unshipped) {
+            (true, Some(j)) => findings.push(finding(
+                Rule::ShippedOrder,
+                Some(i),
+                step.component().map(str::to_string),
+                None,
+                format!("{} is marked shipped, but {} before it is not.", label(plan, i), label(plan, j)),
+                format!(
+                    "Steps go live in plan order: mark {} shipped if it is live, or move {} before it.",
+                    label(plan, j),
+                    label(plan, i)
+                ),
+            )),
+            (false, None) => first_unshipped = Some(i),
+            _ => {}
+        }
+    }
+}
+
+/// Rules about where the plan ends: toggles left behind, targets not reached.
+fn end_rules(plan: &Plan, finals: &[Option<Vec<Fact>>], findings: &mut Vec<Finding>) {
+    for (c, component) in plan.components.iter().enumerate() {
+        let Some(last) = &finals[c] else { continue };
+        let target_gates: Vec<&str> = component
+            .target
+            .iter()
+            .flatten()
+            .filter_map(|f| f.gate.as_deref())
+            .collect();
+        let mut left: Vec<&str> = last
+            .iter()
+            .filter_map(|f| f.gate.as_deref())
+            .filter(|t| !target_gates.contains(t))
+            .collect();
+        left.sort_unstable();
+        left.dedup();
+        for toggle in left {
+            let flip_on = plan.steps.iter().rposition(
+                |s| matches!(s, Step::Flip { toggle: t, to: Switch::On, .. } if t.trim() == toggle),
+            );
+            let after = match flip_on {
+                Some(i) => format!("after {}", label(plan, i)),
+                None => "once the toggle is on for good".to_string(),
+            };
+            findings.push(finding(
+                Rule::ToggleLeftBehind,
+                None,
+                Some(component.id.clone()),
+                Some(toggle.to_string()),
+                format!(
+                    "{} still has facts gated by \"{toggle}\" at the end of the plan.",
+                    component.id
+                ),
+                format!(
+                    "Add a release of {} with Ungate(\"{toggle}\") {after}.",
+                    component.id
+                ),
+            ));
+        }
+
+        let Some(target) = &component.target else {
+            continue;
+        };
+        let missing: Vec<&Fact> = target.iter().filter(|f| !last.contains(f)).collect();
+        let extra: Vec<&Fact> = last.iter().filter(|f| !target.contains(f)).collect();
+        if missing.is_empty() && extra.is_empty() {
+            continue;
+        }
+        let mut parts = Vec::new();
+        if !missing.is_empty() {
+            parts.push(format!("missing {}", list(&missing)));
+        }
+        if !extra.is_empty() {
+            parts.push(format!("extra {}", list(&extra)));
+        }
+        findings.push(finding(
+            Rule::TargetNotReached,
+            None,
+            Some(component.id.clone()),
+            None,
+            format!(
+                "{} ends the plan short of its target: {}.",
+                component.id,
+                parts.join("; ")
+            ),
+            format!(
+                "Add releases of {} that close the difference, or correct its target.",
+                component.id
+            ),
+        ));
+    }
+}
+
+fn list(facts: &[&Fact]) -> String {
+    const SHOWN: usize = 3;
+    let mut out: Vec<String> = facts.iter().take(SHOWN).map(|f| f.to_string()).collect();
+    if facts.len() > SHOWN {
+        out.push(format!("and {} more", facts.len() - SHOWN));
+    }
+    out.join(", ")
+}
+
+/// Marks the findings the plan accepts, and reports acceptances that cannot apply.
+fn accept(plan: &Plan, findings: &mut Vec<Finding>) {
+    let mut bad = Vec::new();
+    for (n, acceptance) in plan.accepted.iter().enumerate() {
+        let rule = Rule::from_id(acceptance.rule.trim());
+        let step = acceptance.step.as_deref().map(str::trim);
+        let step_index = step.map(|id| plan.step_index(id));
+        let problem = if rule.is_none() {
+            Some(format!(
+                "Accepted finding {} names the rule \"{}\", which does not exist.",
+                n + 1,
+                acceptance.rule
+            ))
+        } else if let (Some(id), Some(None)) = (step, step_index) {
+            Some(format!(
+                "Accepted finding {} names the step \"{id}\", which is not in the plan.",
+                n + 1
+            ))
+        } else if acceptance.reason.trim().is_empty() {
+            Some(format!("Accepted finding {} gives no reason.", n + 1))
+        } else {
+            None
+        };
+        if let Some(message) = problem {
+            bad.push(finding(
+                Rule::BadReference,
+                None,
+                None,
+                acceptance.key.clone(),
+                message,
+                "Name an existing rule and step, and say why the finding is acceptable.".into(),
+            ));
+            continue;
+        }
+        let step_index = step_index.flatten();
+        for f in findings.iter_mut() {
+            if Some(f.rule) == rule
+                && f.step == step_index
+                && f.key.as_deref() == acceptance.key.as_deref().map(str::trim)
+            {
+                f.severity = Severity::Accepted;
+                f.reason = Some(acceptance.reason.clone());
+            }
+        }
+    }
+    findings.extend(bad);
 }

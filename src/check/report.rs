@@ -214,3 +214,12 @@ impl Report {
         })
     }
 }
+
+/// Starts a message or hint with a capital letter (they often begin with "step N").
+pub(crate) fn sentence(text: String) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) if first.is_lowercase() => first.to_uppercase().chain(chars).collect(),
+        _ => text,
+    }
+}

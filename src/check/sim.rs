@@ -1,0 +1,914 @@
+//! Simulates one cluster step by step, turning what changes into findings, then judges
+//! every step's rollback window against the states that follow it.
+
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+use super::index::{CStepKind, Cluster, Index, closest};
+use super::report::{Finding, Rollback, Rule, sentence};
+use super::state::{
+    Atom, Effect, Eval, Events, Op, State, Store, advance, evaluate, initial_stores,
+};
+use crate::plan::{Access, Change, Fact, Plan};
+
+/// The state after a step, kept for the rollback analysis and commit groups.
+struct Snap {
+    state: State,
+    stores: Vec<Store>,
+    broken: Vec<(u32, u32, Access)>,
+    stale: Vec<(u32, u32)>,
+    available: Vec<bool>,
+}
+
+/// Something that goes wrong in a state; used to compare deploy orders and reverts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Harm {
+    Broken(u32, u32, Access),
+    Stale(u32, u32),
+    Gap(u32),
+    Lost(u32),
+}
+
+impl Harm {
+    fn is_data(self) -> bool {
+        !matches!(self, Harm::Broken(..))
+    }
+
+    fn key(self) -> u32 {
+        match self {
+            Harm::Broken(_, k, _) | Harm::Stale(_, k) | Harm::Gap(k) | Harm::Lost(k) => k,
+        }
+    }
+
+    fn comp(self) -> Option<u32> {
+        match self {
+            Harm::Broken(c, ..) | Harm::Stale(c, _) => Some(c),
+            Harm::Gap(_) | Harm::Lost(_) => None,
+        }
+    }
+}
+
+struct Break {
+    finding: usize,
+    comp: u32,
+    key: u32,
+    access: Access,
+    start: Option<usize>,
+    was_available: bool,
+}
+
+struct Gap {
+    finding: usize,
+    read: Option<(u32, usize)>,
+    only_copy: Option<usize>,
+}
+
+/// What the simulation of a cluster hands back.
+pub struct Outcome {
+    /// Final facts of each component of the cluster, by global component index.
+    pub finals: Vec<(usize, Vec<Fact>)>,
+    /// Per global step: rollback window and the component's facts after it.
+    pub steps: Vec<(usize, Rollback, Vec<Fact>)>,
+}
+
+pub fn run(plan: &Plan, index: &Index, cl: &Cluster, findings: &mut Vec<Finding>) -> Outcome {
+    Sim {
+        plan,
+        index,
+        cl,
+        findings,
+    }
+    .run()
+}
+
+struct Sim<'p, 'f> {
+    plan: &'p Plan,
+    index: &'p Index<'p>,
+    cl: &'p Cluster<'p>,
+    findings: &'f mut Vec<Finding>,
+}
+
+pub fn verb(access: Access) -> &'static str {
+    match access {
+        Access::Provide => "provides",
+        Access::Call => "calls",
+        Access::Read => "reads",
+        Access::Write => "writes",
+    }
+}
+
+impl Sim<'_, '_> {
+    fn comp(&self, c: u32) -> &str {
+        &self.plan.components[self.cl.comps[c as usize]].id
+    }
+
+    fn key(&self, k: u32) -> &str {
+        self.cl.keys[k as usize]
+    }
+
+    fn label(&self, global: usize) -> String {
+        format!("step {} \"{}\"", global + 1, self.plan.steps[global].id())
+    }
+
+    fn fact(&self, atom: &Atom) -> Fact {
+        Fact {
+            access: atom.access,
+            key: self.key(atom.key).to_string(),
+            tolerant: atom.tolerant,
+            gate: atom
+                .gate
+                .map(|t| self.cl.toggle_names[t as usize].to_string()),
+            serving: atom.serving.map(|s| self.key(s).to_string()),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &mut self,
+        rule: Rule,
+        step: Option<usize>,
+        component: Option<String>,
+        key: Option<String>,
+        message: String,
+        hint: String,
+    ) -> usize {
+        self.findings.push(Finding {
+            severity: rule.severity(),
+            rule,
+            step,
+            until: None,
+            component,
+            key,
+            message: sentence(message),
+            hint: sentence(hint),
+            reason: None,
+        });
+        self.findings.len() - 1
+    }
+
+    fn evaluate(&self, state: &State) -> Eval {
+        evaluate(state, &self.cl.stateful, self.cl.keys.len())
+    }
+
+    fn run(mut self) -> Outcome {
+        let cl = self.cl;
+        let state = State {
+            facts: cl.current.iter().cloned().map(Rc::new).collect(),
+            toggles: cl.initial_toggles.clone(),
+        };
+        let eval = self.evaluate(&state);
+        let mut stores = initial_stores(&eval);
+        let events = advance(&mut stores, &eval, &[]);
+
+        let mut breaks: Vec<Break> = Vec::new();
+        let mut open: HashMap<(u32, u32), usize> = HashMap::new();
+        for &(c, k, access) in &eval.broken {
+            let finding = self.push(
+                Rule::BrokenConsumer,
+                None,
+                Some(self.comp(c).into()),
+                Some(self.key(k).into()),
+                String::new(),
+                String::new(),
+            );
+            open.insert((c, k), breaks.len());
+            breaks.push(Break {
+                finding,
+                comp: c,
+                key: k,
+                access,
+                start: None,
+                was_available: false,
+            });
+        }
+        let mut snaps = vec![Snap {
+            state,
+            stores,
+            broken: eval.broken,
+            stale: events.stale,
+            available: eval.available,
+        }];
+        let mut effects: Vec<Vec<Effect>> = Vec::with_capacity(cl.steps.len());
+        let mut dropped: Vec<Option<u32>> = Vec::with_capacity(cl.steps.len());
+        let mut gaps: HashMap<u32, Gap> = HashMap::new();
+        let mut closed_gaps: Vec<Gap> = Vec::new();
+        let mut behind_since: HashMap<u32, (usize, u32, u32)> = HashMap::new();
+        let mut out_steps = Vec::with_capacity(cl.steps.len());
+
+        for p in 0..cl.steps.len() {
+            let step = &cl.steps[p];
+            let g = step.global;
+            if let Some(group) = step.group
+                && (p == 0 || cl.steps[p - 1].group != Some(group))
+            {
+                let end = (p..cl.steps.len())
+                    .take_while(|&q| cl.steps[q].group == Some(group))
+                    .count();
+                self.commit_orders(group, p, p + end, &snaps[p]);
+            }
+            let pre = &snaps[p];
+            let mut state = pre.state.clone();
+            let mut step_effects = Vec::new();
+            let mut backfills = Vec::new();
+            match &step.kind {
+                CStepKind::Release { comp, ops } => {
+                    if ops.is_empty() {
+                        let msg = format!(
+                            "{} releases {} with no changes.",
+                            self.label(g),
+                            self.comp(*comp)
+                        );
+                        let hint =
+                            "Add the changes this release makes, or delete the step.".to_string();
+                        self.push(
+                            Rule::NoopChange,
+                            Some(g),
+                            Some(self.comp(*comp).into()),
+                            None,
+                            msg,
+                            hint,
+                        );
+                    }
+                    for (n, op) in ops.iter().enumerate() {
+                        if let Op::Backfill { into, from } = *op {
+                            backfills.push((into, from));
+                            step_effects.push(Effect::Nothing);
+                            continue;
+                        }
+                        let effect = state.apply(*comp, *op);
+                        if effect == Effect::Nothing {
+                            self.noop(g, n, *comp);
+                        }
+                        step_effects.push(effect);
+                    }
+                }
+                CStepKind::Flip { toggle, on } => {
+                    let t = *toggle as usize;
+                    if state.toggles[t] == *on {
+                        let name = cl.toggle_names[t];
+                        let value = if *on { "On" } else { "Off" };
+                        let msg = format!(
+                            "{} turns \"{name}\" {value}, and it is already {value}.",
+                            self.label(g)
+                        );
+                        let hint = "Delete the flip, or check the toggle's `initially` value and earlier flips.".to_string();
+                        self.push(
+                            Rule::NoopChange,
+                            Some(g),
+                            None,
+                            Some(name.into()),
+                            msg,
+                            hint,
+                        );
+                        step_effects.push(Effect::Nothing);
+                    } else {
+                        state.toggles[t] = *on;
+                        step_effects.push(Effect::Flipped {
+                            toggle: *toggle,
+                            to: *on,
+                        });
+                    }
+                }
+            }
+            let comp = match step.kind {
+                CStepKind::Release { comp, .. } => Some(comp),
+                CStepKind::Flip { .. } => None,
+            };
+            let eval = self.evaluate(&state);
+            let mut stores = pre.stores.clone();
+            let events = advance(&mut stores, &eval, &backfills);
+            let step_drop = self.store_findings(
+                g,
+                comp,
+                &events,
+                &stores,
+                &mut gaps,
+                &mut closed_gaps,
+                &mut behind_since,
+                &pre.stale,
+            );
+
+            // Breaks that start and end here.
+            for &(c, k, access) in &eval.broken {
+                if !open.contains_key(&(c, k)) {
+                    let finding = self.push(
+                        Rule::BrokenConsumer,
+                        Some(g),
+                        Some(self.comp(c).into()),
+                        Some(self.key(k).into()),
+                        String::new(),
+                        String::new(),
+                    );
+                    let was_available = pre.available[k as usize];
+                    open.insert((c, k), breaks.len());
+                    breaks.push(Break {
+                        finding,
+                        comp: c,
+                        key: k,
+                        access,
+                        start: Some(g),
+                        was_available,
+                    });
+                }
+            }
+            let now: HashSet<(u32, u32)> = eval.broken.iter().map(|b| (b.0, b.1)).collect();
+            open.retain(|ck, b| {
+                let still = now.contains(ck);
+                if !still {
+                    self.findings[breaks[*b].finding].until = Some(g);
+                }
+                still
+            });
+
+            let facts_after = comp
+                .map(|c| {
+                    state.facts[c as usize]
+                        .iter()
+                        .map(|a| self.fact(a))
+                        .collect()
+                })
+                .unwrap_or_default();
+            out_steps.push(facts_after);
+            snaps.push(Snap {
+                state,
+                stores,
+                broken: eval.broken,
+                stale: events.stale,
+                available: eval.available,
+            });
+            effects.push(step_effects);
+            dropped.push(step_drop);
+        }
+
+        for b in &breaks {
+            self.describe_break(b);
+        }
+        for (_, gap) in gaps.drain() {
+            closed_gaps.push(gap);
+        }
+        for gap in closed_gaps {
+            self.finish_gap(&gap);
+        }
+        self.written_races(&breaks);
+
+        let mut steps = Vec::with_capacity(cl.steps.len());
+        for p in 0..cl.steps.len() {
+            let window = self.rollback(p, &snaps, &effects, dropped[p]);
+            steps.push((
+                cl.steps[p].global,
+                window,
+                std::mem::take(&mut out_steps[p]),
+            ));
+        }
+        let last = &snaps[snaps.len() - 1].state;
+        let finals = cl
+            .comps
+            .iter()
+            .enumerate()
+            .map(|(c, &global)| (global, last.facts[c].iter().map(|a| self.fact(a)).collect()))
+            .collect();
+        Outcome { finals, steps }
+    }
+
+    fn noop(&mut self, g: usize, n: usize, comp: u32) {
+        let c = self.comp(comp).to_string();
+        let label = self.label(g);
+        let (message, hint, key) = match &self.plan.steps[g].changes()[n] {
+            Change::Add(fact) => (
+                format!("{label} adds {fact} to {c}, which already has it."),
+                "Drop this change, or check the component's facts before the step.".to_string(),
+                Some(fact.key.clone()),
+            ),
+            Change::Remove(fact) => (
+                format!("{label} removes {fact} from {c}, which has no such fact then."),
+                "Drop this change, or check its key and access against the component's facts."
+                    .to_string(),
+                Some(fact.key.clone()),
+            ),
+            Change::Ungate(t) => (
+                format!("{label} ungates \"{t}\", but none of {c}'s facts is gated by it then."),
+                "Drop this change, or check which toggle gates the component's facts.".to_string(),
+                Some(t.clone()),
+            ),
+            Change::Backfill { .. } => return,
+        };
+        self.push(Rule::NoopChange, Some(g), Some(c), key, message, hint);
+    }
+
+    /// Findings about stores in one step; returns a store the step dropped with its data.
+    #[allow(clippy::too_many_arguments)]
+    fn store_findings(
+        &mut self,
+        g: usize,
+        comp: Option<u32>,
+        events: &Events,
+        stores: &[Store],
+        gaps: &mut HashMap<u32, Gap>,
+        closed: &mut Vec<Gap>,
+        behind_since: &mut HashMap<u32, (usize, u32, u32)>,
+        pre_stale: &[(u32, u32)],
+    ) -> Option<u32> {
+        let comp_name = comp.map(|c| self.comp(c).to_string());
+        let label = self.label(g);
+        for &(into, from) in &events.bad_backfills {
+            let (a, b) = (self.key(into), self.key(from));
+            let message = if into == from {
+                format!("{label} backfills \"{a}\" from itself.")
+            } else {
+                format!(
+                    "{label} backfills \"{a}\" from \"{b}\", but both stores must be available then."
+                )
+            };
+            let hint = format!(
+                "Make sure a database or queue provides \"{a}\" and \"{b}\" when {label} ships: move it after the release that adds the store."
+            );
+            self.push(
+                Rule::BadReference,
+                Some(g),
+                comp_name.clone(),
+                Some(a.into()),
+                message,
+                hint,
+            );
+        }
+        for &k in &events.backfilled {
+            if let Some(gap) = gaps.remove(&k) {
+                closed.push(gap);
+            }
+            behind_since.remove(&k);
+        }
+        let mut drop = None;
+        for &(k, kept) in &events.dropped {
+            drop.get_or_insert(k);
+            if kept {
+                continue;
+            }
+            let name = self.key(k).to_string();
+            let message =
+                format!("{label} drops \"{name}\", which holds data that no other store keeps.");
+            let partial = stores.iter().position(|s| s.mirror_of == Some(k));
+            let hint = match partial {
+                Some(m) if !stores[m].complete => format!(
+                    "\"{}\" was meant to keep this data but misses writes: add a pre-emptive double write before it is created, so it is complete when {label} ships.",
+                    self.key(m as u32)
+                ),
+                _ => format!(
+                    "Copy the data into another store first (Backfill), migrate its readers and writers, then drop \"{name}\"; or accept the finding with a reason if the data is not needed."
+                ),
+            };
+            self.push(
+                Rule::DataLoss,
+                Some(g),
+                comp_name.clone(),
+                Some(name),
+                message,
+                hint,
+            );
+        }
+        for &m in &events.only_copy {
+            if let Some(gap) = gaps.get_mut(&m) {
+                gap.only_copy.get_or_insert(g);
+            }
+        }
+        for &(k, source, writer) in &events.gaps {
+            let (kn, sn, wn) = (
+                self.key(k).to_string(),
+                self.key(source).to_string(),
+                self.comp(writer).to_string(),
+            );
+            let message = format!(
+                "\"{kn}\" mirrors \"{sn}\" but misses the writes {wn} makes to \"{sn}\" from {label} on."
+            );
+            let hint = if events.backfilled.contains(&k) {
+                format!(
+                    "Add a pre-emptive double write before {label}: a release of {wn} that also writes \"{kn}\" (Tolerant, under the same interface) wherever it writes \"{sn}\"."
+                )
+            } else {
+                format!(
+                    "Keep {wn} writing \"{kn}\" wherever it writes \"{sn}\" until nothing needs \"{sn}\"; then backfill \"{kn}\" again."
+                )
+            };
+            let finding = self.push(Rule::DataGap, Some(g), Some(wn), Some(kn), message, hint);
+            self.findings[finding].severity = super::Severity::Warning;
+            if let Some(old) = gaps.insert(
+                k,
+                Gap {
+                    finding,
+                    read: None,
+                    only_copy: None,
+                },
+            ) {
+                closed.push(old);
+            }
+        }
+        for &(store, _, writer) in &events.behind {
+            behind_since.entry(store).or_insert((g, writer, store));
+        }
+        for &(c, k) in &events.gap_reads {
+            if let Some(gap) = gaps.get_mut(&k) {
+                gap.read.get_or_insert((c, g));
+            }
+        }
+        for &(c, k) in &events.stale {
+            if pre_stale.binary_search(&(c, k)).is_ok() {
+                continue;
+            }
+            let (cn, kn) = (self.comp(c).to_string(), self.key(k).to_string());
+            let since = behind_since
+                .get(&k)
+                .map(|&(s, w, _)| (self.label(s), self.comp(w).to_string()));
+            let message = match &since {
+                Some((s, w)) => format!(
+                    "{cn} reads \"{kn}\" at {label}, but \"{kn}\" has missed the writes {w} makes only to its mirror since {s}."
+                ),
+                None => format!(
+                    "{cn} reads \"{kn}\" at {label}, but \"{kn}\" has missed writes made only to its mirror."
+                ),
+            };
+            let hint = format!(
+                "Keep writing \"{kn}\" as well as its mirror for as long as anything reads it, or backfill \"{kn}\" from its mirror before {label}."
+            );
+            self.push(Rule::DataGap, Some(g), Some(cn), Some(kn), message, hint);
+        }
+        drop
+    }
+
+    fn finish_gap(&mut self, gap: &Gap) {
+        let mut tail = Vec::new();
+        if let Some((c, at)) = gap.read {
+            tail.push(format!(
+                "{} reads it from {} on",
+                self.comp(c),
+                self.label(at)
+            ));
+        }
+        if let Some(at) = gap.only_copy {
+            tail.push(format!("it is the only copy once {} ships", self.label(at)));
+        }
+        if tail.is_empty() {
+            return;
+        }
+        let finding = &mut self.findings[gap.finding];
+        finding.severity = super::Severity::Error;
+        if let Some(stripped) = finding.message.strip_suffix('.') {
+            finding.message = format!("{stripped}; {}.", tail.join(", and "));
+        }
+    }
+
+    fn describe_break(&mut self, b: &Break) {
+        let (c, k) = (self.comp(b.comp).to_string(), self.key(b.key).to_string());
+        let verb = verb(b.access);
+        let until = self.findings[b.finding].until;
+        let span = match (b.start, until) {
+            (Some(s), Some(u)) => format!("from {} until {}", self.label(s), self.label(u)),
+            (Some(s), None) => format!("from {} on", self.label(s)),
+            (None, Some(u)) => format!("before the first step, until {}", self.label(u)),
+            (None, None) => "before the first step, and no step fixes it".to_string(),
+        };
+        let mut message = format!("{c} {verb} \"{k}\" while nothing provides it, {span}");
+        if b.access == Access::Write {
+            message.push_str(": what it writes is not saved");
+        }
+        message.push('.');
+
+        let never_provided = self.index.provided.binary_search(&k.as_str()).is_err();
+        let hint = if never_provided {
+            let at = b
+                .start
+                .map_or("the first step".to_string(), |s| self.label(s));
+            match closest(&k, self.index.provided.iter().copied()) {
+                Some(best) => format!(
+                    "Nothing in the plan provides \"{k}\": did you mean \"{best}\"? Otherwise add a release that provides \"{k}\" before {at}."
+                ),
+                None => format!(
+                    "Nothing in the plan provides \"{k}\": add a release that provides it before {at}."
+                ),
+            }
+        } else {
+            match (b.start, until) {
+                (None, Some(u)) => format!(
+                    "The current state is already broken; {} fixes it. If production is fine, the current facts are wrong.",
+                    self.label(u)
+                ),
+                (None, None) => format!(
+                    "The current state is already broken and stays so: provide \"{k}\", or stop {c} using it."
+                ),
+                (Some(s), until) => {
+                    let own = self.plan.steps[s].component() == Some(c.as_str());
+                    let flip = self.plan.steps[s].component().is_none();
+                    match until {
+                        Some(u) if own => format!(
+                            "Move {} after {}, or gate {c}'s use of \"{k}\" behind a toggle and turn it on after {}.",
+                            self.label(s),
+                            self.label(u),
+                            self.label(u)
+                        ),
+                        Some(u) if flip => {
+                            format!("Move the flip {} after {}.", self.label(s), self.label(u))
+                        }
+                        Some(u) => format!("Move {} after {}.", self.label(s), self.label(u)),
+                        None if b.was_available => format!(
+                            "{} stops providing \"{k}\" while {c} still uses it: first release {c} without it (migrate), then remove it.",
+                            self.label(s)
+                        ),
+                        None => format!(
+                            "Add a release that provides \"{k}\" before {}, or gate {c}'s use behind a toggle.",
+                            self.label(s)
+                        ),
+                    }
+                }
+            }
+        };
+        let f = &mut self.findings[b.finding];
+        f.message = sentence(message);
+        f.hint = sentence(hint);
+    }
+
+    /// Runs the releases of a commit group in every other deploy order and reports what
+    /// goes wrong in between that the written order does not cause.
+    fn commit_orders(&mut self, group: usize, start: usize, end: usize, pre: &Snap) {
+        let members: Vec<usize> = (start..end).collect();
+        if members.len() < 2 {
+            return;
+        }
+        let written: HashSet<Harm> = self.deploy(pre, &members).into_iter().flatten().collect();
+        let mut seen: HashSet<(usize, Harm)> = HashSet::new();
+        let label = self.index.groups[group].0;
+        for order in orders(&members) {
+            if order == members {
+                continue;
+            }
+            let harms = self.deploy(pre, &order);
+            for (n, step_harms) in harms.iter().enumerate().take(order.len() - 1) {
+                let g = self.cl.steps[order[n]].global;
+                for &harm in step_harms {
+                    if written.contains(&harm) || !seen.insert((g, harm)) {
+                        continue;
+                    }
+                    let names: Vec<String> = order
+                        .iter()
+                        .map(|&q| format!("\"{}\"", self.plan.steps[self.cl.steps[q].global].id()))
+                        .collect();
+                    let what = self.describe_harm(harm);
+                    let message = format!(
+                        "If commit \"{label}\" deploys in the order {}, {what} once {} is live.",
+                        names.join(" → "),
+                        self.label(g)
+                    );
+                    let written_names: Vec<String> = members
+                        .iter()
+                        .map(|&q| format!("\"{}\"", self.plan.steps[self.cl.steps[q].global].id()))
+                        .collect();
+                    let hint = format!(
+                        "Ship the releases of commit \"{label}\" as separate commits, in the order {}: their pipelines deploy separately, in any order.",
+                        written_names.join(" → ")
+                    );
+                    let comp = harm.comp().or(match self.cl.steps[order[n]].kind {
+                        CStepKind::Release { comp, .. } => Some(comp),
+                        CStepKind::Flip { .. } => None,
+                    });
+                    let comp = comp.map(|c| self.comp(c).to_string());
+                    let key = Some(self.key(harm.key()).to_string());
+                    self.push(Rule::CommitRace, Some(g), comp, key, message, hint);
+                }
+            }
+        }
+    }
+
+    /// The harms after each deploy of `order`, starting from `pre`.
+    fn deploy(&self, pre: &Snap, order: &[usize]) -> Vec<Vec<Harm>> {
+        let mut state = pre.state.clone();
+        let mut stores = pre.stores.clone();
+        let mut out = Vec::with_capacity(order.len());
+        for &q in order {
+            let mut backfills = Vec::new();
+            if let CStepKind::Release { comp, ops } = &self.cl.steps[q].kind {
+                for op in ops {
+                    match *op {
+                        Op::Backfill { into, from } => backfills.push((into, from)),
+                        op => {
+                            state.apply(*comp, op);
+                        }
+                    }
+                }
+            }
+            let eval = self.evaluate(&state);
+            let events = advance(&mut stores, &eval, &backfills);
+            out.push(harms(pre, &eval, &events));
+        }
+        out
+    }
+
+    fn describe_harm(&self, harm: Harm) -> String {
+        match harm {
+            Harm::Broken(c, k, access) => format!(
+                "{} {} \"{}\" while nothing provides it",
+                self.comp(c),
+                verb(access),
+                self.key(k)
+            ),
+            Harm::Stale(c, k) => format!(
+                "{} reads \"{}\", which missed writes made only to its mirror",
+                self.comp(c),
+                self.key(k)
+            ),
+            Harm::Gap(k) => format!(
+                "\"{}\" misses writes made to the store it mirrors",
+                self.key(k)
+            ),
+            Harm::Lost(k) => format!("\"{}\" is dropped with data kept nowhere else", self.key(k)),
+        }
+    }
+
+    /// Breaks of the written order that start and end inside a commit group are races.
+    fn written_races(&mut self, breaks: &[Break]) {
+        for b in breaks {
+            let Some(start) = b.start else { continue };
+            let Some(until) = self.findings[b.finding].until else {
+                continue;
+            };
+            let Some(&(label, _, last)) = self
+                .index
+                .groups
+                .iter()
+                .find(|g| g.1 <= start && start < g.2)
+            else {
+                continue;
+            };
+            if until > last {
+                continue;
+            }
+            let f = &mut self.findings[b.finding];
+            f.rule = Rule::CommitRace;
+            f.message = format!(
+                "Commit \"{label}\" deploys its releases separately: in the written order {} {} \"{}\" while nothing provides it, from step {} until step {} is live.",
+                self.plan.components[self.cl.comps[b.comp as usize]].id,
+                verb(b.access),
+                self.cl.keys[b.key as usize],
+                start + 1,
+                until + 1
+            );
+            f.hint = format!(
+                "Ship step {} \"{}\" in a commit before step {} \"{}\".",
+                until + 1,
+                self.plan.steps[until].id(),
+                start + 1,
+                self.plan.steps[start].id()
+            );
+        }
+    }
+
+    /// The rollback window of the step at cluster position `p`.
+    fn rollback(
+        &mut self,
+        p: usize,
+        snaps: &[Snap],
+        effects: &[Vec<Effect>],
+        dropped: Option<u32>,
+    ) -> Rollback {
+        let g = self.cl.steps[p].global;
+        let comp = match self.cl.steps[p].kind {
+            CStepKind::Release { comp, .. } => Some(comp),
+            CStepKind::Flip { .. } => None,
+        };
+        let comp_name = |sim: &Self, harm: Option<Harm>| {
+            comp.or(harm.and_then(Harm::comp))
+                .map(|c| sim.comp(c).to_string())
+        };
+        if let Some(k) = dropped {
+            let key = self.key(k).to_string();
+            let message = format!(
+                "{} drops \"{key}\" for good: no revert brings its data back.",
+                self.label(g)
+            );
+            let hint = format!(
+                "Before {} ships, make sure the data of \"{key}\" is kept elsewhere or no longer needed.",
+                self.label(g)
+            );
+            self.push(
+                Rule::Rollback,
+                Some(g),
+                comp_name(self, None),
+                Some(key),
+                message,
+                hint,
+            );
+            return Rollback::Irreversible;
+        }
+        for q in p..self.cl.steps.len() {
+            let Some(harm) = self.judge(comp, &effects[p], &snaps[q + 1]) else {
+                continue;
+            };
+            let what = self.describe_harm(harm);
+            let key = Some(self.key(harm.key()).to_string());
+            let comp_name = comp_name(self, Some(harm));
+            if q > p {
+                let gq = self.cl.steps[q].global;
+                let message = format!(
+                    "Reverting {} once {} has shipped leaves a state where {what}.",
+                    self.label(g),
+                    self.label(gq)
+                );
+                let hint = format!("Revert {} first, then {}.", self.label(gq), self.label(g));
+                let finding = self.push(Rule::Rollback, Some(g), comp_name, key, message, hint);
+                self.findings[finding].until = Some(gq);
+                return Rollback::Until(gq);
+            }
+            if harm.is_data() {
+                let k = self.key(harm.key()).to_string();
+                let message = format!("Reverting {} loses data: afterwards {what}.", self.label(g));
+                let hint = format!(
+                    "Before reverting, backfill \"{k}\" from the store that kept the writes, or keep writing both stores until the contract step."
+                );
+                self.push(Rule::Rollback, Some(g), comp_name, key, message, hint);
+                return Rollback::LosesData;
+            }
+            let message = format!(
+                "Reverting {} breaks a consumer at once: {what}.",
+                self.label(g)
+            );
+            let hint =
+                "The step fixed an earlier break: fix forward instead of reverting.".to_string();
+            let finding = self.push(Rule::Rollback, Some(g), comp_name, key, message, hint);
+            self.findings[finding].until = Some(g);
+            return Rollback::Until(g);
+        }
+        Rollback::Safe
+    }
+
+    /// Whether reverting a step's changes, one by one, in the state `snap` does harm.
+    fn judge(&self, comp: Option<u32>, effects: &[Effect], snap: &Snap) -> Option<Harm> {
+        for effect in effects {
+            let mut state = snap.state.clone();
+            if !state.revert(comp, effect) {
+                continue;
+            }
+            let eval = self.evaluate(&state);
+            let mut stores = snap.stores.clone();
+            let events = advance(&mut stores, &eval, &[]);
+            if let Some(&harm) = harms_since(&snap.broken, &snap.stale, &eval, &events).first() {
+                return Some(harm);
+            }
+        }
+        None
+    }
+}
+
+/// What is wrong in a state that was not wrong in `pre`, plus the data harms of `events`.
+fn harms(pre: &Snap, eval: &Eval, events: &Events) -> Vec<Harm> {
+    harms_since(&pre.broken, &pre.stale, eval, events)
+}
+
+fn harms_since(
+    pre_broken: &[(u32, u32, Access)],
+    pre_stale: &[(u32, u32)],
+    eval: &Eval,
+    events: &Events,
+) -> Vec<Harm> {
+    let mut out = Vec::new();
+    for &(c, k, access) in &eval.broken {
+        if !pre_broken.iter().any(|b| b.0 == c && b.1 == k) {
+            out.push(Harm::Broken(c, k, access));
+        }
+    }
+    for &(k, kept) in &events.dropped {
+        if !kept {
+            out.push(Harm::Lost(k));
+        }
+    }
+    for &(k, _, _) in &events.gaps {
+        out.push(Harm::Gap(k));
+    }
+    for &(c, k) in &events.stale {
+        if pre_stale.binary_search(&(c, k)).is_err() {
+            out.push(Harm::Stale(c, k));
+        }
+    }
+    out
+}
+
+/// Every deploy order of a commit group's releases; past six releases only the written
+/// order and its reverse (720 orders is already a lot of simulation per keystroke).
+fn orders(members: &[usize]) -> Vec<Vec<usize>> {
+    if members.len() > 6 {
+        let mut reversed = members.to_vec();
+        reversed.reverse();
+        return vec![members.to_vec(), reversed];
+    }
+    let mut out = Vec::new();
+    let mut current = members.to_vec();
+    permute(&mut current, 0, &mut out);
+    out
+}
+
+fn permute(items: &mut Vec<usize>, k: usize, out: &mut Vec<Vec<usize>>) {
+    if k == items.len() {
+        out.push(items.clone());
+        return;
+    }
+    for i in k..items.len() {
+        items.swap(k, i);
+        permute(items, k + 1, out);
+        items.swap(k, i);
+    }
+}
