@@ -215,11 +215,11 @@ impl Report {
     }
 }
 
-/// Starts a message or hint with a capital letter (they often begin with "step N").
+/// Starts a message or hint that begins with a step's label with a capital letter;
+/// component ids and keys keep their case.
 pub(crate) fn sentence(text: String) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) if first.is_lowercase() => first.to_uppercase().chain(chars).collect(),
-        _ => text,
+    match text.strip_prefix("step ") {
+        Some(rest) => format!("Step {rest}"),
+        None => text,
     }
 }

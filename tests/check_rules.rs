@@ -1,0 +1,541 @@
+//! Each rule on a small plan built in code: the exact findings (rule, step, key, until).
+
+use storyplan::check::{Report, Rollback, Rule, Severity, check};
+use storyplan::plan::{Accept, Change, Component, Fact, Kind, Plan, Step, Switch, Toggle};
+
+fn component(id: &str, kind: Kind, current: Vec<Fact>) -> Component {
+    Component {
+        id: id.into(),
+        name: id.into(),
+        kind,
+        repo: None,
+        current,
+        target: None,
+    }
+}
+
+fn release(id: &str, component: &str, changes: Vec<Change>) -> Step {
+    Step::Release {
+        id: id.into(),
+        component: component.into(),
+        title: id.into(),
+        changes,
+        commit: None,
+        shipped: false,
+        notes: None,
+        pr: None,
+    }
+}
+
+fn flip(id: &str, toggle: &str, to: Switch) -> Step {
+    Step::Flip {
+        id: id.into(),
+        toggle: toggle.into(),
+        to,
+        title: id.into(),
+        shipped: false,
+        notes: None,
+    }
+}
+
+fn plan(components: Vec<Component>, steps: Vec<Step>) -> Plan {
+    Plan {
+        version: 1,
+        story: "test".into(),
+        narrative: None,
+        components,
+        toggles: Vec::new(),
+        steps,
+        accepted: Vec::new(),
+        notes: None,
+    }
+}
+
+/// (rule, step index, key, until) of every finding but rollback infos.
+fn found(report: &Report) -> Vec<(Rule, Option<usize>, Option<&str>, Option<usize>)> {
+    report
+        .findings
+        .iter()
+        .filter(|f| f.rule != Rule::Rollback)
+        .map(|f| (f.rule, f.step, f.key.as_deref(), f.until))
+        .collect()
+}
+
+fn db(id: &str, stores: &[&str]) -> Component {
+    component(
+        id,
+        Kind::Database,
+        stores.iter().map(|s| Fact::provide(*s)).collect(),
+    )
+}
+
+#[test]
+fn services_that_only_serve_each_other_stay_dormant() {
+    // a serves "A" by calling "B"; b serves "B" by calling "A" and writing a store that
+    // does not exist. Nobody outside the cycle calls either, so nothing is active.
+    let p = plan(
+        vec![
+            component(
+                "a",
+                Kind::Service,
+                vec![Fact::provide("A"), Fact::call("B").serving("A")],
+            ),
+            component(
+                "b",
+                Kind::Service,
+                vec![
+                    Fact::provide("B"),
+                    Fact::call("A").serving("B"),
+                    Fact::write("missing").serving("B"),
+                ],
+            ),
+        ],
+        vec![],
+    );
+    assert_eq!(found(&check(&p)), vec![]);
+}
+
+#[test]
+fn activity_chains_through_services_to_the_store() {
+    let p = plan(
+        vec![
+            component("web", Kind::Ui, vec![]),
+            component(
+                "api",
+                Kind::Service,
+                vec![
+                    Fact::provide("GET /a"),
+                    Fact::call("GET /b").serving("GET /a"),
+                ],
+            ),
+            component(
+                "svc",
+                Kind::Service,
+                vec![
+                    Fact::provide("GET /b"),
+                    Fact::read("rows").serving("GET /b"),
+                ],
+            ),
+            db("db", &[]),
+        ],
+        vec![
+            release("ui", "web", vec![Change::Add(Fact::call("GET /a"))]),
+            release("table", "db", vec![Change::Add(Fact::provide("rows"))]),
+        ],
+    );
+    let report = check(&p);
+    assert_eq!(
+        found(&report),
+        vec![(Rule::BrokenConsumer, Some(0), Some("rows"), Some(1))]
+    );
+    assert_eq!(report.findings[0].component.as_deref(), Some("svc"));
+    assert_eq!(report.broken_at(0).collect::<Vec<_>>(), vec!["svc"]);
+    assert_eq!(report.broken_at(1).count(), 0);
+}
+
+#[test]
+fn a_break_in_the_current_state_has_no_step() {
+    let p = plan(
+        vec![
+            component("web", Kind::Ui, vec![Fact::call("GET /a")]),
+            component("api", Kind::Service, vec![]),
+        ],
+        vec![release(
+            "fix",
+            "api",
+            vec![Change::Add(Fact::provide("GET /a"))],
+        )],
+    );
+    let report = check(&p);
+    assert_eq!(
+        found(&report),
+        vec![(Rule::BrokenConsumer, None, Some("GET /a"), Some(0))]
+    );
+    // Reverting the fix breaks the consumer again at once.
+    assert_eq!(report.steps[0].rollback, Rollback::Until(0));
+}
+
+#[test]
+fn a_key_nothing_provides_gets_a_did_you_mean() {
+    let p = plan(
+        vec![
+            component("web", Kind::Ui, vec![]),
+            component("api", Kind::Service, vec![Fact::provide("GET /user/{id}")]),
+        ],
+        vec![release(
+            "ui",
+            "web",
+            vec![Change::Add(Fact::call("GET /users/{id}"))],
+        )],
+    );
+    let report = check(&p);
+    assert_eq!(
+        found(&report),
+        vec![(Rule::BrokenConsumer, Some(0), Some("GET /users/{id}"), None)]
+    );
+    assert_eq!(
+        report.findings[0].hint,
+        "Nothing in the plan provides \"GET /users/{id}\": did you mean \"GET /user/{id}\"? \
+         Otherwise add a release that provides \"GET /users/{id}\" before step 1 \"ui\"."
+    );
+}
+
+#[test]
+fn removing_a_provider_still_in_use_says_to_migrate_first() {
+    let p = plan(
+        vec![
+            component("web", Kind::Ui, vec![Fact::call("GET /a")]),
+            component("api", Kind::Service, vec![Fact::provide("GET /a")]),
+        ],
+        vec![release(
+            "drop",
+            "api",
+            vec![Change::Remove(Fact::provide("GET /a"))],
+        )],
+    );
+    let report = check(&p);
+    assert_eq!(
+        found(&report),
+        vec![(Rule::BrokenConsumer, Some(0), Some("GET /a"), None)]
+    );
+    assert!(
+        report.findings[0]
+            .hint
+            .contains("first release web without it"),
+        "{}",
+        report.findings[0].hint
+    );
+}
+
+#[test]
+fn bad_references_are_findings_not_failures() {
+    let mut p = plan(
+        vec![
+            component("web", Kind::Ui, vec![Fact::call("GET /a").gated("ghost")]),
+            component("api", Kind::Service, vec![Fact::provide("GET /a")]),
+            db("db", &["rows"]),
+        ],
+        vec![
+            release("s1", "wbe", vec![Change::Add(Fact::call("GET /a"))]),
+            flip("s2", "nope", Switch::On),
+            release(
+                "s3",
+                "api",
+                vec![Change::Add(Fact::provide("GET /b").tolerant())],
+            ),
+            release(
+                "s4",
+                "db",
+                vec![Change::Backfill {
+                    into: "copy".into(),
+                    from: "rows".into(),
+                }],
+            ),
+            release("s4", "api", vec![Change::Remove(Fact::provide("GET /b"))]),
+        ],
+    );
+    p.accepted.push(Accept {
+        rule: "no-such-rule".into(),
+        step: None,
+        key: None,
+        reason: "because".into(),
+    });
+    let report = check(&p);
+    let bad: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == Rule::BadReference)
+        .map(|f| (f.step, f.key.as_deref(), f.component.as_deref()))
+        .collect();
+    assert_eq!(
+        bad,
+        vec![
+            (None, None, None),
+            (None, Some("GET /a"), Some("web")),
+            (Some(0), None, Some("wbe")),
+            (Some(1), Some("nope"), None),
+            (Some(2), Some("GET /b"), Some("api")),
+            (Some(3), Some("copy"), Some("db")),
+            (Some(4), None, Some("api")),
+        ]
+    );
+    let unknown = report
+        .findings
+        .iter()
+        .find(|f| f.step == Some(0))
+        .expect("unknown component finding");
+    assert_eq!(
+        unknown.hint,
+        "Did you mean \"web\"? Otherwise add the component."
+    );
+    assert!(report.summary().errors >= 7);
+}
+
+#[test]
+fn commit_groups_must_be_adjacent_and_release_each_component_once() {
+    let mut steps = vec![
+        release("a", "api", vec![Change::Add(Fact::provide("X"))]),
+        release("b", "web", vec![Change::Add(Fact::call("X"))]),
+        release("c", "api", vec![Change::Add(Fact::provide("Y"))]),
+    ];
+    for (step, label) in steps.iter_mut().zip(["pr-1", "pr-2", "pr-1"]) {
+        if let Step::Release { commit, .. } = step {
+            *commit = Some(label.into());
+        }
+    }
+    let p = plan(
+        vec![
+            component("web", Kind::Ui, vec![]),
+            component("api", Kind::Service, vec![]),
+        ],
+        steps,
+    );
+    let report = check(&p);
+    let bad: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == Rule::BadReference)
+        .map(|f| f.step)
+        .collect();
+    // Step b sits inside pr-1; pr-1 releases api twice.
+    assert_eq!(bad, vec![Some(1), Some(2)]);
+}
+
+#[test]
+fn changes_that_change_nothing_are_noops() {
+    let mut p = plan(
+        vec![component("api", Kind::Service, vec![Fact::provide("X")])],
+        vec![
+            release("again", "api", vec![Change::Add(Fact::provide("X"))]),
+            release("gone", "api", vec![Change::Remove(Fact::call("Y"))]),
+            release("ungate", "api", vec![Change::Ungate("t".into())]),
+            flip("off", "t", Switch::Off),
+            release("empty", "api", vec![]),
+        ],
+    );
+    p.toggles.push(Toggle {
+        id: "t".into(),
+        initially: Switch::Off,
+    });
+    let report = check(&p);
+    assert_eq!(
+        found(&report),
+        vec![
+            (Rule::NoopChange, Some(0), Some("X"), None),
+            (Rule::NoopChange, Some(1), Some("Y"), None),
+            (Rule::NoopChange, Some(2), Some("t"), None),
+            (Rule::NoopChange, Some(3), Some("t"), None),
+            (Rule::NoopChange, Some(4), None, None),
+        ]
+    );
+    assert!(
+        report
+            .findings
+            .iter()
+            .all(|f| f.severity == Severity::Warning)
+    );
+}
+
+#[test]
+fn external_releases_and_shipped_order_warn() {
+    let mut p = plan(
+        vec![component(
+            "pay",
+            Kind::External,
+            vec![Fact::provide("charge v1")],
+        )],
+        vec![
+            release("a", "pay", vec![Change::Add(Fact::provide("charge v2"))]),
+            release("b", "pay", vec![Change::Remove(Fact::provide("charge v1"))]),
+        ],
+    );
+    if let Step::Release { shipped, .. } = &mut p.steps[1] {
+        *shipped = true;
+    }
+    let report = check(&p);
+    assert_eq!(
+        found(&report),
+        vec![
+            (Rule::ExternalRelease, Some(0), None, None),
+            (Rule::ExternalRelease, Some(1), None, None),
+            (Rule::ShippedOrder, Some(1), None, None),
+        ]
+    );
+}
+
+#[test]
+fn a_gap_nobody_reads_is_only_a_warning() {
+    // The copy misses writes, but nothing reads it and the original stays.
+    let p = plan(
+        vec![
+            component("web", Kind::Ui, vec![Fact::call("POST /x")]),
+            component(
+                "api",
+                Kind::Service,
+                vec![
+                    Fact::provide("POST /x"),
+                    Fact::write("old").serving("POST /x"),
+                ],
+            ),
+            db("db", &["old"]),
+        ],
+        vec![release(
+            "copy",
+            "db",
+            vec![
+                Change::Add(Fact::provide("new")),
+                Change::Backfill {
+                    into: "new".into(),
+                    from: "old".into(),
+                },
+            ],
+        )],
+    );
+    let report = check(&p);
+    assert_eq!(
+        found(&report),
+        vec![(Rule::DataGap, Some(0), Some("new"), None)]
+    );
+    assert_eq!(report.findings[0].severity, Severity::Warning);
+}
+
+#[test]
+fn reading_a_store_that_fell_behind_is_a_stale_read() {
+    // api moves its writes to the copy, then a report job starts reading the original.
+    let p = plan(
+        vec![
+            component("web", Kind::Ui, vec![Fact::call("POST /x")]),
+            component(
+                "api",
+                Kind::Service,
+                vec![
+                    Fact::provide("POST /x"),
+                    Fact::write("old").serving("POST /x"),
+                    Fact::write("new").serving("POST /x").tolerant(),
+                ],
+            ),
+            component("report", Kind::Job, vec![]),
+            db("db", &["old"]),
+        ],
+        vec![
+            release(
+                "expand",
+                "db",
+                vec![
+                    Change::Add(Fact::provide("new")),
+                    Change::Backfill {
+                        into: "new".into(),
+                        from: "old".into(),
+                    },
+                ],
+            ),
+            release("migrate", "api", vec![Change::Remove(Fact::write("old"))]),
+            release("job", "report", vec![Change::Add(Fact::read("old"))]),
+        ],
+    );
+    let report = check(&p);
+    assert_eq!(
+        found(&report),
+        vec![(Rule::DataGap, Some(2), Some("old"), None)]
+    );
+    let stale = report
+        .findings
+        .iter()
+        .find(|f| f.rule == Rule::DataGap)
+        .expect("stale read");
+    assert_eq!(stale.severity, Severity::Error);
+    assert!(
+        stale.message.contains("since step 2 \"migrate\""),
+        "{}",
+        stale.message
+    );
+}
+
+#[test]
+fn a_gated_store_hides_but_keeps_its_data() {
+    let mut db = component("db", Kind::Database, vec![Fact::provide("rows").gated("t")]);
+    db.target = Some(db.current.clone());
+    let mut p = plan(
+        vec![db],
+        vec![flip("on", "t", Switch::On), flip("off", "t", Switch::Off)],
+    );
+    p.toggles.push(Toggle {
+        id: "t".into(),
+        initially: Switch::Off,
+    });
+    let report = check(&p);
+    assert_eq!(found(&report), vec![]);
+}
+
+#[test]
+fn dropping_a_store_with_data_is_data_loss_and_irreversible() {
+    let p = plan(
+        vec![db("db", &["notes"])],
+        vec![release(
+            "drop-notes",
+            "db",
+            vec![Change::Remove(Fact::provide("notes"))],
+        )],
+    );
+    let report = check(&p);
+    assert_eq!(
+        found(&report),
+        vec![(Rule::DataLoss, Some(0), Some("notes"), None)]
+    );
+    assert_eq!(report.steps[0].rollback, Rollback::Irreversible);
+}
+
+#[test]
+fn independent_stories_in_one_plan_keep_their_own_findings() {
+    // Two unrelated components break at different steps; clusters must not mix them up.
+    let p = plan(
+        vec![
+            component("web", Kind::Ui, vec![]),
+            component("api", Kind::Service, vec![]),
+            component("app", Kind::Ui, vec![]),
+            component("svc", Kind::Service, vec![]),
+        ],
+        vec![
+            release("w", "web", vec![Change::Add(Fact::call("A"))]),
+            release("s", "svc", vec![Change::Add(Fact::provide("B"))]),
+            release("a", "api", vec![Change::Add(Fact::provide("A"))]),
+            release("p", "app", vec![Change::Add(Fact::call("B"))]),
+        ],
+    );
+    let report = check(&p);
+    assert_eq!(
+        found(&report),
+        vec![(Rule::BrokenConsumer, Some(0), Some("A"), Some(2))]
+    );
+    assert_eq!(
+        report.steps.iter().map(|s| s.rollback).collect::<Vec<_>>(),
+        vec![
+            Rollback::Safe,
+            Rollback::Until(3),
+            Rollback::Until(2),
+            Rollback::Safe
+        ]
+    );
+}
+
+#[test]
+fn toggle_left_behind_ignores_gates_the_target_keeps() {
+    let mut web = component("web", Kind::Ui, vec![]);
+    web.target = Some(vec![Fact::call("A").gated("beta")]);
+    let mut p = plan(
+        vec![
+            web,
+            component("api", Kind::Service, vec![Fact::provide("A")]),
+        ],
+        vec![release(
+            "ui",
+            "web",
+            vec![Change::Add(Fact::call("A").gated("beta"))],
+        )],
+    );
+    p.toggles.push(Toggle {
+        id: "beta".into(),
+        initially: Switch::On,
+    });
+    assert_eq!(found(&check(&p)), vec![]);
+}
