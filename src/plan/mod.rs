@@ -6,6 +6,7 @@
 
 mod fact;
 
+pub use fact::quoted;
 pub use fact::{Access, Fact, FactError};
 
 use serde::{Deserialize, Serialize};

@@ -1,1 +1,186 @@
-pub fn placeholder() {}
+//! Plans on disk: loading RON with errors that say where and what was expected, the
+//! canonical save (same plan, same bytes, written atomically), and finding the
+//! repository's plans in `.storyplan/` at the git root.
+
+mod canonical;
+mod error;
+mod files;
+mod spans;
+
+pub use canonical::to_canonical_string;
+pub use error::LoadError;
+pub use files::{PLAN_DIR, discover_plans, find_git_root, plan_dir, save_atomic, write_atomic};
+pub use spans::{Pos, Spans};
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+use ron::extensions::Extensions;
+use serde::Deserialize;
+
+use crate::plan::{FORMAT_VERSION, Plan};
+
+/// Plans are small; a file larger than this is not read at all.
+pub const MAX_PLAN_BYTES: u64 = 16 * 1024 * 1024;
+
+/// A plan with the text it was read from and where its parts start in that text.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub plan: Plan,
+    pub source: String,
+    pub spans: Spans,
+}
+
+/// Reads and parses a plan file.
+pub fn load(path: &Path) -> Result<Loaded, LoadError> {
+    let bytes = read_capped(path)?;
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => return Err(not_utf8(path, err.as_bytes(), err.utf8_error())),
+    };
+    let (plan, spans) = parse_text(path, &text)?;
+    Ok(Loaded {
+        plan,
+        source: text,
+        spans,
+    })
+}
+
+/// Parses the text of a plan file; `file` is only used to name it in errors.
+pub fn parse(file: &Path, text: &str) -> Result<Loaded, LoadError> {
+    let (plan, spans) = parse_text(file, text)?;
+    Ok(Loaded {
+        plan,
+        source: text.to_string(),
+        spans,
+    })
+}
+
+fn parse_text(file: &Path, text: &str) -> Result<(Plan, Spans), LoadError> {
+    if text.len() as u64 > MAX_PLAN_BYTES {
+        return Err(too_large(file, text.len() as u64));
+    }
+    // Editors on some platforms start UTF-8 files with a byte order mark; ron does not.
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if body.trim().is_empty() {
+        return Err(LoadError::at(
+            file,
+            Pos::START,
+            "the file is empty: expected `Plan(...)`",
+        ));
+    }
+    let spans = Spans::scan(body);
+    let options = ron_options();
+
+    // A newer format may hold fields this build does not know: name the version first.
+    if let Ok(probe) = options.from_str::<VersionProbe>(body) {
+        if probe.version != FORMAT_VERSION {
+            return Err(LoadError::at(
+                file,
+                spans.version().unwrap_or(spans.plan()),
+                format!(
+                    "this plan is format version {}; this storyplan reads version {}",
+                    probe.version, FORMAT_VERSION
+                ),
+            ));
+        }
+    }
+
+    match options.from_str::<Plan>(body) {
+        Ok(plan) => Ok((plan, spans)),
+        Err(err) if !spans.has_plan() && only_trivia_after(body, &err) => {
+            let mut error = LoadError::from_ron(file, body, &err);
+            error.message = "the file has no plan in it: expected `Plan(...)`".to_string();
+            Err(error)
+        }
+        Err(err) => Err(LoadError::from_ron(file, body, &err)),
+    }
+}
+
+/// Whether nothing but whitespace and comments follows the place ron stopped at.
+fn only_trivia_after(text: &str, err: &ron::error::SpannedError) -> bool {
+    let pos = Pos {
+        line: err.span.start.line,
+        column: err.span.start.col,
+    };
+    spans::next_significant(text, pos).is_none()
+}
+
+/// Optional fields may be written plainly (`commit: "pr-7"`), with or without the header.
+fn ron_options() -> ron::Options {
+    ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME)
+}
+
+/// Just the version of a plan, whatever else the file holds.
+#[derive(Deserialize)]
+#[serde(rename = "Plan")]
+struct VersionProbe {
+    version: u32,
+}
+
+fn read_capped(path: &Path) -> Result<Vec<u8>, LoadError> {
+    let cannot = |err: io::Error| LoadError::new(path, read_failure(&err));
+    let file = File::open(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    if meta.is_dir() {
+        return Err(LoadError::new(path, "this is a folder, not a plan file"));
+    }
+    if meta.len() > MAX_PLAN_BYTES {
+        return Err(too_large(path, meta.len()));
+    }
+    // The size on disk can change or be unknown (pipes): read one byte past the limit.
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(MAX_PLAN_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_PLAN_BYTES {
+        return Err(LoadError::new(
+            path,
+            format!(
+                "the file is more than {MAX_PLAN_BYTES} bytes; plans are limited to {}",
+                size_limit()
+            ),
+        ));
+    }
+    Ok(bytes)
+}
+
+fn read_failure(err: &io::Error) -> String {
+    match err.kind() {
+        io::ErrorKind::NotFound => "the file does not exist".to_string(),
+        io::ErrorKind::PermissionDenied => "cannot read the file: permission denied".to_string(),
+        io::ErrorKind::IsADirectory => "this is a folder, not a plan file".to_string(),
+        _ => format!("cannot read the file: {err}"),
+    }
+}
+
+fn size_limit() -> String {
+    format!(
+        "{} MiB ({MAX_PLAN_BYTES} bytes)",
+        MAX_PLAN_BYTES / (1024 * 1024)
+    )
+}
+
+fn too_large(file: &Path, len: u64) -> LoadError {
+    LoadError::new(
+        file,
+        format!(
+            "the file is {len} bytes; plans are limited to {}",
+            size_limit()
+        ),
+    )
+}
+
+fn not_utf8(file: &Path, bytes: &[u8], err: std::str::Utf8Error) -> LoadError {
+    let valid = bytes.get(..err.valid_up_to()).unwrap_or_default();
+    let prefix = std::str::from_utf8(valid).unwrap_or_default();
+    let bad = bytes.get(err.valid_up_to()).copied().unwrap_or_default();
+    LoadError::at(
+        file,
+        Pos::after(prefix),
+        format!(
+            "the file is not UTF-8 text: byte 0x{bad:02X} here is not valid UTF-8; save the plan as UTF-8"
+        ),
+    )
+}

@@ -1,0 +1,111 @@
+//! Files on disk: atomic writes, the git root and the plans in `.storyplan/`.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::plan::Plan;
+
+use super::canonical::to_canonical_string;
+
+/// The folder, at the git root, where a repository keeps its plans.
+pub const PLAN_DIR: &str = ".storyplan";
+
+/// Saves a plan in its canonical form, atomically.
+pub fn save_atomic(path: &Path, plan: &Plan) -> io::Result<()> {
+    write_atomic(path, to_canonical_string(plan).as_bytes())
+}
+
+/// Replaces `path` with `bytes` so that readers see the old file or the new one, never a
+/// part: a temporary file in the same folder is written, synced and renamed over it.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    // Writing through a symlink replaces the file it points to, not the link.
+    let path = match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => fs::canonicalize(path)?,
+        _ => path.to_path_buf(),
+    };
+    let name = path.file_name().ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{} does not name a file", path.display()),
+        )
+    })?;
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let (temp_path, file) = create_temp(&dir, &name.to_string_lossy())?;
+    let written = fill_and_replace(file, &temp_path, &path, bytes);
+    if written.is_err() {
+        let _ = fs::remove_file(&temp_path);
+        return written;
+    }
+    // The rename is durable once the folder's entry is; not every platform can sync one.
+    if let Ok(dir) = File::open(&dir) {
+        let _ = dir.sync_all();
+    }
+    Ok(())
+}
+
+fn fill_and_replace(mut file: File, temp: &Path, path: &Path, bytes: &[u8]) -> io::Result<()> {
+    if let Ok(meta) = fs::metadata(path) {
+        let _ = file.set_permissions(meta.permissions());
+    }
+    file.write_all(bytes)?;
+    file.flush()?;
+    file.sync_all()?;
+    drop(file);
+    fs::rename(temp, path)
+}
+
+/// A new, exclusively created temporary file next to the target.
+fn create_temp(dir: &Path, name: &str) -> io::Result<(PathBuf, File)> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut attempts = 0;
+    loop {
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let temp = dir.join(format!(".{name}.{}-{n}.tmp", std::process::id()));
+        match OpenOptions::new().write(true).create_new(true).open(&temp) {
+            Ok(file) => return Ok((temp, file)),
+            Err(err) if err.kind() == io::ErrorKind::AlreadyExists && attempts < 100 => {
+                attempts += 1;
+            }
+            Err(err) => return Err(err),
+        }
+    }
+}
+
+/// The nearest folder at or above `start` that holds a `.git` folder or file.
+pub fn find_git_root(start: &Path) -> Option<PathBuf> {
+    let start = fs::canonicalize(start)
+        .or_else(|_| std::path::absolute(start))
+        .ok()?;
+    start
+        .ancestors()
+        .find(|dir| fs::symlink_metadata(dir.join(".git")).is_ok())
+        .map(Path::to_path_buf)
+}
+
+/// Where a repository's plans live: `ROOT/.storyplan`.
+pub fn plan_dir(root: &Path) -> PathBuf {
+    root.join(PLAN_DIR)
+}
+
+/// The `*.ron` files in `ROOT/.storyplan`, sorted; none when the folder does not exist.
+pub fn discover_plans(root: &Path) -> io::Result<Vec<PathBuf>> {
+    let entries = match fs::read_dir(plan_dir(root)) {
+        Ok(entries) => entries,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(err) => return Err(err),
+    };
+    let mut plans = Vec::new();
+    for entry in entries {
+        let path = entry?.path();
+        if path.extension().is_some_and(|ext| ext == "ron") && path.is_file() {
+            plans.push(path);
+        }
+    }
+    plans.sort();
+    Ok(plans)
+}
