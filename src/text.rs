@@ -1,0 +1,81 @@
+//! Making plan text safe to print.
+//!
+//! Plans come from repositories, so a story, title or key can hold anything — including
+//! escape sequences that would recolour, move the cursor or retitle the terminal of whoever
+//! runs `storyplan check`. Everything that came from a plan goes through [`clean`] (or
+//! [`clean_line`] for one-line contexts) before it is printed.
+
+use std::borrow::Cow;
+
+/// Removes control characters — C0 (except newline and tab), DEL and C1 — so that text
+/// from a plan cannot drive the terminal. Dropping ESC leaves an escape sequence as
+/// harmless visible text (`[31m`).
+pub fn clean(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_dropped) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(text.chars().filter(|&c| !is_dropped(c)).collect())
+}
+
+/// Like [`clean`], and also turns newlines and tabs into spaces, for text that must stay
+/// on one line (a location, a summary, a workflow-command property).
+pub fn clean_line(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| is_dropped(c) || is_line_break(c)) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .filter(|&c| !is_dropped(c))
+            .map(|c| if is_line_break(c) { ' ' } else { c })
+            .collect(),
+    )
+}
+
+fn is_dropped(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t'
+}
+
+fn is_line_break(c: char) -> bool {
+    c == '\n' || c == '\t'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_borrowed_unchanged() {
+        let text = "POST /user/{id}/reminder — «ünïcødé» ✓";
+        assert!(matches!(clean(text), Cow::Borrowed(t) if t == text));
+        assert!(matches!(clean_line(text), Cow::Borrowed(t) if t == text));
+    }
+
+    #[test]
+    fn escape_sequences_lose_their_escape() {
+        assert_eq!(clean("red \u{1b}[31mtext\u{1b}[0m"), "red [31mtext[0m");
+        assert_eq!(clean("\u{1b}]0;title\u{7}x"), "]0;titlex");
+    }
+
+    #[test]
+    fn c0_del_and_c1_are_dropped() {
+        assert_eq!(
+            clean("a\u{0}b\u{8}c\rd\u{7f}e\u{85}f\u{9b}g\u{9f}h"),
+            "abcdefgh"
+        );
+    }
+
+    #[test]
+    fn clean_keeps_newlines_and_tabs() {
+        assert_eq!(clean("one\n\ttwo"), "one\n\ttwo");
+    }
+
+    #[test]
+    fn clean_line_turns_newlines_and_tabs_into_spaces() {
+        assert_eq!(clean_line("one\r\ntwo\tthree\u{1b}"), "one two three");
+    }
+
+    #[test]
+    fn characters_next_to_the_control_ranges_are_kept() {
+        assert_eq!(clean(" ~\u{a0}é"), " ~\u{a0}é");
+    }
+}
