@@ -1,5 +1,7 @@
 //! storyplan: order the releases of a story so that no deploy breaks a consumer or loses data.
 
 pub mod check;
+pub mod cli;
 pub mod plan;
 pub mod store;
+pub mod text;
