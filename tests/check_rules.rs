@@ -51,8 +51,11 @@ fn plan(components: Vec<Component>, steps: Vec<Step>) -> Plan {
     }
 }
 
-/// (rule, step index, key, until) of every finding but rollback infos.
-fn found(report: &Report) -> Vec<(Rule, Option<usize>, Option<&str>, Option<usize>)> {
+/// (rule, step index, key, until) of a finding.
+type Found<'r> = (Rule, Option<usize>, Option<&'r str>, Option<usize>);
+
+/// Every finding but rollback infos.
+fn found(report: &Report) -> Vec<Found<'_>> {
     report
         .findings
         .iter()

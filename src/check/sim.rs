@@ -1,6 +1,7 @@
 //! Simulates one cluster step by step, turning what changes into findings, then judges
 //! every step's rollback window against the states that follow it.
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
@@ -288,9 +289,9 @@ impl Sim<'_, '_> {
                 &pre.stale,
             );
 
-            // Breaks that start and end here.
+            // Breaks that start here, and breaks that end here.
             for &(c, k, access) in &eval.broken {
-                if !open.contains_key(&(c, k)) {
+                if let Entry::Vacant(slot) = open.entry((c, k)) {
                     let finding = self.push(
                         Rule::BrokenConsumer,
                         Some(g),
@@ -300,7 +301,7 @@ impl Sim<'_, '_> {
                         String::new(),
                     );
                     let was_available = pre.available[k as usize];
-                    open.insert((c, k), breaks.len());
+                    slot.insert(breaks.len());
                     breaks.push(Break {
                         finding,
                         comp: c,
