@@ -6,11 +6,9 @@ use storyplan::plan::{Change, Plan, Step};
 
 fn example(name: &str) -> Plan {
     let path = format!("{}/assets/examples/{name}.ron", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).expect("example is readable");
-    ron::Options::default()
-        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
-        .from_str(&text)
-        .expect("example parses")
+    storyplan::store::load(std::path::Path::new(&path))
+        .expect("example loads")
+        .plan
 }
 
 fn reorder(mut plan: Plan, ids: &[&str]) -> Plan {
