@@ -5,3 +5,4 @@ pub mod cli;
 pub mod plan;
 pub mod store;
 pub mod text;
+pub mod tui;

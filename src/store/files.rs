@@ -109,3 +109,31 @@ pub fn discover_plans(root: &Path) -> io::Result<Vec<PathBuf>> {
     plans.sort();
     Ok(plans)
 }
+
+/// How a file looked: enough to tell that someone else changed it since.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    len: u64,
+    hash: u64,
+}
+
+impl Stamp {
+    pub fn of_bytes(bytes: &[u8]) -> Stamp {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        bytes.hash(&mut hasher);
+        Stamp {
+            len: bytes.len() as u64,
+            hash: hasher.finish(),
+        }
+    }
+
+    /// The stamp of the file as it is now; `None` when there is no file.
+    pub fn of_file(path: &Path) -> io::Result<Option<Stamp>> {
+        match std::fs::read(path) {
+            Ok(bytes) => Ok(Some(Stamp::of_bytes(&bytes))),
+            Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+}

@@ -9,7 +9,9 @@ mod spans;
 
 pub use canonical::to_canonical_string;
 pub use error::LoadError;
-pub use files::{PLAN_DIR, discover_plans, find_git_root, plan_dir, save_atomic, write_atomic};
+pub use files::{
+    PLAN_DIR, Stamp, discover_plans, find_git_root, plan_dir, save_atomic, write_atomic,
+};
 pub use spans::{Pos, Spans};
 
 use std::fs::File;

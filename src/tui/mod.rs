@@ -1,0 +1,6 @@
+//! The interactive board: Elm-style, `update` is the only place state changes.
+
+pub mod keymap;
+pub mod model;
+pub mod theme;
+pub mod update;

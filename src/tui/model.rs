@@ -1,0 +1,163 @@
+//! The board's state. Only `update` changes it; views read it.
+
+use std::path::PathBuf;
+
+use tui_input::Input;
+
+use super::keymap::{Keymap, Mode};
+use super::theme::Theme;
+use crate::check::{Report, check};
+use crate::plan::Plan;
+use crate::store::Stamp;
+
+/// Where the plan came from, and where saving writes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A plan file; `stamp` is how the file looked when it was loaded or last saved.
+    File { path: PathBuf, stamp: Option<Stamp> },
+    /// A bundled example held in memory; saving asks for a file name.
+    Example { name: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Steps,
+    Findings,
+    Components,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 3] = [Pane::Steps, Pane::Findings, Pane::Components];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Steps => "Steps",
+            Pane::Findings => "Findings",
+            Pane::Components => "Components",
+        }
+    }
+}
+
+/// What a question is for, and so what its answers do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Question {
+    /// Quitting with unsaved changes: Save / Discard / Cancel.
+    Quit,
+    /// The file changed on disk since it was loaded: Reload / Overwrite / Cancel.
+    Conflict { then_quit: bool },
+}
+
+#[derive(Debug, Clone)]
+pub enum Overlay {
+    Help { scroll: u16 },
+    Ask(Question),
+    SaveAs { input: Input, then_quit: bool },
+}
+
+/// The mouse drag of a step: press on a row, drag to a slot, release to move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Drag {
+    #[default]
+    Idle,
+    Pressed {
+        step: usize,
+    },
+    Dragging {
+        from: usize,
+        to: usize,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub text: String,
+    pub error: bool,
+}
+
+/// A plan as it was before an edit, with the selection to restore.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub plan: Plan,
+    pub selected: usize,
+}
+
+pub struct Model {
+    pub plan: Plan,
+    /// The checker's report on `plan`, refreshed after every edit.
+    pub report: Report,
+    pub source: Source,
+    /// The plan as it is on disk (or as the example was), to tell whether it is modified.
+    pub saved: Plan,
+    pub modified: bool,
+    pub read_only: bool,
+    pub selected: usize,
+    pub pane: Pane,
+    pub finding: usize,
+    pub component: usize,
+    pub overlay: Option<Overlay>,
+    pub undo: Vec<Snapshot>,
+    pub redo: Vec<Snapshot>,
+    pub drag: Drag,
+    pub notice: Option<Notice>,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub mouse: bool,
+    pub quit: bool,
+}
+
+impl Model {
+    pub fn new(plan: Plan, source: Source) -> Model {
+        let report = check(&plan);
+        Model {
+            saved: plan.clone(),
+            plan,
+            report,
+            source,
+            modified: false,
+            read_only: false,
+            selected: 0,
+            pane: Pane::Steps,
+            finding: 0,
+            component: 0,
+            overlay: None,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            drag: Drag::Idle,
+            notice: None,
+            keymap: Keymap::default(),
+            theme: Theme::default(),
+            mouse: true,
+            quit: false,
+        }
+    }
+
+    /// Which keymap applies now.
+    pub fn mode(&self) -> Mode {
+        match self.overlay {
+            Some(Overlay::Help { .. }) => Mode::Help,
+            _ => Mode::Board,
+        }
+    }
+
+    /// The name shown in the header: the file, or the example's name.
+    pub fn title(&self) -> String {
+        match &self.source {
+            Source::File { path, .. } => path.display().to_string(),
+            Source::Example { name } => format!("unsaved example {name}"),
+        }
+    }
+
+    /// Re-runs the checker and the bookkeeping that follows an edit.
+    pub fn refresh(&mut self) {
+        self.report = check(&self.plan);
+        self.modified = self.plan != self.saved;
+        let steps = self.plan.steps.len();
+        self.selected = self.selected.min(steps.saturating_sub(1));
+        self.finding = self
+            .finding
+            .min(self.report.findings.len().saturating_sub(1));
+        self.component = self
+            .component
+            .min(self.plan.components.len().saturating_sub(1));
+    }
+}

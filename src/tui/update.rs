@@ -1,0 +1,487 @@
+//! Messages, effects and `update`: the only place the board's state changes. Input is
+//! turned into messages by pure functions, so all of it is testable without a terminal.
+
+use std::path::PathBuf;
+
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
+use tui_input::{Input, InputRequest};
+
+use super::keymap::{Action, Keymap, Mode};
+use super::model::{Drag, Model, Notice, Overlay, Pane, Question, Snapshot, Source};
+use crate::plan::Plan;
+use crate::store::Stamp;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    Save,
+    Discard,
+    Reload,
+    Overwrite,
+    Cancel,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    Action(Action),
+    SelectStep(usize),
+    SelectFinding(usize),
+    SelectComponent(usize),
+    Focus(Pane),
+    Wheel {
+        pane: Pane,
+        down: bool,
+    },
+    DragPress(usize),
+    DragOver(usize),
+    /// Moves the step at `from` so that it ends up at index `to`.
+    MoveStep {
+        from: usize,
+        to: usize,
+    },
+    Answer(Answer),
+    Edit(InputRequest),
+    Submit,
+    Saved {
+        path: PathBuf,
+        stamp: Stamp,
+        plan: Box<Plan>,
+        then_quit: bool,
+    },
+    SaveFailed(String),
+    DiskChanged {
+        then_quit: bool,
+    },
+    Reloaded {
+        plan: Box<Plan>,
+        stamp: Stamp,
+    },
+    ReloadFailed(String),
+}
+
+/// Work with the outside world that `update` asks the loop to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Write the plan to `path`, unless the file no longer matches `expected` (and
+    /// `force` is off), or — with `expected: None` — unless a file is already there.
+    Save {
+        path: PathBuf,
+        plan: Box<Plan>,
+        expected: Option<Stamp>,
+        force: bool,
+        then_quit: bool,
+    },
+    Reload {
+        path: PathBuf,
+    },
+    Quit,
+}
+
+/// What the keyboard is talking to right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    Keys(Mode),
+    Ask(Question),
+    Text,
+}
+
+impl Model {
+    pub fn context(&self) -> Context {
+        match &self.overlay {
+            None => Context::Keys(Mode::Board),
+            Some(Overlay::Help { .. }) => Context::Keys(Mode::Help),
+            Some(Overlay::Ask(question)) => Context::Ask(*question),
+            Some(Overlay::SaveAs { .. }) => Context::Text,
+        }
+    }
+}
+
+/// Turns a key press into a message.
+pub fn key_to_msg(keymap: &Keymap, context: Context, key: KeyEvent) -> Option<Msg> {
+    if !key.is_press() && !key.is_repeat() {
+        return None;
+    }
+    match context {
+        Context::Keys(mode) => keymap.action(mode, &key).map(Msg::Action),
+        Context::Ask(question) => {
+            let answer = match (question, key.code) {
+                (_, KeyCode::Esc) => Answer::Cancel,
+                (_, KeyCode::Char('c' | 'C')) => Answer::Cancel,
+                (Question::Quit, KeyCode::Char('s' | 'S')) => Answer::Save,
+                (Question::Quit, KeyCode::Char('d' | 'D')) => Answer::Discard,
+                (Question::Conflict { .. }, KeyCode::Char('r' | 'R')) => Answer::Reload,
+                (Question::Conflict { .. }, KeyCode::Char('o' | 'O')) => Answer::Overwrite,
+                _ => return None,
+            };
+            Some(Msg::Answer(answer))
+        }
+        Context::Text => match key.code {
+            KeyCode::Enter => Some(Msg::Submit),
+            KeyCode::Esc => Some(Msg::Action(Action::Close)),
+            _ => tui_input::backend::crossterm::to_input_request(&Event::Key(key)).map(Msg::Edit),
+        },
+    }
+}
+
+const PAGE: usize = 10;
+
+pub fn update(model: &mut Model, msg: Msg) -> Option<Effect> {
+    match msg {
+        Msg::Action(action) => return act(model, action),
+        Msg::SelectStep(step) => {
+            model.drag = Drag::Idle;
+            if step < model.plan.steps.len() {
+                model.selected = step;
+                model.pane = Pane::Steps;
+            }
+        }
+        Msg::SelectFinding(finding) => {
+            if finding < model.report.findings.len() {
+                model.finding = finding;
+                model.pane = Pane::Findings;
+            }
+        }
+        Msg::SelectComponent(component) => {
+            if component < model.plan.components.len() {
+                model.component = component;
+                model.pane = Pane::Components;
+            }
+        }
+        Msg::Focus(pane) => model.pane = pane,
+        Msg::Wheel { pane, down } => {
+            let action = if down { Action::Down } else { Action::Up };
+            let focused = model.pane;
+            model.pane = pane;
+            cursor(model, action);
+            model.pane = focused;
+        }
+        Msg::DragPress(step) => {
+            if step < model.plan.steps.len() {
+                model.selected = step;
+                model.pane = Pane::Steps;
+                model.drag = Drag::Pressed { step };
+            }
+        }
+        Msg::DragOver(to) => {
+            let to = to.min(model.plan.steps.len().saturating_sub(1));
+            model.drag = match model.drag {
+                Drag::Pressed { step: from } | Drag::Dragging { from, .. } => {
+                    Drag::Dragging { from, to }
+                }
+                Drag::Idle => Drag::Idle,
+            };
+        }
+        Msg::MoveStep { from, to } => {
+            model.drag = Drag::Idle;
+            move_step(model, from, to);
+        }
+        Msg::Answer(answer) => return answer_question(model, answer),
+        Msg::Edit(request) => {
+            if let Some(Overlay::SaveAs { input, .. }) = &mut model.overlay {
+                input.handle(request);
+            }
+        }
+        Msg::Submit => return submit(model),
+        Msg::Saved {
+            path,
+            stamp,
+            plan,
+            then_quit,
+        } => {
+            model.saved = *plan;
+            model.notice = Some(Notice {
+                text: format!("Saved {}", path.display()),
+                error: false,
+            });
+            model.source = Source::File {
+                path,
+                stamp: Some(stamp),
+            };
+            model.overlay = None;
+            model.refresh();
+            if then_quit {
+                return Some(Effect::Quit);
+            }
+        }
+        Msg::SaveFailed(reason) => {
+            model.notice = Some(Notice {
+                text: format!("Not saved: {reason}"),
+                error: true,
+            });
+        }
+        Msg::DiskChanged { then_quit } => {
+            model.overlay = Some(Overlay::Ask(Question::Conflict { then_quit }));
+        }
+        Msg::Reloaded { plan, stamp } => {
+            // The edits that reloading replaces stay one undo away.
+            remember(model);
+            model.saved = (*plan).clone();
+            model.plan = *plan;
+            if let Source::File { stamp: slot, .. } = &mut model.source {
+                *slot = Some(stamp);
+            }
+            model.overlay = None;
+            model.refresh();
+            model.notice = Some(Notice {
+                text: "Reloaded from disk (u brings your edits back)".into(),
+                error: false,
+            });
+        }
+        Msg::ReloadFailed(reason) => {
+            model.overlay = None;
+            model.notice = Some(Notice {
+                text: format!("Could not reload: {reason}"),
+                error: true,
+            });
+        }
+    }
+    None
+}
+
+fn act(model: &mut Model, action: Action) -> Option<Effect> {
+    if let Some(Overlay::Help { scroll }) = &mut model.overlay {
+        match action {
+            Action::Down => *scroll = scroll.saturating_add(1),
+            Action::Up => *scroll = scroll.saturating_sub(1),
+            Action::PageDown => *scroll = scroll.saturating_add(PAGE as u16),
+            Action::PageUp => *scroll = scroll.saturating_sub(PAGE as u16),
+            Action::Top => *scroll = 0,
+            Action::Bottom => *scroll = u16::MAX,
+            Action::Close | Action::Help | Action::Quit => model.overlay = None,
+            _ => {}
+        }
+        return None;
+    }
+    match action {
+        Action::Up
+        | Action::Down
+        | Action::Top
+        | Action::Bottom
+        | Action::PageUp
+        | Action::PageDown => cursor(model, action),
+        Action::MoveStepUp if model.selected > 0 => {
+            move_step(model, model.selected, model.selected - 1)
+        }
+        Action::MoveStepDown => move_step(model, model.selected, model.selected + 1),
+        Action::MoveStepUp => {}
+        Action::Undo => undo(model),
+        Action::Redo => redo(model),
+        Action::Save => return save(model, false),
+        Action::Quit => {
+            if model.modified {
+                model.overlay = Some(Overlay::Ask(Question::Quit));
+            } else {
+                return Some(Effect::Quit);
+            }
+        }
+        Action::Help => model.overlay = Some(Overlay::Help { scroll: 0 }),
+        Action::Close => {
+            if model.overlay.is_some() {
+                model.overlay = None;
+            } else if model.drag != Drag::Idle {
+                model.drag = Drag::Idle;
+            } else {
+                model.notice = None;
+            }
+        }
+        Action::NextPane | Action::PrevPane => {
+            let at = Pane::ALL.iter().position(|p| *p == model.pane).unwrap_or(0);
+            let n = Pane::ALL.len();
+            let next = if action == Action::NextPane {
+                at + 1
+            } else {
+                at + n - 1
+            };
+            model.pane = Pane::ALL[next % n];
+        }
+        Action::Jump => {
+            if model.pane == Pane::Findings
+                && let Some(step) = model
+                    .report
+                    .findings
+                    .get(model.finding)
+                    .and_then(|f| f.step)
+            {
+                model.selected = step;
+                model.pane = Pane::Steps;
+            }
+        }
+    }
+    None
+}
+
+/// Moves the cursor of the focused pane.
+fn cursor(model: &mut Model, action: Action) {
+    let (slot, len) = match model.pane {
+        Pane::Steps => (&mut model.selected, model.plan.steps.len()),
+        Pane::Findings => (&mut model.finding, model.report.findings.len()),
+        Pane::Components => (&mut model.component, model.plan.components.len()),
+    };
+    let last = len.saturating_sub(1);
+    *slot = match action {
+        Action::Up => slot.saturating_sub(1),
+        Action::Down => (*slot + 1).min(last),
+        Action::Top => 0,
+        Action::Bottom => last,
+        Action::PageUp => slot.saturating_sub(PAGE),
+        Action::PageDown => (*slot + PAGE).min(last),
+        _ => *slot,
+    };
+}
+
+fn remember(model: &mut Model) {
+    model.undo.push(Snapshot {
+        plan: model.plan.clone(),
+        selected: model.selected,
+    });
+    model.redo.clear();
+}
+
+/// Moves a step and says what the move did to the findings.
+fn move_step(model: &mut Model, from: usize, to: usize) {
+    let len = model.plan.steps.len();
+    if model.read_only {
+        model.notice = Some(Notice {
+            text: "This plan is read-only".into(),
+            error: true,
+        });
+        return;
+    }
+    if from >= len || to >= len || from == to {
+        return;
+    }
+    let before = model.report.summary();
+    remember(model);
+    let step = model.plan.steps.remove(from);
+    model.plan.steps.insert(to, step);
+    model.selected = to;
+    model.refresh();
+    let after = model.report.summary();
+    let id = model.plan.steps[to].id().to_string();
+    model.notice = Some(Notice {
+        text: format!(
+            "Moved \"{}\" to {}: {} → {} errors, {} → {} warnings",
+            crate::text::clean_line(&id),
+            to + 1,
+            before.errors,
+            after.errors,
+            before.warnings,
+            after.warnings
+        ),
+        error: false,
+    });
+}
+
+fn undo(model: &mut Model) {
+    let Some(snapshot) = model.undo.pop() else {
+        model.notice = Some(Notice {
+            text: "Nothing to undo".into(),
+            error: false,
+        });
+        return;
+    };
+    model.redo.push(Snapshot {
+        plan: std::mem::replace(&mut model.plan, snapshot.plan),
+        selected: model.selected,
+    });
+    model.selected = snapshot.selected;
+    model.refresh();
+    model.notice = Some(Notice {
+        text: format!("Undone ({} more)", model.undo.len()),
+        error: false,
+    });
+}
+
+fn redo(model: &mut Model) {
+    let Some(snapshot) = model.redo.pop() else {
+        model.notice = Some(Notice {
+            text: "Nothing to redo".into(),
+            error: false,
+        });
+        return;
+    };
+    model.undo.push(Snapshot {
+        plan: std::mem::replace(&mut model.plan, snapshot.plan),
+        selected: model.selected,
+    });
+    model.selected = snapshot.selected;
+    model.refresh();
+    model.notice = Some(Notice {
+        text: format!("Redone ({} more)", model.redo.len()),
+        error: false,
+    });
+}
+
+fn save(model: &mut Model, then_quit: bool) -> Option<Effect> {
+    if model.read_only {
+        model.notice = Some(Notice {
+            text: "This plan is read-only".into(),
+            error: true,
+        });
+        return None;
+    }
+    match &model.source {
+        Source::File { path, stamp } => Some(Effect::Save {
+            path: path.clone(),
+            plan: Box::new(model.plan.clone()),
+            expected: *stamp,
+            force: false,
+            then_quit,
+        }),
+        Source::Example { name } => {
+            let path = format!("{}/{name}.ron", crate::store::PLAN_DIR);
+            model.overlay = Some(Overlay::SaveAs {
+                input: Input::new(path),
+                then_quit,
+            });
+            None
+        }
+    }
+}
+
+fn submit(model: &mut Model) -> Option<Effect> {
+    let Some(Overlay::SaveAs { input, then_quit }) = &model.overlay else {
+        return None;
+    };
+    let name = input.value().trim();
+    if name.is_empty() {
+        model.notice = Some(Notice {
+            text: "Type a file name to save to".into(),
+            error: true,
+        });
+        return None;
+    }
+    Some(Effect::Save {
+        path: PathBuf::from(name),
+        plan: Box::new(model.plan.clone()),
+        expected: None,
+        force: false,
+        then_quit: *then_quit,
+    })
+}
+
+fn answer_question(model: &mut Model, answer: Answer) -> Option<Effect> {
+    let Some(Overlay::Ask(question)) = model.overlay else {
+        return None;
+    };
+    model.overlay = None;
+    match (question, answer) {
+        (_, Answer::Cancel) => None,
+        (Question::Quit, Answer::Save) => save(model, true),
+        (Question::Quit, Answer::Discard) => Some(Effect::Quit),
+        (Question::Conflict { .. }, Answer::Reload) => match &model.source {
+            Source::File { path, .. } => Some(Effect::Reload { path: path.clone() }),
+            Source::Example { .. } => None,
+        },
+        (Question::Conflict { then_quit }, Answer::Overwrite) => match &model.source {
+            Source::File { path, stamp } => Some(Effect::Save {
+                path: path.clone(),
+                plan: Box::new(model.plan.clone()),
+                expected: *stamp,
+                force: true,
+                then_quit,
+            }),
+            Source::Example { .. } => None,
+        },
+        _ => None,
+    }
+}
