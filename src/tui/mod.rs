@@ -4,3 +4,4 @@ pub mod keymap;
 pub mod model;
 pub mod theme;
 pub mod update;
+pub mod view;

@@ -1,0 +1,300 @@
+//! The Details pane: what the selected step changes, what it breaks, the facts of its
+//! component once it is live, and how long it can be reverted. Text here wraps.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
+
+use super::findings::severity_badge;
+use super::steps::rollback_label;
+use super::{fit, pane_block};
+use crate::check::Rollback;
+use crate::plan::{Change, Plan, Step};
+use crate::text::{clean, clean_line};
+use crate::tui::model::Model;
+
+pub struct DetailsView<'a> {
+    model: &'a Model,
+}
+
+impl<'a> DetailsView<'a> {
+    pub fn new(model: &'a Model) -> Self {
+        DetailsView { model }
+    }
+
+    /// The pane's lines, each with the indent its wrapped continuation lines get.
+    fn items(&self) -> Vec<(Line<'static>, usize)> {
+        let model = self.model;
+        let theme = &model.theme;
+        let Some(step) = model.plan.steps.get(model.selected) else {
+            return vec![(
+                Line::styled(
+                    "No step selected: the plan has no steps yet.",
+                    theme.muted(),
+                ),
+                0,
+            )];
+        };
+        let i = model.selected;
+        let report = model.report.steps.get(i);
+        let mut lines = Vec::new();
+        let heading = |text: String| Line::styled(text, theme.heading());
+        let indent = |spans: Vec<Span<'static>>| {
+            let mut all = vec![Span::raw("  ")];
+            all.extend(spans);
+            Line::from(all)
+        };
+
+        lines.push((
+            Line::from(vec![
+                Span::styled(
+                    format!("Step {} of {} · ", i + 1, model.plan.steps.len()),
+                    theme.muted(),
+                ),
+                Span::styled(clean_line(step.id().trim()).into_owned(), theme.id()),
+            ]),
+            0,
+        ));
+        lines.push((Line::raw(clean_line(step.title()).into_owned()), 0));
+        lines.push((Line::styled(what(&model.plan, step), theme.muted()), 0));
+
+        lines.push((Line::raw(""), 0));
+        lines.push((heading("Changes".into()), 0));
+        match step {
+            Step::Flip { toggle, to, .. } => lines.push((
+                indent(vec![Span::styled(
+                    format!("⚑ turn {} {}", clean_line(toggle.trim()), to.name()),
+                    theme.lane_marker(true),
+                )]),
+                4,
+            )),
+            Step::Release { changes, .. } if changes.is_empty() => {
+                lines.push((indent(vec![Span::styled("no changes", theme.muted())]), 4));
+            }
+            Step::Release { changes, .. } => {
+                for change in changes {
+                    let (text, style) = change_line(change, theme);
+                    lines.push((indent(vec![Span::styled(text, style)]), 4));
+                }
+            }
+        }
+
+        lines.push((Line::raw(""), 0));
+        let findings: Vec<_> = model.report.findings_at(i).collect();
+        lines.push((heading(format!("Findings ({})", findings.len())), 0));
+        if findings.is_empty() {
+            lines.push((indent(vec![Span::styled("✓ none", theme.reached())]), 4));
+        }
+        for f in findings {
+            lines.push((
+                indent(vec![
+                    Span::styled(severity_badge(f.severity), theme.severity(f.severity)),
+                    Span::raw(" "),
+                    Span::styled(format!("[{}]", f.rule.id()), theme.muted()),
+                    Span::raw(" "),
+                    Span::raw(clean_line(&f.message).into_owned()),
+                ]),
+                4,
+            ));
+            if !f.hint.trim().is_empty() {
+                lines.push((
+                    indent(vec![Span::styled(
+                        format!("→ {}", clean_line(&f.hint)),
+                        theme.muted(),
+                    )]),
+                    4,
+                ));
+            }
+            if let Some(reason) = &f.reason {
+                lines.push((
+                    indent(vec![Span::styled(
+                        format!("accepted: {}", clean_line(reason)),
+                        theme.severity(f.severity),
+                    )]),
+                    4,
+                ));
+            }
+        }
+
+        if let Some(report) = report {
+            lines.push((Line::raw(""), 0));
+            lines.push((heading("Rollback".into()), 0));
+            lines.push((
+                indent(vec![
+                    Span::styled(rollback_label(model, i), theme.rollback(report.rollback)),
+                    Span::raw(format!(
+                        ": {}",
+                        rollback_words(&model.plan, i, report.rollback)
+                    )),
+                ]),
+                4,
+            ));
+        }
+
+        lines.push((Line::raw(""), 0));
+        match step {
+            Step::Release { component, .. } => {
+                lines.push((
+                    heading(format!("After this step: {}", clean_line(component.trim()))),
+                    0,
+                ));
+                let facts = report.map_or(&[][..], |r| r.facts_after.as_slice());
+                if facts.is_empty() {
+                    lines.push((indent(vec![Span::styled("no facts", theme.muted())]), 4));
+                }
+                for fact in facts {
+                    lines.push((
+                        indent(vec![Span::raw(clean_line(&fact.to_string()).into_owned())]),
+                        4,
+                    ));
+                }
+            }
+            Step::Flip { toggle, to, .. } => {
+                lines.push((heading("After this step".into()), 0));
+                let toggle = toggle.trim();
+                lines.push((
+                    indent(vec![Span::raw(format!(
+                        "{} is {}",
+                        clean_line(toggle),
+                        to.name()
+                    ))]),
+                    4,
+                ));
+                let gated = gated_by(&model.plan, toggle);
+                let text = if gated.is_empty() {
+                    "nothing in the plan is gated by it".to_string()
+                } else {
+                    format!("it gates facts of {}", clean_line(&gated.join(", ")))
+                };
+                lines.push((indent(vec![Span::styled(text, theme.muted())]), 4));
+            }
+        }
+
+        let notes = match step {
+            Step::Release { notes, .. } | Step::Flip { notes, .. } => notes.as_deref(),
+        };
+        if let Some(notes) = notes.filter(|n| !n.trim().is_empty()) {
+            lines.push((Line::raw(""), 0));
+            lines.push((heading("Notes".into()), 0));
+            for line in clean(notes).lines() {
+                lines.push((indent(vec![Span::raw(line.replace('\t', "    "))]), 4));
+            }
+        }
+        lines
+    }
+}
+
+impl Widget for &DetailsView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let block = pane_block(&self.model.theme, "Details".into(), false);
+        let cols = block.inner(area).width as usize;
+        let lines: Vec<Line> = self
+            .items()
+            .iter()
+            .flat_map(|(line, hang)| fit::wrap_line(line, cols, *hang))
+            .collect();
+        // Already wrapped, with hanging indents; `Wrap` only guards the edge.
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .render(area, buf);
+    }
+}
+
+/// "release of api (Shelter API, Service)" or "flip of the toggle reminders".
+fn what(plan: &Plan, step: &Step) -> String {
+    let mut text = match step {
+        Step::Release { component, .. } => {
+            let id = component.trim();
+            match plan.components.iter().find(|c| c.id.trim() == id) {
+                Some(c) => format!(
+                    "release of {} ({}, {})",
+                    clean_line(id),
+                    clean_line(&c.name),
+                    c.kind.name()
+                ),
+                None => format!("release of {}, which is not a component", clean_line(id)),
+            }
+        }
+        Step::Flip { toggle, .. } => {
+            format!("flip of the toggle {}", clean_line(toggle.trim()))
+        }
+    };
+    if let Some(commit) = step.commit() {
+        text.push_str(&format!(" · commit {}", clean_line(commit)));
+    }
+    if step.shipped() {
+        text.push_str(" · shipped");
+    }
+    text
+}
+
+/// A change as a +/− line, in the fact's RON form.
+fn change_line(change: &Change, theme: &crate::tui::theme::Theme) -> (String, Style) {
+    match change {
+        Change::Add(fact) => (
+            format!("+ {}", clean_line(&fact.to_string())),
+            theme.diff(true),
+        ),
+        Change::Remove(fact) => (
+            format!("− {}", clean_line(&fact.to_string())),
+            theme.diff(false),
+        ),
+        Change::Ungate(toggle) => (
+            format!("~ ungate {}", clean_line(toggle.trim())),
+            Style::new(),
+        ),
+        Change::Backfill { into, from } => (
+            format!(
+                "⇐ backfill {} ← {}",
+                clean_line(into.trim()),
+                clean_line(from.trim())
+            ),
+            Style::new(),
+        ),
+    }
+}
+
+/// The components whose facts (now, in the target or added by a step) the toggle gates.
+fn gated_by(plan: &Plan, toggle: &str) -> Vec<String> {
+    plan.components
+        .iter()
+        .filter(|c| {
+            let gates = |f: &crate::plan::Fact| f.gate.as_deref().map(str::trim) == Some(toggle);
+            c.current.iter().any(gates)
+                || c.target.iter().flatten().any(gates)
+                || plan.steps.iter().any(|s| {
+                    s.component().map(str::trim) == Some(c.id.trim())
+                        && s.changes()
+                            .iter()
+                            .any(|ch| matches!(ch, Change::Add(f) if gates(f)))
+                })
+        })
+        .map(|c| c.id.trim().to_string())
+        .collect()
+}
+
+fn rollback_words(plan: &Plan, step: usize, rollback: Rollback) -> String {
+    match rollback {
+        Rollback::Safe => "it can be reverted at every later point of the plan.".into(),
+        Rollback::Until(j) if j == step => {
+            "reverting it breaks a consumer right away: it fixes an earlier break.".into()
+        }
+        Rollback::Until(j) => {
+            let id = plan.steps.get(j).map_or("?", |s| s.id().trim());
+            format!(
+                "reverting it is safe until step {} \"{}\" ships; after that, revert that step first.",
+                j + 1,
+                clean_line(id)
+            )
+        }
+        Rollback::LosesData => {
+            "reverting it loses data, even right after it ships: backfill first, or keep the double write.".into()
+        }
+        Rollback::Irreversible => {
+            "it drops data for good: no revert brings it back.".into()
+        }
+    }
+}

@@ -1,0 +1,228 @@
+//! Fitting plan text into cells: widths are terminal columns (Unicode width, through
+//! ratatui's `Span::width`), and a cut is always marked with an ellipsis.
+
+use std::borrow::Cow;
+
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+pub const ELLIPSIS: &str = "…";
+
+/// How many terminal columns `text` takes.
+pub fn width(text: &str) -> usize {
+    Span::raw(text).width()
+}
+
+fn char_width(c: char) -> usize {
+    let mut buf = [0; 4];
+    width(c.encode_utf8(&mut buf))
+}
+
+/// `text` in at most `max` columns, its end replaced by "…" when it does not fit.
+pub fn cut(text: &str, max: usize) -> Cow<'_, str> {
+    if width(text) <= max {
+        return Cow::Borrowed(text);
+    }
+    if max == 0 {
+        return Cow::Borrowed("");
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = char_width(c);
+        if used + w > max - 1 {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push_str(ELLIPSIS);
+    Cow::Owned(out)
+}
+
+/// Like [`cut`], but keeps the end: for file paths, whose name is at the end.
+pub fn cut_left(text: &str, max: usize) -> Cow<'_, str> {
+    if width(text) <= max {
+        return Cow::Borrowed(text);
+    }
+    if max == 0 {
+        return Cow::Borrowed("");
+    }
+    let mut kept = Vec::new();
+    let mut used = 0;
+    for c in text.chars().rev() {
+        let w = char_width(c);
+        if used + w > max - 1 {
+            break;
+        }
+        kept.push(c);
+        used += w;
+    }
+    let mut out = String::from(ELLIPSIS);
+    out.extend(kept.into_iter().rev());
+    Cow::Owned(out)
+}
+
+/// `text` cut to `cols` columns and padded with spaces to exactly `cols`.
+pub fn pad(text: &str, cols: usize) -> String {
+    let cut = cut(text, cols);
+    let fill = cols.saturating_sub(width(&cut));
+    format!("{cut}{}", " ".repeat(fill))
+}
+
+/// Splits `text` into lines of at most `cols` columns at spaces (a word longer than a
+/// line is cut), for text whose line count must be known before it is drawn.
+pub fn wrap(text: &str, cols: usize) -> Vec<String> {
+    let cols = cols.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let word = cut(word, cols);
+        let needed = if line.is_empty() {
+            width(&word)
+        } else {
+            width(&line) + 1 + width(&word)
+        };
+        if needed > cols && !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// Wraps a styled line at spaces into lines of at most `cols` columns. The first line
+/// keeps the line's leading spaces; the lines after it start with `hang` spaces, so a
+/// wrapped item stays indented under itself. A word longer than a line is cut.
+pub fn wrap_line(line: &Line<'_>, cols: usize, hang: usize) -> Vec<Line<'static>> {
+    // Words, each with the spaces before it, made of pieces that may differ in style.
+    let mut words: Vec<(usize, Vec<(String, Style)>)> = Vec::new();
+    let mut spaces = 0;
+    let mut glued = false;
+    for span in &line.spans {
+        for (k, part) in span.content.split(' ').enumerate() {
+            if k > 0 {
+                spaces += 1;
+                glued = false;
+            }
+            if part.is_empty() {
+                continue;
+            }
+            match words.last_mut() {
+                Some((_, pieces)) if glued => pieces.push((part.to_string(), span.style)),
+                _ => words.push((spaces, vec![(part.to_string(), span.style)])),
+            }
+            spaces = 0;
+            glued = true;
+        }
+    }
+    let hang = hang.min(cols.saturating_sub(1));
+    let mut lines = Vec::new();
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut used = 0;
+    let mut fresh = true;
+    for (spaces, pieces) in words {
+        let word_w: usize = pieces.iter().map(|(t, _)| width(t)).sum();
+        let mut gap = spaces;
+        if !fresh && used + gap + word_w > cols {
+            lines.push(Line::from(std::mem::take(&mut spans)).style(line.style));
+            spans.push(Span::raw(" ".repeat(hang)));
+            used = hang;
+            gap = 0;
+        }
+        gap = gap.min(cols.saturating_sub(used + 1));
+        if gap > 0 {
+            spans.push(Span::raw(" ".repeat(gap)));
+            used += gap;
+        }
+        for (text, style) in pieces {
+            let room = cols.saturating_sub(used);
+            if room == 0 {
+                break;
+            }
+            let shown = cut(&text, room);
+            let was_cut = matches!(shown, Cow::Owned(_));
+            used += width(&shown);
+            spans.push(Span::styled(shown.into_owned(), style));
+            if was_cut {
+                break;
+            }
+        }
+        fresh = false;
+    }
+    if !spans.is_empty() || lines.is_empty() {
+        lines.push(Line::from(spans).style(line.style));
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cuts_mark_the_cut_with_an_ellipsis() {
+        assert_eq!(cut("reminders", 20), "reminders");
+        assert_eq!(cut("reminders", 9), "reminders");
+        assert_eq!(cut("reminders", 5), "remi…");
+        assert_eq!(cut("reminders", 1), "…");
+        assert_eq!(cut("reminders", 0), "");
+        assert_eq!(cut_left("a/b/reminders.ron", 10), "…nders.ron");
+    }
+
+    #[test]
+    fn wide_characters_count_two_columns() {
+        assert_eq!(width("提醒"), 4);
+        assert_eq!(cut("提醒事项", 5), "提醒…");
+        assert_eq!(pad("提醒事项", 6), "提醒… ");
+        assert_eq!(width(&pad("提醒事项", 6)), 6);
+    }
+
+    #[test]
+    fn wrap_breaks_at_spaces() {
+        assert_eq!(
+            wrap("drag a step with the mouse", 10),
+            ["drag a", "step with", "the mouse"]
+        );
+        assert_eq!(wrap("", 10), [""]);
+    }
+
+    fn text(lines: &[Line]) -> Vec<String> {
+        lines.iter().map(|l| l.to_string()).collect()
+    }
+
+    #[test]
+    fn wrapped_lines_hang_under_their_first_line() {
+        let line = Line::from(vec![
+            Span::raw("  "),
+            Span::styled("✗ error", Style::new().bold()),
+            Span::raw(" [broken-consumer] api writes \"reminders\""),
+        ]);
+        assert_eq!(
+            text(&wrap_line(&line, 21, 4)),
+            [
+                "  ✗ error",
+                "    [broken-consumer]",
+                "    api writes",
+                "    \"reminders\"",
+            ]
+        );
+        let long = Line::raw("+ Serving(\"POST /user/{id}/reminder\", Write(\"reminders\"))");
+        assert_eq!(
+            text(&wrap_line(&long, 24, 2)),
+            [
+                "+ Serving(\"POST",
+                "  /user/{id}/reminder\",",
+                "  Write(\"reminders\"))",
+            ]
+        );
+        assert_eq!(text(&wrap_line(&Line::raw("abcdefghij"), 5, 2)), ["abcd…"]);
+        assert_eq!(text(&wrap_line(&Line::raw(""), 5, 2)), [""]);
+    }
+}

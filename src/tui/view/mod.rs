@@ -1,0 +1,185 @@
+//! Drawing the board. Every pane is a widget over `&Model` (`impl Widget for &XView`);
+//! `draw` composes them and records where the rows landed, for the mouse to hit-test.
+//! Nothing here changes the model, and all text that came from the plan passes through
+//! `crate::text::clean`/`clean_line` before it reaches the screen.
+
+mod components;
+mod details;
+mod findings;
+mod fit;
+mod header;
+mod overlay;
+mod status;
+mod steps;
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
+
+use super::model::{Model, Overlay, Pane};
+use super::theme::Theme;
+
+pub use components::ComponentsView;
+pub use details::DetailsView;
+pub use findings::FindingsView;
+pub use header::HeaderView;
+pub use overlay::{AskView, HelpView, SaveAsView};
+pub use status::StatusView;
+pub use steps::StepsView;
+
+/// Where the last draw put things, for hit-testing the mouse against.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LayoutCache {
+    /// The rect of each pane as drawn, borders included.
+    pub panes: Vec<(Pane, Rect)>,
+    /// (step index, row rect) of each visible step row, top to bottom.
+    pub step_rows: Vec<(usize, Rect)>,
+    /// (finding index, row rect) of each visible finding.
+    pub finding_rows: Vec<(usize, Rect)>,
+    /// (component index, rect) of each visible component: its summary line and the
+    /// +/− lines under it.
+    pub component_rows: Vec<(usize, Rect)>,
+}
+
+pub const MIN_WIDTH: u16 = 100;
+pub const MIN_HEIGHT: u16 = 30;
+
+/// Renders the whole board and returns the rects it used. Never mutates the model.
+pub fn draw(frame: &mut Frame, model: &Model) -> LayoutCache {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        frame.render_widget(TooSmall { area }, area);
+        return LayoutCache::default();
+    }
+    let bottom_height = if area.height <= 40 {
+        9
+    } else {
+        area.height * 28 / 100
+    };
+    let [header, main, bottom, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(bottom_height),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let steps = StepsView::new(model);
+    let [steps_area, details_area] = Layout::horizontal([
+        Constraint::Length(steps.wanted_width(area.width)),
+        Constraint::Fill(1),
+    ])
+    .areas(main);
+    let [findings_area, components_area] =
+        Layout::horizontal([Constraint::Percentage(58), Constraint::Fill(1)]).areas(bottom);
+
+    let findings = FindingsView::new(model);
+    let components = ComponentsView::new(model);
+    frame.render_widget(&HeaderView::new(model), header);
+    frame.render_widget(&steps, steps_area);
+    frame.render_widget(&DetailsView::new(model), details_area);
+    frame.render_widget(&findings, findings_area);
+    frame.render_widget(&components, components_area);
+    frame.render_widget(&StatusView::new(model), status);
+
+    match &model.overlay {
+        None => {}
+        Some(Overlay::Help { scroll }) => {
+            frame.render_widget(&HelpView::new(model, *scroll), area);
+        }
+        Some(Overlay::Ask(question)) => {
+            frame.render_widget(&AskView::new(&model.theme, *question), area);
+        }
+        Some(Overlay::SaveAs { input, .. }) => {
+            let view = SaveAsView::new(&model.theme, input);
+            frame.render_widget(&view, area);
+            frame.set_cursor_position(view.cursor(area));
+        }
+    }
+
+    LayoutCache {
+        panes: vec![
+            (Pane::Steps, steps_area),
+            (Pane::Findings, findings_area),
+            (Pane::Components, components_area),
+        ],
+        step_rows: steps.rows(steps_area),
+        finding_rows: findings.rows(findings_area),
+        component_rows: components.rows(components_area),
+    }
+}
+
+/// The bordered block of a pane; the focused one has its own border and a marked title.
+fn pane_block<'a>(theme: &Theme, title: String, focused: bool) -> Block<'a> {
+    let marker = if focused { "▸" } else { " " };
+    Block::bordered()
+        .border_type(theme.pane_border_type(focused))
+        .border_style(theme.pane_border(focused))
+        .title(Line::from(Span::styled(
+            format!("{marker} {title} "),
+            theme.pane_title(focused),
+        )))
+}
+
+/// The first row to show of `total` rows in `height` rows so that row `focus` is
+/// visible: kept in the middle when the list is longer than the area.
+fn scroll_offset(total: usize, height: usize, focus: usize) -> usize {
+    if total <= height || height == 0 {
+        return 0;
+    }
+    focus.saturating_sub(height / 2).min(total - height)
+}
+
+/// One row of `area`, `offset` rows down.
+fn row(area: Rect, offset: usize) -> Rect {
+    Rect {
+        x: area.x,
+        y: area.y + offset as u16,
+        width: area.width,
+        height: 1,
+    }
+}
+
+/// Writes `text` into the column `(x, w)` of row `y`, cut with an ellipsis to fit.
+fn put(buf: &mut Buffer, (x, w): (u16, u16), y: u16, text: &str, style: Style) {
+    if w == 0 {
+        return;
+    }
+    let text = fit::cut(text, w as usize);
+    buf.set_stringn(x, y, text, w as usize, style);
+}
+
+/// A `width`×`height` rect in the middle of `area`, never larger than it.
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
+}
+
+/// What a terminal below the minimum gets instead of the board.
+struct TooSmall {
+    area: Rect,
+}
+
+impl Widget for TooSmall {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let text = format!(
+            "storyplan needs at least {MIN_WIDTH}×{MIN_HEIGHT} (this terminal is {}×{})",
+            self.area.width, self.area.height
+        );
+        let lines = fit::wrap(&text, area.width as usize).len() as u16;
+        let notice = centered(area, area.width, lines);
+        Clear.render(area, buf);
+        Paragraph::new(text)
+            .centered()
+            .wrap(Wrap { trim: true })
+            .render(notice, buf);
+    }
+}

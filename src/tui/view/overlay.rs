@@ -1,0 +1,268 @@
+//! Overlays, drawn last over a cleared rect: help, a question, the save-as field.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget};
+use tui_input::Input;
+
+use super::centered;
+use super::fit::{self, width};
+use crate::text::clean_line;
+use crate::tui::keymap::{Action, Mode};
+use crate::tui::model::{Model, Question};
+use crate::tui::theme::Theme;
+
+fn overlay_block<'a>(theme: &Theme, title: &'a str) -> Block<'a> {
+    Block::bordered()
+        .border_type(BorderType::Double)
+        .border_style(theme.overlay())
+        .title(Line::from(Span::styled(
+            format!(" {title} "),
+            theme.overlay(),
+        )))
+}
+
+pub struct HelpView<'a> {
+    model: &'a Model,
+    scroll: u16,
+}
+
+const HELP_WIDTH: u16 = 76;
+
+const MOUSE: &str = "Press on a step and drag it up or down: a drop line shows where it will \
+    land, and releasing the button moves it there (one undo step, like J/K). Esc cancels the \
+    drag. A click selects a row or focuses a pane; the wheel moves the cursor of the pane \
+    under the pointer.";
+
+const SYMBOLS: [(&str, &str); 6] = [
+    ("●", "a release, in its component's lane"),
+    ("⚑", "a flip of a toggle"),
+    (
+        "✗",
+        "the lane's component has a broken use while the step is live",
+    ),
+    ("✗ ▲ ✓", "the step's status: error, warning, ok"),
+    ("↶", "how long the step can be reverted"),
+    ("⊘", "the step drops data for good"),
+];
+
+impl<'a> HelpView<'a> {
+    pub fn new(model: &'a Model, scroll: u16) -> Self {
+        HelpView { model, scroll }
+    }
+
+    fn lines(&self, cols: usize) -> Vec<Line<'static>> {
+        let model = self.model;
+        let theme = &model.theme;
+        let bindings = model.keymap.bindings(Mode::Board);
+        let keys: Vec<String> = bindings
+            .iter()
+            .map(|(_, chords)| {
+                let keys: Vec<String> = chords.iter().map(|c| c.to_string()).collect();
+                clean_line(&keys.join(", ")).into_owned()
+            })
+            .collect();
+        let key_w = keys.iter().map(|k| width(k)).max().unwrap_or(0).min(24) + 2;
+        let mut lines = vec![Line::styled("Keys on the board", theme.heading())];
+        for ((action, _), keys) in bindings.iter().zip(keys) {
+            lines.push(Line::from(vec![
+                Span::raw("  "),
+                Span::styled(fit::pad(&keys, key_w), theme.key()),
+                Span::raw(action.description()),
+            ]));
+        }
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("Mouse", theme.heading()));
+        if model.mouse {
+            for line in fit::wrap(MOUSE, cols.saturating_sub(2)) {
+                lines.push(Line::raw(format!("  {line}")));
+            }
+        } else {
+            lines.push(Line::raw("  The mouse is switched off in the settings."));
+        }
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("Symbols", theme.heading()));
+        for (symbol, meaning) in SYMBOLS {
+            lines.push(Line::from(vec![
+                Span::raw("  "),
+                Span::styled(fit::pad(symbol, 7), theme.key()),
+                Span::raw(meaning),
+            ]));
+        }
+        lines
+    }
+
+    /// The bottom title: the help mode's keys, from the keymap.
+    fn keys(&self) -> String {
+        let keymap = &self.model.keymap;
+        let key = |a| {
+            keymap
+                .key_for(Mode::Help, a)
+                .map(|k| clean_line(&k.to_string()).into_owned())
+        };
+        let mut parts = Vec::new();
+        if let (Some(down), Some(up)) = (key(Action::Down), key(Action::Up)) {
+            parts.push(format!("{down}/{up} scroll"));
+        }
+        if let Some(close) = key(Action::Close) {
+            parts.push(format!("{close} close"));
+        }
+        parts.join(" · ")
+    }
+}
+
+impl Widget for &HelpView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let theme = &self.model.theme;
+        let box_w = HELP_WIDTH.min(area.width.saturating_sub(4));
+        let cols = box_w.saturating_sub(4) as usize;
+        let lines = self.lines(cols);
+        let total = lines.len() as u16;
+        let box_h = (total + 2).min(area.height.saturating_sub(4));
+        let rect = centered(area, box_w, box_h);
+        let visible = box_h.saturating_sub(2);
+        let scroll = self.scroll.min(total.saturating_sub(visible));
+        let mut block = overlay_block(theme, "Help").title_bottom(Line::from(Span::styled(
+            format!(" {} ", self.keys()),
+            theme.key(),
+        )));
+        if total > visible {
+            let last = (scroll + visible).min(total);
+            block = block.title_bottom(
+                Line::from(format!(" {}–{} of {} ", scroll + 1, last, total)).right_aligned(),
+            );
+        }
+        Clear.render(rect, buf);
+        let inner = block.inner(rect);
+        block.render(rect, buf);
+        let text = Rect {
+            x: inner.x + 1,
+            width: inner.width.saturating_sub(2),
+            ..inner
+        };
+        Paragraph::new(lines).scroll((scroll, 0)).render(text, buf);
+    }
+}
+
+pub struct AskView<'a> {
+    theme: &'a Theme,
+    question: Question,
+}
+
+impl<'a> AskView<'a> {
+    pub fn new(theme: &'a Theme, question: Question) -> Self {
+        AskView { theme, question }
+    }
+}
+
+impl Widget for &AskView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let (title, message, answers): (&str, &str, &[(&str, &str)]) = match self.question {
+            Question::Quit => (
+                "Quit",
+                "Unsaved changes.",
+                &[("s", "Save"), ("d", "Discard"), ("c", "Cancel")],
+            ),
+            Question::Conflict { .. } => (
+                "File changed",
+                "The file changed on disk since it was opened.",
+                &[("r", "Reload"), ("o", "Overwrite"), ("c", "Cancel")],
+            ),
+        };
+        let mut spans = Vec::new();
+        for (n, (key, word)) in answers.iter().enumerate() {
+            if n > 0 {
+                spans.push(Span::raw("  "));
+            }
+            spans.push(Span::styled(format!("[{key}]"), self.theme.key()));
+            spans.push(Span::raw(format!(" {word}")));
+        }
+        let answers = Line::from(spans).centered();
+        let box_w = (width(message).max(answers.width()) as u16 + 8).max(40);
+        let rect = centered(area, box_w, 6);
+        Clear.render(rect, buf);
+        Paragraph::new(vec![
+            Line::raw(""),
+            Line::raw(message).centered(),
+            Line::raw(""),
+            answers,
+        ])
+        .block(overlay_block(self.theme, title))
+        .render(rect, buf);
+    }
+}
+
+pub struct SaveAsView<'a> {
+    theme: &'a Theme,
+    input: &'a Input,
+}
+
+const SAVE_AS_WIDTH: u16 = 64;
+
+impl<'a> SaveAsView<'a> {
+    pub fn new(theme: &'a Theme, input: &'a Input) -> Self {
+        SaveAsView { theme, input }
+    }
+
+    fn rect(area: Rect) -> Rect {
+        centered(area, SAVE_AS_WIDTH.min(area.width.saturating_sub(4)), 7)
+    }
+
+    /// The one-line text field inside the overlay.
+    fn field(area: Rect) -> Rect {
+        let inner = Block::bordered().inner(Self::rect(area));
+        Rect {
+            x: inner.x + 1,
+            y: inner.y + 2,
+            width: inner.width.saturating_sub(2),
+            height: 1,
+        }
+    }
+
+    fn scroll(&self, field: Rect) -> usize {
+        // One column more than the field, so the cursor can sit after the last character.
+        self.input
+            .visual_scroll(field.width.saturating_sub(1) as usize)
+    }
+
+    /// Where the terminal's cursor goes: at the input's cursor inside the field.
+    pub fn cursor(&self, area: Rect) -> Position {
+        let field = Self::field(area);
+        let at = self
+            .input
+            .visual_cursor()
+            .saturating_sub(self.scroll(field)) as u16;
+        Position::new(field.x + at.min(field.width.saturating_sub(1)), field.y)
+    }
+}
+
+impl Widget for &SaveAsView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let rect = SaveAsView::rect(area);
+        let field = SaveAsView::field(area);
+        Clear.render(rect, buf);
+        let block = overlay_block(self.theme, "Save as");
+        let inner = block.inner(rect);
+        block.render(rect, buf);
+        let row = |y: u16| Rect {
+            x: inner.x + 1,
+            y: inner.y + y,
+            width: inner.width.saturating_sub(2),
+            height: 1,
+        };
+        Line::raw("Save the plan to the file:").render(row(1), buf);
+        Line::from(vec![
+            Span::styled("Enter", self.theme.key()),
+            Span::raw(" save, "),
+            Span::styled("Esc", self.theme.key()),
+            Span::raw(" cancel"),
+        ])
+        .render(row(4), buf);
+        buf.set_style(field, self.theme.input());
+        Paragraph::new(clean_line(self.input.value()).into_owned())
+            .style(self.theme.input())
+            .scroll((0, self.scroll(field) as u16))
+            .render(field, buf);
+    }
+}
