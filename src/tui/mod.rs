@@ -2,6 +2,8 @@
 
 pub mod keymap;
 pub mod model;
+pub mod picker;
+pub mod settings;
 pub mod theme;
 pub mod update;
 pub mod view;
