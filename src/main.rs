@@ -4,18 +4,30 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use storyplan::cli;
 use storyplan::cli::check::{EXIT_UNREADABLE, Format, Options};
-use storyplan::cli::{self, demo};
+use storyplan::tui::{app, settings};
 
 #[derive(Debug, Parser)]
 #[command(name = "storyplan", version, about)]
 struct Args {
+    /// Without a command: the board on the plans in .storyplan/ at the git root.
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Open a plan file on the board.
+    Open {
+        /// The plan file.
+        file: PathBuf,
+    },
+    /// Open a bundled example on the board, in memory (saving asks where to write it).
+    Demo {
+        /// reminders (default), cents-api or amount-column.
+        name: Option<String>,
+    },
     /// Check plans: exit 0 when clean, 1 on errors (or warnings with --deny warnings),
     /// 2 when a file cannot be read or parsed.
     Check {
@@ -28,8 +40,6 @@ enum Command {
         #[arg(long, value_enum)]
         deny: Option<Deny>,
     },
-    /// Show the bundled example story (the interactive board comes next).
-    Demo,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -39,28 +49,31 @@ enum Deny {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let mut stdout = std::io::stdout().lock();
+    let cwd = match std::env::current_dir() {
+        Ok(cwd) => cwd,
+        Err(error) => {
+            eprintln!("storyplan: cannot read the current folder: {error}");
+            return ExitCode::from(EXIT_UNREADABLE);
+        }
+    };
     let result = match args.command {
-        Command::Check {
+        Some(Command::Check {
             files,
             format,
             deny,
-        } => {
+        }) => {
             let options = Options {
                 files,
                 format,
                 deny_warnings: matches!(deny, Some(Deny::Warnings)),
                 color: cli::stdout_color(),
             };
-            match std::env::current_dir() {
-                Ok(cwd) => cli::check::run(&options, &cwd, &mut stdout, &mut std::io::stderr()),
-                Err(error) => {
-                    eprintln!("storyplan: cannot read the current folder: {error}");
-                    Ok(EXIT_UNREADABLE)
-                }
-            }
+            let mut stdout = std::io::stdout().lock();
+            cli::check::run(&options, &cwd, &mut stdout, &mut std::io::stderr())
         }
-        Command::Demo => demo::run(&mut stdout),
+        Some(Command::Open { file }) => app::run_file(&file, settings::load()),
+        Some(Command::Demo { name }) => app::run_example(name.as_deref(), settings::load()),
+        None => app::run_repository(&cwd, settings::load()),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -68,7 +81,7 @@ fn main() -> ExitCode {
             ExitCode::from(EXIT_UNREADABLE)
         }
         Err(error) => {
-            eprintln!("storyplan: cannot write the output: {error}");
+            eprintln!("storyplan: {error}");
             ExitCode::from(EXIT_UNREADABLE)
         }
     }

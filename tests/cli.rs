@@ -1,4 +1,4 @@
-//! `storyplan check` and `storyplan demo` as a user (or CI) runs them: the built binary,
+//! `storyplan check` (and the board's way in) as a user (or CI) runs them: the built binary,
 //! real files, exit codes and output.
 
 use std::fs;
@@ -321,17 +321,26 @@ fn escape_sequences_in_a_parse_error_never_reach_the_terminal() {
 }
 
 #[test]
-fn demo_shows_the_reminders_story() {
+fn demo_of_an_unknown_example_names_the_examples() {
     let dir = TempDir::new().unwrap();
-    let output = storyplan(&["demo"], dir.path());
-    assert_eq!(code(&output), 0, "{}", stderr(&output));
-    let text = stdout(&output);
+    let output = storyplan(&["demo", "nosuch"], dir.path());
+    assert_eq!(code(&output), 2);
+    let text = stderr(&output);
     assert!(
-        text.contains("Remind volunteers when animals need feeding"),
+        text.contains("reminders, cents-api, amount-column"),
         "{text}"
     );
-    assert!(text.contains("reminders: clean"), "{text}");
-    assert!(text.contains("board"), "{text}");
+}
+
+#[test]
+fn the_board_without_plans_says_what_to_do() {
+    let dir = TempDir::new().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let output = storyplan(&[], dir.path());
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("No plans yet in"), "{text}");
+    assert!(text.contains("storyplan demo"), "{text}");
 }
 
 #[test]

@@ -46,6 +46,12 @@ pub fn check(plan: &Plan) -> Report {
     }
     step_rules(plan, &mut findings);
     end_rules(plan, &finals, &mut findings);
+    // A component that was not simulated (its id is taken by another) keeps its current facts.
+    let finals = finals
+        .into_iter()
+        .zip(&plan.components)
+        .map(|(last, component)| last.unwrap_or_else(|| component.current.clone()))
+        .collect();
     accept(plan, &mut findings);
 
     findings.sort_by(|a, b| {
@@ -75,7 +81,11 @@ pub fn check(plan: &Plan) -> Report {
         };
         steps[step].status = steps[step].status.max(status);
     }
-    Report { findings, steps }
+    Report {
+        findings,
+        steps,
+        finals,
+    }
 }
 
 fn finding(

@@ -184,6 +184,8 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// One entry per step of the plan, in plan order.
     pub steps: Vec<StepReport>,
+    /// Each component's facts at the end of the plan, in `plan.components` order.
+    pub finals: Vec<Vec<Fact>>,
 }
 
 impl Report {

@@ -2,7 +2,6 @@
 //! call it: `storyplan check` with its three output formats, and the bundled examples.
 
 pub mod check;
-pub mod demo;
 pub mod examples;
 pub mod github;
 pub mod human;
@@ -129,6 +128,7 @@ pub(crate) mod fixture {
                 step(Status::Ok, Rollback::Until(2)),
                 step(Status::Ok, Rollback::Safe),
             ],
+            finals: Vec::new(),
         }
     }
 }

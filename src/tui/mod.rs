@@ -1,7 +1,9 @@
 //! The interactive board: Elm-style, `update` is the only place state changes.
 
+pub mod app;
 pub mod keymap;
 pub mod model;
+pub mod mouse;
 pub mod picker;
 pub mod settings;
 pub mod theme;

@@ -39,6 +39,8 @@ pub enum Msg {
         to: usize,
     },
     Answer(Answer),
+    /// The furthest the help can scroll at the current size (reported after a draw).
+    HelpLimit(u16),
     Edit(InputRequest),
     Submit,
     Saved {
@@ -175,6 +177,11 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Effect> {
             move_step(model, from, to);
         }
         Msg::Answer(answer) => return answer_question(model, answer),
+        Msg::HelpLimit(limit) => {
+            if let Some(Overlay::Help { scroll }) = &mut model.overlay {
+                *scroll = (*scroll).min(limit);
+            }
+        }
         Msg::Edit(request) => {
             if let Some(Overlay::SaveAs { input, .. }) = &mut model.overlay {
                 input.handle(request);

@@ -8,7 +8,7 @@ use ratatui::style::Style;
 use ratatui::widgets::{Block, Widget};
 
 use super::{pane_block, put, row, scroll_offset};
-use crate::plan::{Component, Fact};
+use crate::plan::Fact;
 use crate::text::clean_line;
 use crate::tui::model::{Model, Pane};
 
@@ -43,22 +43,10 @@ impl<'a> ComponentsView<'a> {
         self.model.pane == Pane::Components
     }
 
-    /// The facts a component ends the plan with: after its last release, else its current.
-    fn final_facts(&self, component: &'a Component) -> &'a [Fact] {
-        let model = self.model;
-        model
-            .plan
-            .steps
-            .iter()
-            .rposition(|s| s.component().map(str::trim) == Some(component.id.trim()))
-            .and_then(|i| model.report.steps.get(i))
-            .map_or(component.current.as_slice(), |r| r.facts_after.as_slice())
-    }
-
     /// What the plan still has to add to reach the target, and what to remove.
-    fn to_do(&self, component: &'a Component) -> Option<(Vec<&'a Fact>, Vec<&'a Fact>)> {
-        let target = component.target.as_ref()?;
-        let last = self.final_facts(component);
+    fn to_do(&self, c: usize) -> Option<(Vec<&'a Fact>, Vec<&'a Fact>)> {
+        let target = self.model.plan.components[c].target.as_ref()?;
+        let last = self.model.report.finals.get(c)?;
         let missing = target.iter().filter(|f| !last.contains(f)).collect();
         let extra = last.iter().filter(|f| !target.contains(f)).collect();
         Some((missing, extra))
@@ -66,9 +54,9 @@ impl<'a> ComponentsView<'a> {
 
     fn entries(&self) -> Vec<Entry<'a>> {
         let mut entries = Vec::new();
-        for (c, component) in self.model.plan.components.iter().enumerate() {
+        for c in 0..self.model.plan.components.len() {
             entries.push(Entry::Summary(c));
-            if let Some((missing, extra)) = self.to_do(component) {
+            if let Some((missing, extra)) = self.to_do(c) {
                 for (added, facts) in [(true, missing), (false, extra)] {
                     entries.extend(facts.into_iter().map(|fact| Entry::Fact {
                         component: c,
@@ -120,11 +108,12 @@ impl<'a> ComponentsView<'a> {
         rows
     }
 
-    fn summary(&self, component: &Component) -> (String, Option<bool>) {
+    fn summary(&self, c: usize) -> (String, Option<bool>) {
+        let component = &self.model.plan.components[c];
         let id = clean_line(component.id.trim());
         let kind = component.kind.name();
         let current = component.current.len();
-        match (&component.target, self.to_do(component)) {
+        match (&component.target, self.to_do(c)) {
             (Some(target), Some((missing, extra))) => {
                 let head = format!("{id} ({kind}): {current} → {}, ", facts(target.len()));
                 if missing.is_empty() && extra.is_empty() {
@@ -179,7 +168,7 @@ impl Widget for &ComponentsView<'_> {
                         if selected { "▸" } else { " " },
                         Style::new(),
                     );
-                    let (text, reached) = self.summary(&components[c]);
+                    let (text, reached) = self.summary(c);
                     let style = match reached {
                         Some(true) => theme.reached(),
                         _ => Style::new(),

@@ -42,6 +42,8 @@ pub struct LayoutCache {
     /// (component index, rect) of each visible component: its summary line and the
     /// +/− lines under it.
     pub component_rows: Vec<(usize, Rect)>,
+    /// How far the help overlay can scroll, while it is open.
+    pub help_max_scroll: Option<u16>,
 }
 
 pub const MIN_WIDTH: u16 = 100;
@@ -84,10 +86,13 @@ pub fn draw(frame: &mut Frame, model: &Model) -> LayoutCache {
     frame.render_widget(&components, components_area);
     frame.render_widget(&StatusView::new(model), status);
 
+    let mut help_max_scroll = None;
     match &model.overlay {
         None => {}
         Some(Overlay::Help { scroll }) => {
-            frame.render_widget(&HelpView::new(model, *scroll), area);
+            let help = HelpView::new(model, *scroll);
+            help_max_scroll = Some(help.max_scroll(area));
+            frame.render_widget(&help, area);
         }
         Some(Overlay::Ask(question)) => {
             frame.render_widget(&AskView::new(&model.theme, *question), area);
@@ -108,6 +113,7 @@ pub fn draw(frame: &mut Frame, model: &Model) -> LayoutCache {
         step_rows: steps.rows(steps_area),
         finding_rows: findings.rows(findings_area),
         component_rows: components.rows(components_area),
+        help_max_scroll,
     }
 }
 

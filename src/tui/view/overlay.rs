@@ -112,16 +112,27 @@ impl<'a> HelpView<'a> {
     }
 }
 
+impl HelpView<'_> {
+    /// The box, the lines and how many of them fit, in `area`.
+    fn layout(&self, area: Rect) -> (Rect, Vec<Line<'static>>, u16) {
+        let box_w = HELP_WIDTH.min(area.width.saturating_sub(4));
+        let lines = self.lines(box_w.saturating_sub(4) as usize);
+        let box_h = (lines.len() as u16 + 2).min(area.height.saturating_sub(4));
+        (centered(area, box_w, box_h), lines, box_h.saturating_sub(2))
+    }
+
+    /// The furthest the help can scroll in `area`.
+    pub fn max_scroll(&self, area: Rect) -> u16 {
+        let (_, lines, visible) = self.layout(area);
+        (lines.len() as u16).saturating_sub(visible)
+    }
+}
+
 impl Widget for &HelpView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let theme = &self.model.theme;
-        let box_w = HELP_WIDTH.min(area.width.saturating_sub(4));
-        let cols = box_w.saturating_sub(4) as usize;
-        let lines = self.lines(cols);
+        let (rect, lines, visible) = self.layout(area);
         let total = lines.len() as u16;
-        let box_h = (total + 2).min(area.height.saturating_sub(4));
-        let rect = centered(area, box_w, box_h);
-        let visible = box_h.saturating_sub(2);
         let scroll = self.scroll.min(total.saturating_sub(visible));
         let mut block = overlay_block(theme, "Help").title_bottom(Line::from(Span::styled(
             format!(" {} ", self.keys()),

@@ -1,0 +1,318 @@
+//! The terminal side of the board: the event loop, the effects `update` asks for, and
+//! leaving the terminal (and the user's work) in order when something goes wrong.
+
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use ratatui::DefaultTerminal;
+use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
+use ratatui::crossterm::execute;
+
+use super::model::{Model, Notice, Source};
+use super::mouse::mouse_to_msg;
+use super::picker::{Entry, pick};
+use super::settings::Settings;
+use super::update::{Effect, Msg, key_to_msg, update};
+use super::view::{self, LayoutCache};
+use crate::plan::Plan;
+use crate::store::{self, LoadError, Stamp};
+
+/// The unsaved plan and where to write it if the board panics.
+static RECOVERY: Mutex<Option<(PathBuf, Plan)>> = Mutex::new(None);
+
+/// Where a crash writes the unsaved plan: next to its file, as `<name>.ron.recovered`.
+pub fn recovery_path(source: &Source) -> PathBuf {
+    match source {
+        Source::File { path, .. } => {
+            let mut name = path.file_name().unwrap_or_default().to_os_string();
+            name.push(".recovered");
+            path.with_file_name(name)
+        }
+        Source::Example { name } => PathBuf::from(format!("{name}.ron.recovered")),
+    }
+}
+
+fn remember_for_recovery(model: &Model) {
+    let slot = model
+        .modified
+        .then(|| (recovery_path(&model.source), model.plan.clone()));
+    if let Ok(mut guard) = RECOVERY.lock() {
+        *guard = slot;
+    }
+}
+
+/// Restores the terminal and saves the unsaved plan before the panic message prints.
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(io::stdout(), DisableMouseCapture);
+        ratatui::restore();
+        let unsaved = RECOVERY.lock().ok().and_then(|mut guard| guard.take());
+        if let Some((path, plan)) = unsaved {
+            let text = store::to_canonical_string(&plan);
+            match std::fs::write(&path, text) {
+                Ok(()) => eprintln!(
+                    "storyplan crashed; your unsaved plan is in {}",
+                    path.display()
+                ),
+                Err(error) => eprintln!(
+                    "storyplan crashed and could not write {}: {error}",
+                    path.display()
+                ),
+            }
+        }
+        previous(info);
+    }));
+}
+
+/// Runs `body` on a terminal set up for the board, and leaves the terminal as it was
+/// whatever happens (a panic included).
+fn with_terminal<R>(
+    mouse: bool,
+    body: impl FnOnce(&mut DefaultTerminal) -> io::Result<R>,
+) -> io::Result<R> {
+    let mut terminal = ratatui::try_init()?;
+    install_panic_hook();
+    if mouse {
+        execute!(io::stdout(), EnableMouseCapture)?;
+    }
+    let result = body(&mut terminal);
+    if mouse {
+        let _ = execute!(io::stdout(), DisableMouseCapture);
+    }
+    ratatui::restore();
+    if let Ok(mut guard) = RECOVERY.lock() {
+        *guard = None;
+    }
+    result
+}
+
+/// Runs the board until the user quits.
+pub fn run(model: Model) -> io::Result<()> {
+    with_terminal(model.mouse, |terminal| event_loop(terminal, model))
+}
+
+/// `storyplan` without a command: the repository's plans, through the picker when there
+/// are several. Returns the exit code.
+pub fn run_repository(cwd: &Path, settings: Settings) -> io::Result<u8> {
+    let Some(root) = store::find_git_root(cwd) else {
+        eprintln!(
+            "storyplan: {} is not inside a git repository.\n\
+             Plans live in .storyplan/ at the root of a repository. Try `storyplan demo` to see one,\n\
+             or `storyplan open FILE` to open a plan anywhere.",
+            cwd.display()
+        );
+        return Ok(2);
+    };
+    let plans = store::discover_plans(&root)?;
+    let chosen = match plans.as_slice() {
+        [] => {
+            println!(
+                "No plans yet in {}.\n\n\
+                 A plan is a RON file there, one per story. To get started:\n  \
+                 storyplan demo                 see the reminders story on the board\n  \
+                 storyplan open FILE            open a plan file\n\n\
+                 Copy one of the bundled examples (assets/examples/) into .storyplan/ and edit it.",
+                store::plan_dir(&root).display()
+            );
+            return Ok(0);
+        }
+        [one] => Some(one.clone()),
+        many => {
+            let entries = many
+                .iter()
+                .map(|path| {
+                    let name = path.file_name().unwrap_or_default().to_string_lossy();
+                    let label = match store::load(path) {
+                        Ok(loaded) => format!("{name} — {}", loaded.plan.story),
+                        Err(error) => format!("{name} — (does not load: {})", error.message),
+                    };
+                    Entry {
+                        path: path.clone(),
+                        label,
+                    }
+                })
+                .collect();
+            let theme = settings.theme.clone();
+            with_terminal(false, |terminal| pick(terminal, entries, &theme))?
+        }
+    };
+    let Some(path) = chosen else { return Ok(0) };
+    run_file(&path, settings)
+}
+
+/// `storyplan open FILE`. Returns the exit code.
+pub fn run_file(path: &Path, settings: Settings) -> io::Result<u8> {
+    match open_file(path) {
+        Ok(mut model) => {
+            apply_settings(&mut model, settings);
+            run(model)?;
+            Ok(0)
+        }
+        Err(error) => {
+            eprintln!("error: {}", crate::text::clean(&error.to_string()));
+            Ok(2)
+        }
+    }
+}
+
+/// `storyplan demo [NAME]`: a bundled example, in memory. Returns the exit code.
+pub fn run_example(name: Option<&str>, settings: Settings) -> io::Result<u8> {
+    let examples = crate::cli::examples::bundled();
+    let wanted = name.unwrap_or(examples[0].0);
+    let Some((name, text)) = examples.iter().find(|(n, _)| *n == wanted) else {
+        let names: Vec<&str> = examples.iter().map(|(n, _)| *n).collect();
+        eprintln!(
+            "storyplan: there is no example \"{}\"; the examples are {}",
+            crate::text::clean_line(wanted),
+            names.join(", ")
+        );
+        return Ok(2);
+    };
+    let loaded = match store::parse(Path::new(name), text) {
+        Ok(loaded) => loaded,
+        Err(error) => {
+            eprintln!("error: bundled example {error}");
+            return Ok(2);
+        }
+    };
+    let mut model = Model::new(
+        loaded.plan,
+        Source::Example {
+            name: name.to_string(),
+        },
+    );
+    apply_settings(&mut model, settings);
+    run(model)?;
+    Ok(0)
+}
+
+fn event_loop(terminal: &mut DefaultTerminal, mut model: Model) -> io::Result<()> {
+    let mut cache = LayoutCache::default();
+    let mut dirty = true;
+    loop {
+        if dirty {
+            terminal.draw(|frame| cache = view::draw(frame, &model))?;
+            dirty = false;
+            if let Some(limit) = cache.help_max_scroll {
+                update(&mut model, Msg::HelpLimit(limit));
+            }
+        }
+        if !event::poll(Duration::from_millis(500))? {
+            continue;
+        }
+        let msg = match event::read()? {
+            Event::Key(key) => key_to_msg(&model.keymap, model.context(), key),
+            Event::Mouse(mouse) if model.mouse => mouse_to_msg(mouse, &cache, model.drag),
+            Event::Resize(..) => {
+                dirty = true;
+                None
+            }
+            _ => None,
+        };
+        let Some(msg) = msg else { continue };
+        dirty = true;
+        let mut effect = update(&mut model, msg);
+        while let Some(next) = effect.take() {
+            match perform(next) {
+                Some(reply) => effect = update(&mut model, reply),
+                None => return Ok(()),
+            }
+        }
+        remember_for_recovery(&model);
+    }
+}
+
+/// Carries out an effect; returns the message that reports how it went, or `None` to quit.
+pub fn perform(effect: Effect) -> Option<Msg> {
+    Some(match effect {
+        Effect::Quit => return None,
+        Effect::Save {
+            path,
+            plan,
+            expected,
+            force,
+            then_quit,
+        } => save(path, plan, expected, force, then_quit),
+        Effect::Reload { path } => match (store::load(&path), Stamp::of_file(&path)) {
+            (Ok(loaded), Ok(Some(stamp))) => Msg::Reloaded {
+                stamp,
+                plan: Box::new(loaded.plan),
+            },
+            (Ok(_), Ok(None)) => Msg::ReloadFailed(format!("{} is gone", path.display())),
+            (Ok(_), Err(error)) => Msg::ReloadFailed(error.to_string()),
+            (Err(error), _) => {
+                Msg::ReloadFailed(crate::text::clean_line(&error.to_string()).into())
+            }
+        },
+    })
+}
+
+fn save(
+    path: PathBuf,
+    plan: Box<Plan>,
+    expected: Option<Stamp>,
+    force: bool,
+    then_quit: bool,
+) -> Msg {
+    let on_disk = match Stamp::of_file(&path) {
+        Ok(stamp) => stamp,
+        Err(error) => return Msg::SaveFailed(format!("cannot read {}: {error}", path.display())),
+    };
+    if !force && on_disk != expected {
+        return match expected {
+            None => Msg::SaveFailed(format!(
+                "{} already exists; choose another name",
+                path.display()
+            )),
+            Some(_) => Msg::DiskChanged { then_quit },
+        };
+    }
+    if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty())
+        && let Err(error) = std::fs::create_dir_all(folder)
+    {
+        return Msg::SaveFailed(format!("cannot create {}: {error}", folder.display()));
+    }
+    let text = store::to_canonical_string(&plan);
+    match store::write_atomic(&path, text.as_bytes()) {
+        Ok(()) => Msg::Saved {
+            stamp: Stamp::of_bytes(text.as_bytes()),
+            path,
+            plan,
+            then_quit,
+        },
+        Err(error) => Msg::SaveFailed(format!("cannot write {}: {error}", path.display())),
+    }
+}
+
+/// Loads a plan file into a new board model.
+pub fn open_file(path: &Path) -> Result<Model, LoadError> {
+    let loaded = store::load(path)?;
+    // The stamp is of the bytes on disk, which is what a later save compares against.
+    let stamp = Stamp::of_file(path).ok().flatten();
+    Ok(Model::new(
+        loaded.plan,
+        Source::File {
+            path: path.to_path_buf(),
+            stamp,
+        },
+    ))
+}
+
+/// Applies the user's settings; problems with them go on the status line.
+pub fn apply_settings(model: &mut Model, settings: Settings) {
+    model.keymap = settings.keymap;
+    model.theme = settings.theme;
+    model.mouse = settings.mouse;
+    if !settings.problems.is_empty() {
+        model.notice = Some(Notice {
+            text: format!(
+                "Settings: {} (using defaults)",
+                settings.problems.join("; ")
+            ),
+            error: true,
+        });
+    }
+}

@@ -1,0 +1,347 @@
+//! The board's state machine without a terminal: keys to messages, and what `update`
+//! does with them.
+
+use std::path::{Path, PathBuf};
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
+use storyplan::check::Status;
+use storyplan::plan::Plan;
+use storyplan::store::{self, Stamp};
+use storyplan::tui::keymap::{Action, Keymap, Mode};
+use storyplan::tui::model::{Drag, Model, Overlay, Pane, Question, Source};
+use storyplan::tui::update::{Context, Effect, Msg, key_to_msg, update};
+
+fn example(name: &str) -> Plan {
+    let path = format!("{}/assets/examples/{name}.ron", env!("CARGO_MANIFEST_DIR"));
+    store::load(Path::new(&path)).expect("example loads").plan
+}
+
+fn board(plan: Plan) -> Model {
+    Model::new(
+        plan,
+        Source::File {
+            path: PathBuf::from("plan.ron"),
+            stamp: Some(Stamp::of_bytes(b"on disk")),
+        },
+    )
+}
+
+/// The reminders story with the flip moved before the table: one break.
+fn broken_reminders() -> Model {
+    let mut plan = example("reminders");
+    plan.steps.swap(2, 3);
+    board(plan)
+}
+
+fn press(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+    KeyEvent {
+        code,
+        modifiers: mods,
+        kind: KeyEventKind::Press,
+        state: KeyEventState::NONE,
+    }
+}
+
+fn key(model: &mut Model, code: KeyCode, mods: KeyModifiers) -> Option<Effect> {
+    let msg = key_to_msg(&model.keymap, model.context(), press(code, mods))?;
+    update(model, msg)
+}
+
+fn ids(model: &Model) -> Vec<&str> {
+    model.plan.steps.iter().map(|s| s.id()).collect()
+}
+
+#[test]
+fn key_releases_do_nothing() {
+    let mut release = press(KeyCode::Char('j'), KeyModifiers::NONE);
+    release.kind = KeyEventKind::Release;
+    assert_eq!(
+        key_to_msg(&Keymap::default(), Context::Keys(Mode::Board), release),
+        None
+    );
+}
+
+#[test]
+fn moving_the_flip_after_the_table_clears_the_error_and_the_selection_follows() {
+    let mut model = broken_reminders();
+    assert_eq!(model.report.summary().errors, 1);
+    model.selected = 2;
+    assert_eq!(model.plan.steps[2].id(), "enable");
+    key(&mut model, KeyCode::Char('J'), KeyModifiers::SHIFT);
+    assert_eq!(
+        ids(&model),
+        ["ui-hidden", "endpoints", "table", "enable", "cleanup"]
+    );
+    assert_eq!(model.selected, 3);
+    assert_eq!(model.report.summary().errors, 0);
+    assert!(model.modified);
+    let notice = model.notice.as_ref().expect("the move is reported");
+    assert!(notice.text.contains("1 → 0 errors"), "{}", notice.text);
+}
+
+#[test]
+fn alt_arrows_move_steps_too_and_stop_at_the_ends() {
+    let mut model = board(example("cents-api"));
+    key(&mut model, KeyCode::Up, KeyModifiers::ALT);
+    assert_eq!(ids(&model), ["expand", "migrate", "contract"]);
+    assert!(!model.modified);
+    key(&mut model, KeyCode::Down, KeyModifiers::ALT);
+    assert_eq!(ids(&model), ["migrate", "expand", "contract"]);
+    assert_eq!(model.report.steps[0].status, Status::Error);
+}
+
+#[test]
+fn undo_and_redo_walk_back_and_forth_through_many_moves() {
+    let mut model = board(example("amount-column"));
+    let original = ids(&model).join(",");
+    for _ in 0..3 {
+        key(&mut model, KeyCode::Char('J'), KeyModifiers::SHIFT);
+    }
+    assert_eq!(
+        ids(&model),
+        ["expand", "migrate", "contract", "double-write"]
+    );
+    for _ in 0..3 {
+        key(&mut model, KeyCode::Char('u'), KeyModifiers::NONE);
+    }
+    assert_eq!(ids(&model).join(","), original);
+    assert!(!model.modified);
+    assert_eq!(model.selected, 0);
+    key(&mut model, KeyCode::Char('r'), KeyModifiers::CONTROL);
+    key(&mut model, KeyCode::Char('r'), KeyModifiers::CONTROL);
+    assert_eq!(
+        ids(&model),
+        ["expand", "migrate", "double-write", "contract"]
+    );
+    // A new edit after undo drops the redo history.
+    key(&mut model, KeyCode::Char('u'), KeyModifiers::NONE);
+    assert_eq!(model.redo.len(), 2);
+    key(&mut model, KeyCode::Char('K'), KeyModifiers::SHIFT);
+    assert_eq!(
+        ids(&model),
+        ["double-write", "expand", "migrate", "contract"]
+    );
+    assert!(model.redo.is_empty());
+}
+
+#[test]
+fn a_drag_ends_in_one_move() {
+    let mut model = broken_reminders();
+    update(&mut model, Msg::DragPress(2));
+    assert_eq!(model.drag, Drag::Pressed { step: 2 });
+    update(&mut model, Msg::DragOver(4));
+    update(&mut model, Msg::DragOver(3));
+    assert_eq!(model.drag, Drag::Dragging { from: 2, to: 3 });
+    update(&mut model, Msg::MoveStep { from: 2, to: 3 });
+    assert_eq!(model.drag, Drag::Idle);
+    assert_eq!(model.report.summary().errors, 0);
+    assert_eq!(model.undo.len(), 1);
+}
+
+#[test]
+fn saving_a_file_asks_the_loop_to_write_it_against_its_stamp() {
+    let mut model = broken_reminders();
+    let effect = key(&mut model, KeyCode::Char('s'), KeyModifiers::CONTROL);
+    match effect {
+        Some(Effect::Save {
+            path,
+            expected,
+            force,
+            then_quit,
+            ..
+        }) => {
+            assert_eq!(path, PathBuf::from("plan.ron"));
+            assert_eq!(expected, Some(Stamp::of_bytes(b"on disk")));
+            assert!(!force && !then_quit);
+        }
+        other => panic!("expected a save, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_file_changed_on_disk_asks_before_overwriting() {
+    let mut model = broken_reminders();
+    key(&mut model, KeyCode::Char('J'), KeyModifiers::SHIFT);
+    update(&mut model, Msg::DiskChanged { then_quit: false });
+    assert_eq!(
+        model.context(),
+        Context::Ask(Question::Conflict { then_quit: false })
+    );
+    let effect = key(&mut model, KeyCode::Char('o'), KeyModifiers::NONE);
+    assert!(matches!(effect, Some(Effect::Save { force: true, .. })));
+
+    update(&mut model, Msg::DiskChanged { then_quit: false });
+    let effect = key(&mut model, KeyCode::Char('r'), KeyModifiers::NONE);
+    assert_eq!(
+        effect,
+        Some(Effect::Reload {
+            path: PathBuf::from("plan.ron")
+        })
+    );
+    update(&mut model, Msg::DiskChanged { then_quit: false });
+    assert_eq!(key(&mut model, KeyCode::Esc, KeyModifiers::NONE), None);
+    assert!(model.overlay.is_none());
+}
+
+#[test]
+fn reloading_keeps_the_replaced_edits_one_undo_away() {
+    let mut model = broken_reminders();
+    key(&mut model, KeyCode::Char('J'), KeyModifiers::SHIFT);
+    let edited = ids(&model).join(",");
+    let on_disk = example("reminders");
+    update(
+        &mut model,
+        Msg::Reloaded {
+            plan: Box::new(on_disk.clone()),
+            stamp: Stamp::of_bytes(b"new"),
+        },
+    );
+    assert_eq!(model.plan, on_disk);
+    assert!(!model.modified);
+    key(&mut model, KeyCode::Char('u'), KeyModifiers::NONE);
+    assert_eq!(ids(&model).join(","), edited);
+}
+
+#[test]
+fn quitting_with_unsaved_changes_asks_save_discard_cancel() {
+    let mut model = broken_reminders();
+    assert_eq!(
+        key(&mut model, KeyCode::Char('q'), KeyModifiers::NONE),
+        Some(Effect::Quit)
+    );
+    key(&mut model, KeyCode::Char('J'), KeyModifiers::SHIFT);
+    assert_eq!(
+        key(&mut model, KeyCode::Char('q'), KeyModifiers::NONE),
+        None
+    );
+    assert!(matches!(model.overlay, Some(Overlay::Ask(Question::Quit))));
+    assert_eq!(
+        key(&mut model, KeyCode::Char('c'), KeyModifiers::NONE),
+        None
+    );
+    assert!(model.overlay.is_none());
+
+    key(&mut model, KeyCode::Char('q'), KeyModifiers::NONE);
+    assert_eq!(
+        key(&mut model, KeyCode::Char('d'), KeyModifiers::NONE),
+        Some(Effect::Quit)
+    );
+
+    key(&mut model, KeyCode::Char('q'), KeyModifiers::NONE);
+    let effect = key(&mut model, KeyCode::Char('s'), KeyModifiers::NONE);
+    assert!(matches!(
+        effect,
+        Some(Effect::Save {
+            then_quit: true,
+            ..
+        })
+    ));
+}
+
+#[test]
+fn a_successful_save_clears_the_modified_marker_and_may_quit() {
+    let mut model = broken_reminders();
+    key(&mut model, KeyCode::Char('J'), KeyModifiers::SHIFT);
+    let plan = Box::new(model.plan.clone());
+    let effect = update(
+        &mut model,
+        Msg::Saved {
+            path: PathBuf::from("plan.ron"),
+            stamp: Stamp::of_bytes(b"saved"),
+            plan,
+            then_quit: true,
+        },
+    );
+    assert_eq!(effect, Some(Effect::Quit));
+    assert!(!model.modified);
+    assert_eq!(
+        model.source,
+        Source::File {
+            path: PathBuf::from("plan.ron"),
+            stamp: Some(Stamp::of_bytes(b"saved"))
+        }
+    );
+}
+
+#[test]
+fn saving_an_example_asks_for_a_file_name() {
+    let mut model = Model::new(
+        example("reminders"),
+        Source::Example {
+            name: "reminders".into(),
+        },
+    );
+    assert_eq!(
+        key(&mut model, KeyCode::Char('s'), KeyModifiers::CONTROL),
+        None
+    );
+    assert_eq!(model.context(), Context::Text);
+    key(&mut model, KeyCode::Char('x'), KeyModifiers::NONE);
+    let effect = key(&mut model, KeyCode::Enter, KeyModifiers::NONE);
+    match effect {
+        Some(Effect::Save { path, expected, .. }) => {
+            assert_eq!(path, PathBuf::from(".storyplan/reminders.ronx"));
+            assert_eq!(expected, None);
+        }
+        other => panic!("expected a save, got {other:?}"),
+    }
+}
+
+#[test]
+fn enter_on_a_finding_jumps_to_its_step() {
+    let mut model = broken_reminders();
+    key(&mut model, KeyCode::Tab, KeyModifiers::NONE);
+    assert_eq!(model.pane, Pane::Findings);
+    let error = model
+        .report
+        .findings
+        .iter()
+        .position(|f| f.step == Some(2))
+        .expect("a finding at the flip");
+    for _ in 0..error {
+        key(&mut model, KeyCode::Char('j'), KeyModifiers::NONE);
+    }
+    key(&mut model, KeyCode::Enter, KeyModifiers::NONE);
+    assert_eq!(model.pane, Pane::Steps);
+    assert_eq!(model.selected, 2);
+}
+
+#[test]
+fn help_opens_scrolls_and_closes() {
+    let mut model = broken_reminders();
+    key(&mut model, KeyCode::Char('?'), KeyModifiers::NONE);
+    assert_eq!(model.context(), Context::Keys(Mode::Help));
+    key(&mut model, KeyCode::Char('j'), KeyModifiers::NONE);
+    key(&mut model, KeyCode::Char('j'), KeyModifiers::NONE);
+    assert!(matches!(model.overlay, Some(Overlay::Help { scroll: 2 })));
+    // Moves are not available under the help.
+    key(&mut model, KeyCode::Char('J'), KeyModifiers::SHIFT);
+    assert!(!model.modified);
+    key(&mut model, KeyCode::Esc, KeyModifiers::NONE);
+    assert!(model.overlay.is_none());
+}
+
+#[test]
+fn read_only_plans_refuse_moves_and_saves() {
+    let mut model = broken_reminders();
+    model.read_only = true;
+    key(&mut model, KeyCode::Char('J'), KeyModifiers::SHIFT);
+    assert!(!model.modified);
+    assert_eq!(
+        key(&mut model, KeyCode::Char('s'), KeyModifiers::CONTROL),
+        None
+    );
+    assert!(model.notice.as_ref().is_some_and(|n| n.error));
+}
+
+#[test]
+fn every_default_binding_has_a_description() {
+    let keymap = Keymap::default();
+    for mode in [Mode::Board, Mode::Help] {
+        for (action, chords) in keymap.bindings(mode) {
+            assert!(!action.description().is_empty());
+            assert!(!chords.is_empty(), "{action:?} has no key");
+        }
+    }
+    assert!(keymap.key_for(Mode::Board, Action::Quit).is_some());
+}

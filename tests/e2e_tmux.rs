@@ -1,0 +1,171 @@
+//! The real binary in a real terminal: tmux runs the board, sends keys as a person would,
+//! and reads the screen back with `capture-pane`.
+//!
+//! Without tmux the test says so and passes, so `cargo test` works on any machine; CI
+//! installs tmux and sets `STORYPLAN_E2E=require`, which turns a missing tmux into a
+//! failure.
+
+use std::path::Path;
+use std::process::Command;
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+use storyplan::check::check;
+use storyplan::store;
+
+struct Tmux {
+    session: String,
+}
+
+impl Tmux {
+    fn available() -> bool {
+        Command::new("tmux")
+            .arg("-V")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }
+
+    fn start(name: &str, dir: &Path, command: &str) -> Tmux {
+        let session = format!("storyplan-e2e-{name}-{}", std::process::id());
+        let status = Command::new("tmux")
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                &session,
+                "-x",
+                "120",
+                "-y",
+                "36",
+                "-c",
+            ])
+            .arg(dir)
+            .arg(command)
+            .status()
+            .expect("tmux starts");
+        assert!(status.success(), "tmux new-session failed");
+        Tmux { session }
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let status = Command::new("tmux")
+            .args(["send-keys", "-t", &self.session])
+            .args(keys)
+            .status()
+            .expect("tmux send-keys runs");
+        assert!(status.success());
+    }
+
+    fn screen(&self) -> String {
+        let output = Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", &self.session])
+            .output()
+            .expect("tmux capture-pane runs");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    /// Waits until the screen shows `text`, failing with the screen after a while.
+    fn wait_for(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            if start.elapsed() > Duration::from_secs(15) {
+                panic!("waited for {text:?}; the screen shows:\n{screen}");
+            }
+            sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn running(&self) -> bool {
+        Command::new("tmux")
+            .args(["has-session", "-t", &self.session])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.session])
+            .output();
+    }
+}
+
+fn tmux_or_skip() -> bool {
+    if Tmux::available() {
+        return true;
+    }
+    assert!(
+        std::env::var("STORYPLAN_E2E").as_deref() != Ok("require"),
+        "STORYPLAN_E2E=require but tmux is not installed"
+    );
+    eprintln!("tmux is not installed: skipping the end-to-end test of the board");
+    false
+}
+
+#[test]
+fn move_undo_redo_and_save_on_the_real_board() {
+    if !tmux_or_skip() {
+        return;
+    }
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let config = dir.path().join("config");
+    std::fs::create_dir(&config).expect("config dir");
+    // The reminders story with the flip before the table: the API writes a table that
+    // does not exist yet.
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/reminders.ron");
+    let mut plan = store::load(&example).expect("example loads").plan;
+    plan.steps.swap(2, 3);
+    assert_eq!(check(&plan).summary().errors, 1);
+    let file = dir.path().join("plan.ron");
+    store::save_atomic(&file, &plan).expect("plan written");
+
+    let command = format!(
+        "env STORYPLAN_CONFIG_DIR={} {} open plan.ron",
+        config.display(),
+        env!("CARGO_BIN_EXE_storyplan")
+    );
+    let tmux = Tmux::start("move", dir.path(), &command);
+    let screen = tmux.wait_for("1 error");
+    assert!(screen.contains("Turn reminders on"), "{screen}");
+
+    // Select the flip (third step) and move it below the table.
+    tmux.keys(&["j", "j", "J"]);
+    let screen = tmux.wait_for("0 errors");
+    assert!(screen.contains("modified"), "{screen}");
+
+    tmux.keys(&["u"]);
+    tmux.wait_for("1 error");
+    tmux.keys(&["C-r"]);
+    tmux.wait_for("0 errors");
+
+    tmux.keys(&["C-s"]);
+    tmux.wait_for("Saved");
+    let saved = store::load(&file).expect("the saved plan loads");
+    let order: Vec<&str> = saved.plan.steps.iter().map(|s| s.id()).collect();
+    assert_eq!(
+        order,
+        ["ui-hidden", "endpoints", "table", "enable", "cleanup"]
+    );
+    assert_eq!(check(&saved.plan).summary().errors, 0);
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("file reads"),
+        store::to_canonical_string(&saved.plan)
+    );
+
+    // Saved, so quitting does not ask.
+    tmux.keys(&["q"]);
+    let start = Instant::now();
+    while tmux.running() && start.elapsed() < Duration::from_secs(10) {
+        sleep(Duration::from_millis(100));
+    }
+    assert!(
+        !tmux.running(),
+        "the board did not quit:\n{}",
+        tmux.screen()
+    );
+}
