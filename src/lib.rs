@@ -4,5 +4,6 @@ pub mod check;
 pub mod cli;
 pub mod plan;
 pub mod store;
+pub mod suggest;
 pub mod text;
 pub mod tui;

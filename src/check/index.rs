@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use super::state::{Atom, Op};
 use crate::plan::{Access, Change, Fact, Plan, Step};
+use crate::suggest::closest;
 
 /// A problem found while compiling: (step index or None, component, key, message, hint).
 pub struct BadRef {
@@ -540,60 +541,4 @@ fn commit_groups<'a>(
     }
     groups.sort_by_key(|g| g.1);
     groups
-}
-
-/// The candidate closest to `word` by edit distance, if it is close enough to be a typo.
-pub fn closest<'s>(word: &str, candidates: impl Iterator<Item = &'s str>) -> Option<&'s str> {
-    let mut best: Option<(usize, &str)> = None;
-    for candidate in candidates {
-        if candidate == word {
-            continue;
-        }
-        let d = edit_distance(word, candidate);
-        if best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, candidate));
-        }
-    }
-    let (d, candidate) = best?;
-    let len = word.chars().count().max(candidate.chars().count());
-    (d <= 2 || d * 3 <= len).then_some(candidate)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diag = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let next = (diag + usize::from(ca != *cb))
-                .min(row[j] + 1)
-                .min(row[j + 1] + 1);
-            diag = row[j + 1];
-            row[j + 1] = next;
-        }
-    }
-    row[b.len()]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn edit_distance_counts_single_edits() {
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("same", "same"), 0);
-    }
-
-    #[test]
-    fn closest_suggests_only_near_misses() {
-        let keys = ["POST /user/{id}/reminder", "reminders", "users"];
-        assert_eq!(
-            closest("POST /user/{id}/reminders", keys.into_iter()),
-            Some("POST /user/{id}/reminder")
-        );
-        assert_eq!(closest("GET /invoices", keys.into_iter()), None);
-    }
 }

@@ -15,7 +15,7 @@ pub fn check(plan: &Plan) -> Report {
     let index = index::build(plan);
     let mut findings: Vec<Finding> = Vec::new();
     for bad in &index.bad {
-        findings.push(finding(
+        findings.push(Finding::new(
             Rule::BadReference,
             bad.step,
             bad.component.clone(),
@@ -88,27 +88,6 @@ pub fn check(plan: &Plan) -> Report {
     }
 }
 
-fn finding(
-    rule: Rule,
-    step: Option<usize>,
-    component: Option<String>,
-    key: Option<String>,
-    message: String,
-    hint: String,
-) -> Finding {
-    Finding {
-        severity: rule.severity(),
-        rule,
-        step,
-        until: None,
-        component,
-        key,
-        message: report::sentence(message),
-        hint: report::sentence(hint),
-        reason: None,
-    }
-}
-
 fn label(plan: &Plan, i: usize) -> String {
     format!("step {} \"{}\"", i + 1, plan.steps[i].id())
 }
@@ -122,7 +101,7 @@ fn step_rules(plan: &Plan, findings: &mut Vec<Finding>) {
                 .component(c.trim())
                 .is_some_and(|c| c.kind == crate::plan::Kind::External)
         {
-            findings.push(finding(
+            findings.push(Finding::new(
                 Rule::ExternalRelease,
                 Some(i),
                 Some(c.to_string()),
@@ -134,7 +113,7 @@ fn step_rules(plan: &Plan, findings: &mut Vec<Finding>) {
             ));
         }
         match (step.shipped(), first_unshipped) {
-            (true, Some(j)) => findings.push(finding(
+            (true, Some(j)) => findings.push(Finding::new(
                 Rule::ShippedOrder,
                 Some(i),
                 step.component().map(str::to_string),
@@ -177,7 +156,7 @@ fn end_rules(plan: &Plan, finals: &[Option<Vec<Fact>>], findings: &mut Vec<Findi
                 Some(i) => format!("after {}", label(plan, i)),
                 None => "once the toggle is on for good".to_string(),
             };
-            findings.push(finding(
+            findings.push(Finding::new(
                 Rule::ToggleLeftBehind,
                 None,
                 Some(component.id.clone()),
@@ -208,7 +187,7 @@ fn end_rules(plan: &Plan, finals: &[Option<Vec<Fact>>], findings: &mut Vec<Findi
         if !extra.is_empty() {
             parts.push(format!("extra {}", list(&extra)));
         }
-        findings.push(finding(
+        findings.push(Finding::new(
             Rule::TargetNotReached,
             None,
             Some(component.id.clone()),
@@ -259,7 +238,7 @@ fn accept(plan: &Plan, findings: &mut Vec<Finding>) {
             None
         };
         if let Some(message) = problem {
-            bad.push(finding(
+            bad.push(Finding::new(
                 Rule::BadReference,
                 None,
                 None,

@@ -124,6 +124,31 @@ pub struct Finding {
     pub reason: Option<String>,
 }
 
+impl Finding {
+    /// A finding with its rule's severity; messages and hints that start with a step's
+    /// label get a capital letter.
+    pub fn new(
+        rule: Rule,
+        step: Option<usize>,
+        component: Option<String>,
+        key: Option<String>,
+        message: String,
+        hint: String,
+    ) -> Finding {
+        Finding {
+            severity: rule.severity(),
+            rule,
+            step,
+            until: None,
+            component,
+            key,
+            message: sentence(message),
+            hint: sentence(hint),
+            reason: None,
+        }
+    }
+}
+
 /// How long a step can be reverted without breaking a consumer or losing data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rollback {

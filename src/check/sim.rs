@@ -5,12 +5,13 @@ use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-use super::index::{CStepKind, Cluster, Index, closest};
+use super::index::{CStepKind, Cluster, Index};
 use super::report::{Finding, Rollback, Rule, sentence};
 use super::state::{
     Atom, Effect, Eval, Events, Op, State, Store, advance, evaluate, initial_stores,
 };
 use crate::plan::{Access, Change, Fact, Plan};
+use crate::suggest::closest;
 
 /// The state after a step, kept for the rollback analysis and commit groups.
 struct Snap {
@@ -123,7 +124,6 @@ impl Sim<'_, '_> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn push(
         &mut self,
         rule: Rule,
@@ -133,17 +133,8 @@ impl Sim<'_, '_> {
         message: String,
         hint: String,
     ) -> usize {
-        self.findings.push(Finding {
-            severity: rule.severity(),
-            rule,
-            step,
-            until: None,
-            component,
-            key,
-            message: sentence(message),
-            hint: sentence(hint),
-            reason: None,
-        });
+        let finding = Finding::new(rule, step, component, key, message, hint);
+        self.findings.push(finding);
         self.findings.len() - 1
     }
 

@@ -168,41 +168,8 @@ fn short(text: &str) -> String {
     }
 }
 
-/// The closest of `names` to a misspelt `found`, when it is close enough to be a typo.
-fn did_you_mean<'a>(found: &str, names: &[&'a str]) -> Option<&'a str> {
-    if found.len() > 64 {
-        return None;
-    }
-    let found = found.to_lowercase();
-    names
-        .iter()
-        .map(|name| (edit_distance(&found, &name.to_lowercase()), *name))
-        .filter(|(distance, name)| *distance <= (name.chars().count() / 3).max(1))
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, name)| name)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                diagonal
-            } else {
-                1 + diagonal.min(above).min(row[j])
-            };
-            diagonal = above;
-        }
-    }
-    row[b.len()]
-}
-
 fn suggestion(found: &str, names: &[&str]) -> String {
-    match did_you_mean(found, names) {
+    match crate::suggest::closest(found, names.iter().copied()) {
         Some(name) => format!(" (did you mean `{name}`?)"),
         None => String::new(),
     }
@@ -337,22 +304,6 @@ mod tests {
         assert_eq!(at.to_string(), "a.ron:3:9: expected x");
         let whole = LoadError::new(Path::new("a.ron"), "cannot read");
         assert_eq!(whole.to_string(), "a.ron: cannot read");
-    }
-
-    #[test]
-    fn typos_get_a_suggestion() {
-        assert_eq!(
-            did_you_mean("shiped", &["id", "shipped", "notes"]),
-            Some("shipped")
-        );
-        assert_eq!(did_you_mean("lambda", &["Ui", "Service", "Job"]), None);
-        assert_eq!(
-            did_you_mean("databse", &["Ui", "Database"]),
-            Some("Database")
-        );
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(did_you_mean(&"x".repeat(100_000), &["x"]), None);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 
     #[test]

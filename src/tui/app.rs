@@ -121,20 +121,7 @@ pub fn run_repository(cwd: &Path, settings: Settings) -> io::Result<u8> {
         }
         [one] => Some(one.clone()),
         many => {
-            let entries = many
-                .iter()
-                .map(|path| {
-                    let name = path.file_name().unwrap_or_default().to_string_lossy();
-                    let label = match store::load(path) {
-                        Ok(loaded) => format!("{name} — {}", loaded.plan.story),
-                        Err(error) => format!("{name} — (does not load: {})", error.message),
-                    };
-                    Entry {
-                        path: path.clone(),
-                        label,
-                    }
-                })
-                .collect();
+            let entries = many.iter().map(|path| Entry::load(path.clone())).collect();
             let theme = settings.theme.clone();
             with_terminal(false, |terminal| pick(terminal, entries, &theme))?
         }

@@ -338,7 +338,7 @@ fn describe(err: &SpannedError) -> String {
 }
 
 fn unknown(what: &str, found: &str, expected: &[&str]) -> String {
-    let hint = match did_you_mean(found, expected) {
+    let hint = match crate::suggest::closest(found, expected.iter().copied()) {
         Some(name) => format!(": did you mean `{name}`?"),
         None => String::new(),
     };
@@ -347,38 +347,6 @@ fn unknown(what: &str, found: &str, expected: &[&str]) -> String {
         names => format!("one of {}", names.join(", ")),
     };
     format!("unknown {what} `{}`{hint} (expected {names})", short(found))
-}
-
-/// The closest of `names` to a misspelt `found`, when it is close enough to be a typo.
-fn did_you_mean<'a>(found: &str, names: &[&'a str]) -> Option<&'a str> {
-    if found.len() > 64 {
-        return None;
-    }
-    names
-        .iter()
-        .map(|name| (edit_distance(found, name), *name))
-        .filter(|(distance, name)| *distance <= (name.chars().count() / 3).max(1))
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, name)| name)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                diagonal
-            } else {
-                1 + diagonal.min(above).min(row[j])
-            };
-            diagonal = above;
-        }
-    }
-    row[b.len()]
 }
 
 /// Text from the file, cut short enough for one status line.
@@ -432,15 +400,6 @@ mod tests {
         assert_eq!(offset_of(text, (2, 3)), Some(10));
         assert_eq!(position_of(text, 10), (2, 3));
         assert_eq!(offset_of(text, (3, 1)), None);
-    }
-
-    #[test]
-    fn typos_get_a_suggestion() {
-        assert_eq!(
-            did_you_mean("mvoe_step_down", &["move_step_down", "down"]),
-            Some("move_step_down")
-        );
-        assert_eq!(did_you_mean("zzz", &["up", "down"]), None);
     }
 
     #[test]

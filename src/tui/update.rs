@@ -270,8 +270,8 @@ fn act(model: &mut Model, action: Action) -> Option<Effect> {
         }
         Action::MoveStepDown => move_step(model, model.selected, model.selected + 1),
         Action::MoveStepUp => {}
-        Action::Undo => undo(model),
-        Action::Redo => redo(model),
+        Action::Undo => travel(model, true),
+        Action::Redo => travel(model, false),
         Action::Save => return save(model, false),
         Action::Quit => {
             if model.modified {
@@ -378,42 +378,40 @@ fn move_step(model: &mut Model, from: usize, to: usize) {
     });
 }
 
-fn undo(model: &mut Model) {
-    let Some(snapshot) = model.undo.pop() else {
+/// Undo (`back`) or redo: swaps the plan with the newest snapshot of one history and
+/// pushes the current plan onto the other.
+fn travel(model: &mut Model, back: bool) {
+    let (from, to, done, nothing) = if back {
+        (
+            &mut model.undo,
+            &mut model.redo,
+            "Undone",
+            "Nothing to undo",
+        )
+    } else {
+        (
+            &mut model.redo,
+            &mut model.undo,
+            "Redone",
+            "Nothing to redo",
+        )
+    };
+    let Some(snapshot) = from.pop() else {
         model.notice = Some(Notice {
-            text: "Nothing to undo".into(),
+            text: nothing.into(),
             error: false,
         });
         return;
     };
-    model.redo.push(Snapshot {
+    let left = from.len();
+    to.push(Snapshot {
         plan: std::mem::replace(&mut model.plan, snapshot.plan),
         selected: model.selected,
     });
     model.selected = snapshot.selected;
     model.refresh();
     model.notice = Some(Notice {
-        text: format!("Undone ({} more)", model.undo.len()),
-        error: false,
-    });
-}
-
-fn redo(model: &mut Model) {
-    let Some(snapshot) = model.redo.pop() else {
-        model.notice = Some(Notice {
-            text: "Nothing to redo".into(),
-            error: false,
-        });
-        return;
-    };
-    model.undo.push(Snapshot {
-        plan: std::mem::replace(&mut model.plan, snapshot.plan),
-        selected: model.selected,
-    });
-    model.selected = snapshot.selected;
-    model.refresh();
-    model.notice = Some(Notice {
-        text: format!("Redone ({} more)", model.redo.len()),
+        text: format!("{done} ({left} more)"),
         error: false,
     });
 }
