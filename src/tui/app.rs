@@ -34,7 +34,8 @@ pub fn recovery_path(source: &Source) -> PathBuf {
     }
 }
 
-fn remember_for_recovery(model: &Model) {
+/// Keeps the plan a crash would write out, if it has unsaved changes.
+pub fn remember_for_recovery(model: &Model) {
     let slot = model
         .modified
         .then(|| (recovery_path(&model.source), model.plan.clone()));
@@ -44,7 +45,7 @@ fn remember_for_recovery(model: &Model) {
 }
 
 /// Restores the terminal and saves the unsaved plan before the panic message prints.
-fn install_panic_hook() {
+pub fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         let _ = execute!(io::stdout(), DisableMouseCapture);
@@ -179,6 +180,7 @@ pub fn run_example(name: Option<&str>, settings: Settings) -> io::Result<u8> {
 fn event_loop(terminal: &mut DefaultTerminal, mut model: Model) -> io::Result<()> {
     let mut cache = LayoutCache::default();
     let mut dirty = true;
+    let mut remembered = model.revision;
     loop {
         if dirty {
             terminal.draw(|frame| cache = view::draw(frame, &model))?;
@@ -208,7 +210,10 @@ fn event_loop(terminal: &mut DefaultTerminal, mut model: Model) -> io::Result<()
                 None => return Ok(()),
             }
         }
-        remember_for_recovery(&model);
+        if model.revision != remembered {
+            remember_for_recovery(&model);
+            remembered = model.revision;
+        }
     }
 }
 

@@ -89,6 +89,8 @@ pub struct Model {
     /// The plan as it is on disk (or as the example was), to tell whether it is modified.
     pub saved: Plan,
     pub modified: bool,
+    /// Counts the plan's changes (edits, undo, redo, reload, save).
+    pub revision: u64,
     pub read_only: bool,
     pub selected: usize,
     pub pane: Pane,
@@ -114,6 +116,7 @@ impl Model {
             report,
             source,
             modified: false,
+            revision: 0,
             read_only: false,
             selected: 0,
             pane: Pane::Steps,
@@ -151,6 +154,7 @@ impl Model {
     pub fn refresh(&mut self) {
         self.report = check(&self.plan);
         self.modified = self.plan != self.saved;
+        self.revision += 1;
         let steps = self.plan.steps.len();
         self.selected = self.selected.min(steps.saturating_sub(1));
         self.finding = self
