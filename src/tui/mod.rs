@@ -1,6 +1,9 @@
 //! The interactive board: Elm-style, `update` is the only place state changes.
 
 pub mod app;
+pub mod complete;
+pub mod finder;
+pub mod fuzzy;
 pub mod keymap;
 pub mod model;
 pub mod mouse;

@@ -2,14 +2,12 @@
 //! list of the plan files with their stories; Enter opens one.
 //!
 //! The list is short (a repository's plans), so it is matched synchronously on every
-//! keystroke with one reused [`Matcher`], as STYLE.md's finder notes say.
+//! keystroke by the board's one [`Fuzzy`] matcher, as STYLE.md's finder notes say.
 
 use std::borrow::Cow;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use nucleo::pattern::{CaseMatching, Normalization, Pattern};
-use nucleo::{Config, Matcher, Utf32Str};
 use ratatui::backend::Backend;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, KeyModifiers};
@@ -21,6 +19,7 @@ use ratatui::{DefaultTerminal, Terminal};
 
 use crate::store::{self, LoadError, Loaded};
 use crate::text::clean_line;
+use crate::tui::fuzzy::{self, Fuzzy};
 use crate::tui::theme::Theme;
 
 /// One plan file in the list.
@@ -83,14 +82,11 @@ pub enum Outcome {
 pub struct Picker {
     entries: Vec<Entry>,
     query: String,
-    pattern: Pattern,
     /// Indices into `entries`, best match first.
     matches: Vec<usize>,
     /// A row of `matches`.
     selected: usize,
-    matcher: Matcher,
-    /// Scratch space for non-ASCII labels.
-    buf: Vec<char>,
+    fuzzy: Fuzzy,
 }
 
 impl Picker {
@@ -105,11 +101,9 @@ impl Picker {
         let mut picker = Picker {
             entries,
             query: String::new(),
-            pattern: Pattern::default(),
             matches: Vec::new(),
             selected: 0,
-            matcher: Matcher::new(Config::DEFAULT),
-            buf: Vec::new(),
+            fuzzy: Fuzzy::new(),
         };
         picker.rank();
         picker
@@ -140,18 +134,8 @@ impl Picker {
 
     /// Re-ranks every entry against the query; the best match becomes the selection.
     fn rank(&mut self) {
-        self.pattern
-            .reparse(&self.query, CaseMatching::Smart, Normalization::Smart);
-        let mut scored: Vec<(u32, usize)> = Vec::with_capacity(self.entries.len());
-        for (index, entry) in self.entries.iter().enumerate() {
-            let label = Utf32Str::new(&entry.label, &mut self.buf);
-            if let Some(score) = self.pattern.score(label, &mut self.matcher) {
-                scored.push((score, index));
-            }
-        }
-        // Higher scores first; equal scores (all of them, for an empty query) keep their order.
-        scored.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        self.matches = scored.into_iter().map(|(_, index)| index).collect();
+        let labels = self.entries.iter().map(|entry| entry.label.as_str());
+        self.matches = self.fuzzy.rank(&self.query, labels);
         self.selected = 0;
     }
 
@@ -190,16 +174,10 @@ impl Picker {
     /// The characters (grapheme clusters, as nucleo counts them) of row `row`'s label that
     /// the query matched, ascending, for highlighting; empty for no query or no such row.
     pub fn indices(&mut self, row: usize) -> Vec<u32> {
-        let mut indices = Vec::new();
-        let Some(&index) = self.matches.get(row) else {
-            return indices;
-        };
-        let label = Utf32Str::new(&self.entries[index].label, &mut self.buf);
-        // Each word of the query appends its own indices: sort and dedup them.
-        self.pattern.indices(label, &mut self.matcher, &mut indices);
-        indices.sort_unstable();
-        indices.dedup();
-        indices
+        match self.matches.get(row) {
+            Some(&index) => self.fuzzy.indices(&self.query, &self.entries[index].label),
+            None => Vec::new(),
+        }
     }
 
     /// What a key does; `Some` when the picker is done.
@@ -351,7 +329,7 @@ impl Widget for &PickerView<'_> {
             let marker = if selected { "▶ " } else { "  " };
             let label = picker.row(row).map_or("", |entry| entry.label.as_str());
             let mut spans = vec![Span::raw(marker)];
-            spans.extend(highlighted(label, highlight, theme.key()));
+            spans.extend(highlighted(label, highlight, theme.matched()));
             Line::from(spans).style(style).render(line_area, buf);
         }
 
@@ -368,30 +346,8 @@ impl Widget for &PickerView<'_> {
 /// `label` in spans, the characters at `indices` (grapheme clusters, ascending) in
 /// `matched`.
 fn highlighted(label: &str, indices: &[u32], matched: Style) -> Vec<Span<'static>> {
-    let mut spans = Vec::new();
-    let mut run = String::new();
-    let mut run_matched = false;
-    let label = Span::raw(label);
-    for (index, grapheme) in label.styled_graphemes(Style::new()).enumerate() {
-        let is_matched = u32::try_from(index).is_ok_and(|i| indices.binary_search(&i).is_ok());
-        if is_matched != run_matched && !run.is_empty() {
-            spans.push(styled_run(std::mem::take(&mut run), run_matched, matched));
-        }
-        run_matched = is_matched;
-        run.push_str(grapheme.symbol);
-    }
-    if !run.is_empty() {
-        spans.push(styled_run(run, run_matched, matched));
-    }
-    spans
-}
-
-fn styled_run(text: String, is_matched: bool, matched: Style) -> Span<'static> {
-    if is_matched {
-        Span::styled(text, matched)
-    } else {
-        Span::raw(text)
-    }
+    // The row's own width cuts the label; the list is as wide as the screen allows.
+    fuzzy::highlight(label, indices, Style::new(), matched, usize::MAX)
 }
 
 /// The end of `text` that fits in `width` columns.

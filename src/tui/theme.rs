@@ -46,6 +46,7 @@ pub struct Theme {
     notice_error: Style,
     overlay: Style,
     input: Style,
+    matched: Style,
 }
 
 impl Default for Theme {
@@ -99,6 +100,7 @@ impl Default for Theme {
                 .add_modifier(Modifier::BOLD),
             overlay: fg(Color::Yellow),
             input: Style::new().bg(Color::DarkGray),
+            matched: fg(Color::Yellow).add_modifier(Modifier::BOLD),
         }
     }
 }
@@ -147,6 +149,7 @@ impl Theme {
             notice_error: Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED),
             overlay: bold,
             input: Style::new().add_modifier(Modifier::UNDERLINED),
+            matched: Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
         }
     }
 
@@ -337,6 +340,12 @@ impl Theme {
     pub fn input(&self) -> Style {
         self.input
     }
+
+    /// The characters of a row that a fuzzy query matched (finder, picker, completion);
+    /// patched over the row's own style, so it shows on the selected row too.
+    pub fn matched(&self) -> Style {
+        self.matched
+    }
 }
 
 #[cfg(test)]
@@ -373,6 +382,7 @@ mod tests {
             t.notice(false),
             t.overlay(),
             t.input(),
+            t.matched(),
         ];
         for flag in [false, true] {
             styles.push(t.pane_border(flag));
