@@ -5,7 +5,7 @@
 //! others) or a toggle. Simulating clusters apart gives the same findings as simulating
 //! the plan whole, and keeps every step's cost bounded by its cluster, not the plan.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::state::{Atom, Op};
 use crate::plan::{Access, Change, Fact, Plan, Step};
@@ -162,9 +162,9 @@ fn toggle_hint(plan: &Plan) -> String {
 pub fn build<'a>(plan: &'a Plan) -> Index<'a> {
     let mut b = Builder {
         plan,
-        key_ids: HashMap::new(),
+        key_ids: HashMap::default(),
         keys: Vec::new(),
-        toggle_ids: HashMap::new(),
+        toggle_ids: HashMap::default(),
         toggle_names: Vec::new(),
         toggle_initial: Vec::new(),
         provided: Vec::new(),
@@ -172,7 +172,7 @@ pub fn build<'a>(plan: &'a Plan) -> Index<'a> {
     };
 
     // Components, toggles and steps by id; the first of a duplicated id wins.
-    let mut comp_ids: HashMap<&str, usize> = HashMap::new();
+    let mut comp_ids: HashMap<&str, usize> = HashMap::default();
     for (i, c) in plan.components.iter().enumerate() {
         if comp_ids.contains_key(c.id.trim()) {
             b.bad.push(BadRef {
@@ -201,7 +201,7 @@ pub fn build<'a>(plan: &'a Plan) -> Index<'a> {
         b.toggle_names.push(t.id.trim());
         b.toggle_initial.push(t.initially.is_on());
     }
-    let mut step_ids: HashMap<&str, usize> = HashMap::new();
+    let mut step_ids: HashMap<&str, usize> = HashMap::default();
     for (i, s) in plan.steps.iter().enumerate() {
         if let Some(first) = step_ids.get(s.id().trim()) {
             b.bad.push(BadRef {
@@ -346,7 +346,7 @@ pub fn build<'a>(plan: &'a Plan) -> Index<'a> {
         }
     }
 
-    let mut cluster_of_root: HashMap<usize, usize> = HashMap::new();
+    let mut cluster_of_root: HashMap<usize, usize> = HashMap::default();
     let mut clusters: Vec<Cluster> = Vec::new();
     let mut local = vec![u32::MAX; nc + nk + nt];
     let mut home = |node: usize, forest: &mut Forest, clusters: &mut Vec<Cluster<'_>>| -> usize {
@@ -509,7 +509,7 @@ fn commit_groups<'a>(
                 ),
             });
         }
-        let mut seen: HashMap<usize, usize> = HashMap::new();
+        let mut seen: HashMap<usize, usize> = HashMap::default();
         for &i in &list {
             let Some(c) = plan.steps[i]
                 .component()

@@ -1,14 +1,15 @@
 //! Simulates one cluster step by step, turning what changes into findings, then judges
 //! every step's rollback window against the states that follow it.
 
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::cell::RefCell;
 use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use super::index::{CStepKind, Cluster, Index};
 use super::report::{Finding, Rollback, Rule, sentence};
 use super::state::{
-    Atom, Effect, Eval, Events, Op, State, Store, advance, evaluate, initial_stores,
+    Atom, Effect, Eval, Evaluator, Events, Op, State, Store, advance, initial_stores,
 };
 use crate::plan::{Access, Change, Fact, Plan};
 use crate::suggest::closest;
@@ -79,6 +80,14 @@ pub fn run(plan: &Plan, index: &Index, cl: &Cluster, findings: &mut Vec<Finding>
         index,
         cl,
         findings,
+        evaluator: RefCell::new(Evaluator::new(cl.stateful.clone(), cl.keys.len())),
+        scratch: RefCell::new((
+            State {
+                facts: Vec::new(),
+                toggles: Vec::new(),
+            },
+            Vec::new(),
+        )),
     }
     .run()
 }
@@ -88,6 +97,111 @@ struct Sim<'p, 'f> {
     index: &'p Index<'p>,
     cl: &'p Cluster<'p>,
     findings: &'f mut Vec<Finding>,
+    evaluator: RefCell<Evaluator>,
+    /// A state and stores to judge reverts in, reused from one judgement to the next.
+    scratch: RefCell<(State, Vec<Store>)>,
+}
+
+/// Keys fall in one group when a fact serves one by using the other, or a backfill copies
+/// one into the other. Reverting a change can only be judged differently after a later
+/// step that touches one of its groups, so the rollback analysis skips the other steps.
+struct Groups {
+    /// The group of each key.
+    of_key: Vec<u32>,
+    /// The groups of the facts each toggle gates.
+    of_toggle: Vec<Vec<u32>>,
+}
+
+impl Groups {
+    fn new(cl: &Cluster) -> Groups {
+        let mut parent: Vec<u32> = (0..cl.keys.len() as u32).collect();
+        fn find(parent: &mut [u32], mut x: u32) -> u32 {
+            while parent[x as usize] != x {
+                parent[x as usize] = parent[parent[x as usize] as usize];
+                x = parent[x as usize];
+            }
+            x
+        }
+        let mut union = |a: u32, b: u32| {
+            let (a, b) = (find(&mut parent, a), find(&mut parent, b));
+            parent[a as usize] = b;
+        };
+        let mut gated: Vec<(u32, u32)> = Vec::new();
+        let mut link = |atom: &Atom, union: &mut dyn FnMut(u32, u32)| {
+            if let Some(interface) = atom.serving {
+                union(interface, atom.key);
+            }
+            if let Some(toggle) = atom.gate {
+                gated.push((toggle, atom.key));
+            }
+        };
+        for atom in cl.current.iter().flatten() {
+            link(atom, &mut union);
+        }
+        for step in &cl.steps {
+            let CStepKind::Release { ops, .. } = &step.kind else {
+                continue;
+            };
+            for op in ops {
+                match *op {
+                    Op::Add(atom) => link(&atom, &mut union),
+                    Op::Backfill { into, from } => union(into, from),
+                    Op::Remove {
+                        key,
+                        serving: Some(interface),
+                        ..
+                    } => union(key, interface),
+                    _ => {}
+                }
+            }
+        }
+        let of_key: Vec<u32> = (0..cl.keys.len() as u32)
+            .map(|k| find(&mut parent, k))
+            .collect();
+        let mut of_toggle = vec![Vec::new(); cl.toggle_names.len()];
+        for (toggle, key) in gated {
+            of_toggle[toggle as usize].push(of_key[key as usize]);
+        }
+        Groups { of_key, of_toggle }
+    }
+
+    fn finish(mut out: Vec<u32>) -> Vec<u32> {
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    fn step(&self, kind: &CStepKind) -> Vec<u32> {
+        let mut out = Vec::new();
+        match kind {
+            CStepKind::Release { ops, .. } => {
+                for op in ops {
+                    match *op {
+                        Op::Add(atom) => out.push(self.of_key[atom.key as usize]),
+                        Op::Remove { key, .. } => out.push(self.of_key[key as usize]),
+                        Op::Backfill { into, .. } => out.push(self.of_key[into as usize]),
+                        Op::Ungate(toggle) => out.extend(&self.of_toggle[toggle as usize]),
+                    }
+                }
+            }
+            CStepKind::Flip { toggle, .. } => out.extend(&self.of_toggle[*toggle as usize]),
+        }
+        Groups::finish(out)
+    }
+
+    fn effect(&self, effect: &Effect) -> Vec<u32> {
+        let out = match effect {
+            Effect::Added(atom) => vec![self.of_key[atom.key as usize]],
+            Effect::Removed(atoms) => atoms.iter().map(|a| self.of_key[a.key as usize]).collect(),
+            Effect::Ungated(pairs) => pairs
+                .iter()
+                .map(|(a, _)| self.of_key[a.key as usize])
+                .collect(),
+            Effect::Flipped { toggle, .. } => self.of_toggle[*toggle as usize].clone(),
+            Effect::Nothing => Vec::new(),
+        };
+        Groups::finish(out)
+    }
 }
 
 pub fn verb(access: Access) -> &'static str {
@@ -139,7 +253,7 @@ impl Sim<'_, '_> {
     }
 
     fn evaluate(&self, state: &State) -> Eval {
-        evaluate(state, &self.cl.stateful, self.cl.keys.len())
+        self.evaluator.borrow_mut().evaluate(state).clone()
     }
 
     fn run(mut self) -> Outcome {
@@ -153,7 +267,7 @@ impl Sim<'_, '_> {
         let events = advance(&mut stores, &eval, &[]);
 
         let mut breaks: Vec<Break> = Vec::new();
-        let mut open: HashMap<(u32, u32), usize> = HashMap::new();
+        let mut open: HashMap<(u32, u32), usize> = HashMap::default();
         for &(c, k, access) in &eval.broken {
             let finding = self.push(
                 Rule::BrokenConsumer,
@@ -182,9 +296,9 @@ impl Sim<'_, '_> {
         }];
         let mut effects: Vec<Vec<Effect>> = Vec::with_capacity(cl.steps.len());
         let mut dropped: Vec<Option<u32>> = Vec::with_capacity(cl.steps.len());
-        let mut gaps: HashMap<u32, Gap> = HashMap::new();
+        let mut gaps: HashMap<u32, Gap> = HashMap::default();
         let mut closed_gaps: Vec<Gap> = Vec::new();
-        let mut behind_since: HashMap<u32, (usize, u32, u32)> = HashMap::new();
+        let mut behind_since: HashMap<u32, (usize, u32, u32)> = HashMap::default();
         let mut out_steps = Vec::with_capacity(cl.steps.len());
 
         for p in 0..cl.steps.len() {
@@ -343,9 +457,12 @@ impl Sim<'_, '_> {
         }
         self.written_races(&breaks);
 
+        let groups = Groups::new(cl);
+        let touched: Vec<Vec<u32>> = cl.steps.iter().map(|s| groups.step(&s.kind)).collect();
         let mut steps = Vec::with_capacity(cl.steps.len());
         for p in 0..cl.steps.len() {
-            let window = self.rollback(p, &snaps, &effects, dropped[p]);
+            let reach: Vec<Vec<u32>> = effects[p].iter().map(|e| groups.effect(e)).collect();
+            let window = self.rollback(p, &snaps, &effects, &reach, dropped[p], &touched);
             steps.push((
                 cl.steps[p].global,
                 window,
@@ -624,7 +741,7 @@ impl Sim<'_, '_> {
             return;
         }
         let written: HashSet<Harm> = self.deploy(pre, &members).into_iter().flatten().collect();
-        let mut seen: HashSet<(usize, Harm)> = HashSet::new();
+        let mut seen: HashSet<(usize, Harm)> = HashSet::default();
         let label = self.index.groups[group].0;
         for order in orders(&members) {
             if order == members {
@@ -756,7 +873,9 @@ impl Sim<'_, '_> {
         p: usize,
         snaps: &[Snap],
         effects: &[Vec<Effect>],
+        reach: &[Vec<u32>],
         dropped: Option<u32>,
+        touched: &[Vec<u32>],
     ) -> Rollback {
         let g = self.cl.steps[p].global;
         let comp = match self.cl.steps[p].kind {
@@ -788,7 +907,14 @@ impl Sim<'_, '_> {
             return Rollback::Irreversible;
         }
         for q in p..self.cl.steps.len() {
-            let Some(harm) = self.judge(comp, &effects[p], &snaps[q + 1]) else {
+            // Only the changes whose groups step q touches can be judged differently there.
+            let judged = effects[p].iter().zip(reach).filter(|(_, groups)| {
+                q == p || touched[q].iter().any(|g| groups.binary_search(g).is_ok())
+            });
+            let Some(harm) = judged
+                .filter_map(|(effect, _)| self.judge(comp, effect, &snaps[q + 1]))
+                .next()
+            else {
                 continue;
             };
             let what = self.describe_harm(harm);
@@ -828,21 +954,23 @@ impl Sim<'_, '_> {
         Rollback::Safe
     }
 
-    /// Whether reverting a step's changes, one by one, in the state `snap` does harm.
-    fn judge(&self, comp: Option<u32>, effects: &[Effect], snap: &Snap) -> Option<Harm> {
-        for effect in effects {
-            let mut state = snap.state.clone();
-            if !state.revert(comp, effect) {
-                continue;
-            }
-            let eval = self.evaluate(&state);
-            let mut stores = snap.stores.clone();
-            let events = advance(&mut stores, &eval, &[]);
-            if let Some(&harm) = harms_since(&snap.broken, &snap.stale, &eval, &events).first() {
-                return Some(harm);
-            }
+    /// Whether reverting one change of a step in the state `snap` does harm. (A step's
+    /// changes are judged one by one, in order.)
+    fn judge(&self, comp: Option<u32>, effect: &Effect, snap: &Snap) -> Option<Harm> {
+        let mut scratch = self.scratch.borrow_mut();
+        let (state, stores) = &mut *scratch;
+        state.facts.clone_from(&snap.state.facts);
+        state.toggles.clone_from(&snap.state.toggles);
+        if !state.revert(comp, effect) {
+            return None;
         }
-        None
+        let mut evaluator = self.evaluator.borrow_mut();
+        let eval = evaluator.evaluate(state);
+        stores.clone_from(&snap.stores);
+        let events = advance(stores, eval, &[]);
+        harms_since(&snap.broken, &snap.stale, eval, &events)
+            .first()
+            .copied()
     }
 }
 

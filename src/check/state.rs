@@ -4,7 +4,7 @@
 //! Ids here are dense and local to a cluster (see `index`), so evaluation costs the size
 //! of the cluster, not of the plan.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::FxHashMap as HashMap;
 use std::rc::Rc;
 
 use crate::plan::Access;
@@ -183,111 +183,162 @@ impl Eval {
     }
 }
 
-/// Evaluates a state: the least fixpoint of `Serving` activity, then everything that
-/// follows from it.
-pub fn evaluate(state: &State, stateful: &[bool], key_count: usize) -> Eval {
-    let comps = state.facts.len();
-    let mut active: Vec<Vec<bool>> = state.facts.iter().map(|f| vec![false; f.len()]).collect();
-    let mut provides: HashSet<(u32, u32)> = HashSet::new();
-    let mut users = vec![0u32; key_count];
-    let mut users_by: HashMap<(u32, u32), u32> = HashMap::new();
-    let mut pending: HashMap<u32, Vec<(u32, u32)>> = HashMap::new();
-    let mut work: Vec<(u32, u32)> = Vec::new();
+/// Evaluates states of one cluster, reusing its scratch space from call to call (the
+/// rollback analysis evaluates thousands of states per check).
+#[derive(Debug, Default)]
+pub struct Evaluator {
+    stateful: Vec<bool>,
+    key_count: usize,
+    offsets: Vec<usize>,
+    active: Vec<bool>,
+    /// Per key: the components with an active `Provide` of it (a handful at most).
+    providers: Vec<Vec<u32>>,
+    /// Per key: active uses, the first component using it, and whether a second does.
+    users: Vec<u32>,
+    first_user: Vec<u32>,
+    many_users: Vec<bool>,
+    /// Per interface: the `Serving` facts waiting for it, as (component, fact).
+    pending: Vec<Vec<(u32, u32)>>,
+    work: Vec<(u32, u32)>,
+    /// The result, rebuilt in place by every call.
+    out: Eval,
+}
 
-    for (c, facts) in state.facts.iter().enumerate() {
-        for (f, atom) in facts.iter().enumerate() {
-            if atom.gate.is_some_and(|t| !state.toggles[t as usize]) {
-                continue;
-            }
-            match atom.serving {
-                None => work.push((c as u32, f as u32)),
-                Some(interface) => pending
-                    .entry(interface)
-                    .or_default()
-                    .push((c as u32, f as u32)),
-            }
+impl Evaluator {
+    pub fn new(stateful: Vec<bool>, key_count: usize) -> Evaluator {
+        Evaluator {
+            stateful,
+            key_count,
+            providers: vec![Vec::new(); key_count],
+            users: vec![0; key_count],
+            first_user: vec![u32::MAX; key_count],
+            many_users: vec![false; key_count],
+            pending: vec![Vec::new(); key_count],
+            ..Evaluator::default()
         }
     }
 
-    while let Some((c, f)) = work.pop() {
-        let slot = &mut active[c as usize][f as usize];
-        if *slot {
-            continue;
+    fn activate(&mut self, state: &State, c: u32, f: u32) {
+        let slot = self.offsets[c as usize] + f as usize;
+        if self.active[slot] {
+            return;
         }
-        *slot = true;
+        self.active[slot] = true;
         let atom = state.facts[c as usize][f as usize];
+        let k = atom.key as usize;
         if atom.access == Access::Provide {
-            provides.insert((c, atom.key));
+            if !self.providers[k].contains(&c) {
+                self.providers[k].push(c);
+            }
         } else {
-            users[atom.key as usize] += 1;
-            *users_by.entry((c, atom.key)).or_default() += 1;
+            if self.users[k] == 0 {
+                self.first_user[k] = c;
+            } else if self.first_user[k] != c {
+                self.many_users[k] = true;
+            }
+            self.users[k] += 1;
         }
         // Facts serving this key may have just become active.
-        if let Some(waiting) = pending.get_mut(&atom.key) {
-            let mut i = 0;
-            while i < waiting.len() {
-                let (sc, sf) = waiting[i];
-                let others =
-                    users[atom.key as usize] - users_by.get(&(sc, atom.key)).copied().unwrap_or(0);
-                if provides.contains(&(sc, atom.key)) && others > 0 {
-                    work.push((sc, sf));
-                    waiting.swap_remove(i);
-                } else {
-                    i += 1;
-                }
+        let mut i = 0;
+        while i < self.pending[k].len() {
+            let (sc, sf) = self.pending[k][i];
+            let others = self.users[k] > 0 && (self.many_users[k] || self.first_user[k] != sc);
+            if others && self.providers[k].contains(&sc) {
+                self.work.push((sc, sf));
+                self.pending[k].swap_remove(i);
+            } else {
+                i += 1;
             }
         }
     }
 
-    let mut available = vec![false; key_count];
-    let mut store_exists = vec![false; key_count];
-    for &(_, key) in &provides {
-        available[key as usize] = true;
-    }
-    for (c, facts) in state.facts.iter().enumerate().take(comps) {
-        if stateful[c] {
-            for atom in facts.iter().filter(|a| a.access == Access::Provide) {
-                store_exists[atom.key as usize] = true;
-            }
+    /// Evaluates a state: the least fixpoint of `Serving` activity, then everything that
+    /// follows from it.
+    pub fn evaluate(&mut self, state: &State) -> &Eval {
+        let key_count = self.key_count;
+        for k in 0..key_count {
+            self.providers[k].clear();
+            self.pending[k].clear();
         }
-    }
+        self.users.iter_mut().for_each(|u| *u = 0);
+        self.many_users.iter_mut().for_each(|m| *m = false);
+        self.offsets.clear();
+        let mut total = 0;
+        for facts in &state.facts {
+            self.offsets.push(total);
+            total += facts.len();
+        }
+        self.active.clear();
+        self.active.resize(total, false);
+        self.work.clear();
 
-    let mut broken = Vec::new();
-    let mut writes = Vec::new();
-    let mut reads = Vec::new();
-    for (c, facts) in state.facts.iter().enumerate() {
-        for (f, atom) in facts.iter().enumerate() {
-            if !active[c][f] || atom.access == Access::Provide {
-                continue;
-            }
-            let up = available[atom.key as usize];
-            if !up && !atom.tolerant {
-                broken.push((c as u32, atom.key, atom.access));
-            }
-            if up {
-                match atom.access {
-                    Access::Write => writes.push(Landed {
-                        comp: c as u32,
-                        serving: atom.serving,
-                        key: atom.key,
-                    }),
-                    Access::Read => reads.push((c as u32, atom.key)),
-                    _ => {}
+        for (c, facts) in state.facts.iter().enumerate() {
+            for (f, atom) in facts.iter().enumerate() {
+                if atom.gate.is_some_and(|t| !state.toggles[t as usize]) {
+                    continue;
+                }
+                match atom.serving {
+                    None => self.work.push((c as u32, f as u32)),
+                    Some(interface) => self.pending[interface as usize].push((c as u32, f as u32)),
                 }
             }
         }
-    }
-    // One break per component and key; a broken write names it, since it loses data.
-    broken.sort_by_key(|&(c, k, access)| (c, k, access != Access::Write, access));
-    broken.dedup_by_key(|b| (b.0, b.1));
-    reads.sort();
-    reads.dedup();
-    Eval {
-        available,
-        store_exists,
-        broken,
-        writes,
-        reads,
+        while let Some((c, f)) = self.work.pop() {
+            self.activate(state, c, f);
+        }
+        let Evaluator {
+            stateful,
+            offsets,
+            active,
+            providers,
+            out,
+            ..
+        } = self;
+        let active = |c: usize, f: usize| active[offsets[c] + f];
+        out.available.clear();
+        out.available
+            .extend(providers.iter().map(|p| !p.is_empty()));
+        out.store_exists.clear();
+        out.store_exists.resize(key_count, false);
+        for (c, facts) in state.facts.iter().enumerate() {
+            if stateful[c] {
+                for atom in facts.iter().filter(|a| a.access == Access::Provide) {
+                    out.store_exists[atom.key as usize] = true;
+                }
+            }
+        }
+        out.broken.clear();
+        out.writes.clear();
+        out.reads.clear();
+        for (c, facts) in state.facts.iter().enumerate() {
+            for (f, atom) in facts.iter().enumerate() {
+                if !active(c, f) || atom.access == Access::Provide {
+                    continue;
+                }
+                let up = out.available[atom.key as usize];
+                if !up && !atom.tolerant {
+                    out.broken.push((c as u32, atom.key, atom.access));
+                }
+                if up {
+                    match atom.access {
+                        Access::Write => out.writes.push(Landed {
+                            comp: c as u32,
+                            serving: atom.serving,
+                            key: atom.key,
+                        }),
+                        Access::Read => out.reads.push((c as u32, atom.key)),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        // One break per component and key; a broken write names it, since it loses data.
+        out.broken
+            .sort_by_key(|&(c, k, access)| (c, k, access != Access::Write, access));
+        out.broken.dedup_by_key(|b| (b.0, b.1));
+        out.reads.sort();
+        out.reads.dedup();
+        out
     }
 }
 
@@ -414,7 +465,7 @@ pub fn advance(stores: &mut [Store], eval: &Eval, backfills: &[(u32, u32)]) -> E
         .filter(|&(k, g)| eval.store_available(k) && eval.store_available(g))
         .collect();
     if !mirrored.is_empty() {
-        let mut by_key: HashMap<u32, Vec<(u32, Option<u32>)>> = HashMap::new();
+        let mut by_key: HashMap<u32, Vec<(u32, Option<u32>)>> = HashMap::default();
         for w in &eval.writes {
             by_key.entry(w.key).or_default().push((w.comp, w.serving));
         }
