@@ -63,6 +63,40 @@ pub fn cut_left(text: &str, max: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A styled line in at most `max` columns, its end replaced by "…" (in the style of the
+/// span it cuts) when it does not fit.
+pub fn cut_line(line: &Line<'_>, max: usize) -> Line<'static> {
+    let owned = |span: &Span<'_>| Span::styled(span.content.to_string(), span.style);
+    if line.width() <= max {
+        return Line::from(line.spans.iter().map(owned).collect::<Vec<_>>()).style(line.style);
+    }
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for span in &line.spans {
+        let w = span.width();
+        if used + w < max {
+            spans.push(owned(span));
+            used += w;
+            continue;
+        }
+        let mut text = String::new();
+        for c in span.content.chars() {
+            let cw = char_width(c);
+            if used + cw > max.saturating_sub(1) {
+                break;
+            }
+            text.push(c);
+            used += cw;
+        }
+        if max > 0 {
+            text.push_str(ELLIPSIS);
+        }
+        spans.push(Span::styled(text, span.style));
+        break;
+    }
+    Line::from(spans).style(line.style)
+}
+
 /// `text` cut to `cols` columns and padded with spaces to exactly `cols`.
 pub fn pad(text: &str, cols: usize) -> String {
     let cut = cut(text, cols);
@@ -174,6 +208,26 @@ mod tests {
         assert_eq!(cut("reminders", 1), "…");
         assert_eq!(cut("reminders", 0), "");
         assert_eq!(cut_left("a/b/reminders.ron", 10), "…nders.ron");
+    }
+
+    #[test]
+    fn a_cut_line_ends_in_an_ellipsis_in_the_cut_span_style() {
+        let bold = Style::new().bold();
+        let line = Line::from(vec![
+            Span::raw("current "),
+            Span::styled("Provide(\"users\")", bold),
+        ]);
+        assert_eq!(
+            cut_line(&line, 40).to_string(),
+            "current Provide(\"users\")"
+        );
+        let cut = cut_line(&line, 12);
+        assert_eq!(cut.to_string(), "current Pro…");
+        assert_eq!(cut.spans[1].style, bold);
+        assert_eq!(cut_line(&line, 8).to_string(), "current…");
+        assert_eq!(cut_line(&line, 1).to_string(), "…");
+        assert_eq!(cut_line(&line, 0).to_string(), "");
+        assert_eq!(cut_line(&Line::raw("提醒事项"), 5).to_string(), "提醒…");
     }
 
     #[test]

@@ -5,9 +5,12 @@
 
 mod components;
 mod details;
+mod draft;
 mod findings;
 mod fit;
+mod form;
 mod header;
+mod lists;
 mod overlay;
 mod status;
 mod steps;
@@ -19,13 +22,17 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
+use super::finder::FinderView;
 use super::model::{Model, Overlay, Pane};
 use super::theme::Theme;
 
 pub use components::ComponentsView;
 pub use details::DetailsView;
+pub use draft::DraftView;
 pub use findings::FindingsView;
+pub use form::FormView;
 pub use header::HeaderView;
+pub use lists::{ListView, TemplatesView};
 pub use overlay::{AskView, HelpView, SaveAsView};
 pub use status::StatusView;
 pub use steps::StepsView;
@@ -86,23 +93,10 @@ pub fn draw(frame: &mut Frame, model: &Model) -> LayoutCache {
     frame.render_widget(&components, components_area);
     frame.render_widget(&StatusView::new(model), status);
 
-    let mut help_max_scroll = None;
-    match &model.overlay {
-        None => {}
-        Some(Overlay::Help { scroll }) => {
-            let help = HelpView::new(model, *scroll);
-            help_max_scroll = Some(help.max_scroll(area));
-            frame.render_widget(&help, area);
-        }
-        Some(Overlay::Ask(question)) => {
-            frame.render_widget(&AskView::new(&model.theme, *question), area);
-        }
-        Some(Overlay::SaveAs { input, .. }) => {
-            let view = SaveAsView::new(&model.theme, input);
-            frame.render_widget(&view, area);
-            frame.set_cursor_position(view.cursor(area));
-        }
-    }
+    let help_max_scroll = model
+        .overlay
+        .as_ref()
+        .and_then(|overlay| draw_overlay(frame, model, overlay, true));
 
     LayoutCache {
         panes: vec![
@@ -115,6 +109,62 @@ pub fn draw(frame: &mut Frame, model: &Model) -> LayoutCache {
         component_rows: components.rows(components_area),
         help_max_scroll,
     }
+}
+
+/// Draws an overlay over the board; a form first draws what it returns to (the list it
+/// edits an item of). Only the overlay on `top` places the cursor. Returns how far the
+/// help can scroll, when it is the help.
+fn draw_overlay(frame: &mut Frame, model: &Model, overlay: &Overlay, top: bool) -> Option<u16> {
+    let area = frame.area();
+    let theme = &model.theme;
+    let mut cursor = None;
+    let mut help_max_scroll = None;
+    match overlay {
+        Overlay::Help { scroll } => {
+            let help = HelpView::new(model, *scroll);
+            help_max_scroll = Some(help.max_scroll(area));
+            frame.render_widget(&help, area);
+        }
+        Overlay::Ask(question) => {
+            frame.render_widget(&AskView::new(theme, *question), area);
+        }
+        Overlay::SaveAs { input, .. } => {
+            let view = SaveAsView::new(theme, input);
+            frame.render_widget(&view, area);
+            cursor = Some(view.cursor(area));
+        }
+        Overlay::Form {
+            form,
+            completion,
+            back,
+        } => {
+            let view = FormView::new(theme, form, completion.as_deref());
+            if let Some(back) = back {
+                draw_overlay(frame, model, back, false);
+                frame.render_widget(Clear, view.rect(area, 2));
+            }
+            frame.render_widget(&view, area);
+            cursor = view.cursor(area);
+        }
+        Overlay::List { list, selected } => {
+            frame.render_widget(&ListView::new(model, *list, *selected), area);
+        }
+        Overlay::Finder(finder) => {
+            let view = FinderView::new(finder, theme);
+            frame.render_widget(&view, area);
+            cursor = Some(view.cursor(area));
+        }
+        Overlay::Templates { selected } => {
+            frame.render_widget(&TemplatesView::new(model, *selected), area);
+        }
+        Overlay::Draft { draft, scroll } => {
+            frame.render_widget(&DraftView::new(model, draft, *scroll), area);
+        }
+    }
+    if top && let Some(cursor) = cursor {
+        frame.set_cursor_position(cursor);
+    }
+    help_max_scroll
 }
 
 /// The bordered block of a pane; the focused one has its own border and a marked title.

@@ -1,4 +1,5 @@
-//! Overlays, drawn last over a cleared rect: help, a question, the save-as field.
+//! Overlays, drawn last over a cleared rect: help, a question, the save-as field, and
+//! the pieces the editing overlays share (their box and their line of keys).
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
@@ -13,7 +14,8 @@ use crate::tui::keymap::{Action, Mode};
 use crate::tui::model::{Model, Question};
 use crate::tui::theme::Theme;
 
-fn overlay_block<'a>(theme: &Theme, title: &'a str) -> Block<'a> {
+/// The double-lined box of an overlay, titled.
+pub(super) fn overlay_block(theme: &Theme, title: &str) -> Block<'static> {
     Block::bordered()
         .border_type(BorderType::Double)
         .border_style(theme.overlay())
@@ -21,6 +23,19 @@ fn overlay_block<'a>(theme: &Theme, title: &'a str) -> Block<'a> {
             format!(" {title} "),
             theme.overlay(),
         )))
+}
+
+/// The keys of an overlay on one line, as the finder shows them: "Enter save · Esc cancel".
+pub(super) fn footer(theme: &Theme, keys: &[(String, &str)]) -> Line<'static> {
+    let mut spans = Vec::new();
+    for (n, (key, what)) in keys.iter().enumerate() {
+        if n > 0 {
+            spans.push(Span::styled(" · ", theme.muted()));
+        }
+        spans.push(Span::styled(key.clone(), theme.key()));
+        spans.push(Span::styled(format!(" {what}"), theme.muted()));
+    }
+    Line::from(spans)
 }
 
 pub struct HelpView<'a> {
@@ -66,11 +81,13 @@ impl<'a> HelpView<'a> {
         let key_w = keys.iter().map(|k| width(k)).max().unwrap_or(0).min(24) + 2;
         let mut lines = vec![Line::styled("Keys on the board", theme.heading())];
         for ((action, _), keys) in bindings.iter().zip(keys) {
-            lines.push(Line::from(vec![
+            let line = Line::from(vec![
                 Span::raw("  "),
                 Span::styled(fit::pad(&keys, key_w), theme.key()),
                 Span::raw(action.description()),
-            ]));
+            ]);
+            // A long description wraps under itself, clear of the keys.
+            lines.extend(fit::wrap_line(&line, cols, 2 + key_w));
         }
         lines.push(Line::raw(""));
         lines.push(Line::styled("Mouse", theme.heading()));

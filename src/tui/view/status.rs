@@ -56,6 +56,41 @@ impl<'a> StatusView<'a> {
             Some(Overlay::SaveAs { .. }) => {
                 return ("SAVE AS", fixed(&[("Enter", "save"), ("Esc", "cancel")]));
             }
+            Some(Overlay::Form { .. }) => {
+                let keys = [("Tab", "next"), ("Enter", "save"), ("Esc", "cancel")];
+                return ("FORM", fixed(&keys));
+            }
+            Some(Overlay::Finder(_)) => {
+                let keys = [("↑↓", "select"), ("Enter", "jump"), ("Esc", "close")];
+                return ("FIND", fixed(&keys));
+            }
+            Some(Overlay::Draft { .. }) => {
+                let keys = [("↑↓", "scroll"), ("Enter", "add"), ("Esc", "discard")];
+                return ("DRAFT", fixed(&keys));
+            }
+            Some(Overlay::List { .. }) => {
+                let groups: [&[Action]; 5] = [
+                    &[Action::Down, Action::Up],
+                    &[Action::Add],
+                    &[Action::Edit],
+                    &[Action::Delete],
+                    &[Action::Close],
+                ];
+                let hints = groups.iter().filter_map(|a| self.hint(Mode::Board, a));
+                return ("LIST", hints.collect());
+            }
+            Some(Overlay::Templates { .. }) => {
+                let groups: [&[Action]; 3] = [
+                    &[Action::Down, Action::Up],
+                    &[Action::Jump],
+                    &[Action::Close],
+                ];
+                let hints = groups
+                    .iter()
+                    .filter_map(|a| self.hint(Mode::Board, a))
+                    .map(|(k, w)| (k, if w == "open" { "choose" } else { w }));
+                return ("PATTERN", hints.collect());
+            }
             None => {}
         }
         if matches!(model.drag, Drag::Dragging { .. }) {
@@ -73,9 +108,12 @@ impl<'a> StatusView<'a> {
             groups.extend([&[Action::Undo][..], &[Action::Redo], &[Action::Save]]);
         }
         groups.extend([&[Action::NextPane][..], &[Action::Help], &[Action::Quit]]);
+        // Enter on a finding goes to its step: "jump" says that better than "open".
+        let findings = model.pane == Pane::Findings;
         let hints = groups
             .iter()
             .filter_map(|a| self.hint(Mode::Board, a))
+            .map(|(k, w)| (k, if findings && w == "open" { "jump" } else { w }))
             .collect();
         let mode = match model.pane {
             Pane::Steps => "STEPS",
@@ -93,8 +131,14 @@ impl Widget for &StatusView<'_> {
         buf.set_style(area, theme.status_bar());
         let width = area.width as usize;
 
+        // A notice shows under the editing overlays too: what an edit in a list did, the
+        // kickoff's next step; the help and the questions have their own words.
+        let editing = !matches!(
+            model.overlay,
+            Some(Overlay::Help { .. } | Overlay::Ask(_) | Overlay::SaveAs { .. })
+        );
         if let Some(notice) = &model.notice
-            && model.overlay.is_none()
+            && editing
         {
             let text = clean_line(&notice.text);
             let text = if notice.error {

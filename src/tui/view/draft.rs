@@ -1,0 +1,138 @@
+//! The preview of drafted steps: what `D` would append to the plan, numbered as they will
+//! land, each with its changes; Enter adds them, Esc discards them.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Widget};
+
+use super::centered;
+use super::fit;
+use super::overlay::{footer, overlay_block};
+use crate::plan::draft::Draft;
+use crate::plan::{Change, Step};
+use crate::text::clean_line;
+use crate::tui::editing::describe;
+use crate::tui::model::Model;
+
+const DRAFT_WIDTH: u16 = 90;
+const TITLE: &str = "Drafted steps (Enter adds them, Esc discards)";
+
+pub struct DraftView<'a> {
+    model: &'a Model,
+    draft: &'a Draft,
+    scroll: u16,
+}
+
+impl<'a> DraftView<'a> {
+    pub fn new(model: &'a Model, draft: &'a Draft, scroll: u16) -> Self {
+        DraftView {
+            model,
+            draft,
+            scroll,
+        }
+    }
+
+    /// Every line of the preview, wrapped to `cols` columns.
+    fn lines(&self, cols: usize) -> Vec<Line<'static>> {
+        let theme = &self.model.theme;
+        let clean = |text: &str| clean_line(text).into_owned();
+        let first = self.model.plan.steps.len() + 1;
+        let mut lines = Vec::new();
+        for (n, step) in self.draft.steps.iter().enumerate() {
+            let owner = match step {
+                Step::Release { component, .. } => clean(component.as_str()),
+                Step::Flip { toggle, to, .. } => {
+                    format!("flip {} → {}", clean(toggle.as_str()), to.name())
+                }
+            };
+            let head = Line::from(vec![
+                Span::raw(format!("{}. ", first + n)),
+                Span::styled(clean(step.id()), theme.id()),
+                Span::raw(format!(" — {} ", clean(step.title()))),
+                Span::styled(format!("({owner})"), theme.muted()),
+            ]);
+            // Wrapped under the id, clear of the changes' indent.
+            lines.extend(fit::wrap_line(&head, cols, 3));
+            for change in step.changes() {
+                let style = match change {
+                    Change::Add(_) => theme.diff(true),
+                    Change::Remove(_) => theme.diff(false),
+                    _ => Style::new(),
+                };
+                let line = Line::from(vec![
+                    Span::raw("     "),
+                    Span::styled(clean(&describe(change)), style),
+                ]);
+                lines.extend(fit::wrap_line(&line, cols, 7));
+            }
+        }
+        if !self.draft.toggles.is_empty() {
+            lines.push(Line::raw(""));
+            lines.push(Line::styled("New toggles", theme.heading()));
+            for toggle in &self.draft.toggles {
+                let line = Line::from(vec![
+                    Span::raw("  "),
+                    Span::styled(clean(&toggle.id), theme.id()),
+                    Span::styled(
+                        format!(" initially {}", toggle.initially.name()),
+                        theme.muted(),
+                    ),
+                ]);
+                lines.extend(fit::wrap_line(&line, cols, 4));
+            }
+        }
+        if !self.draft.notes.is_empty() {
+            lines.push(Line::raw(""));
+            lines.push(Line::styled("Notes", theme.heading()));
+            for note in &self.draft.notes {
+                let line = Line::styled(format!("  {}", clean(note)), theme.muted());
+                lines.extend(fit::wrap_line(&line, cols, 4));
+            }
+        }
+        lines
+    }
+}
+
+impl Widget for &DraftView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let theme = &self.model.theme;
+        let box_w = DRAFT_WIDTH.min(area.width.saturating_sub(4));
+        let cols = box_w.saturating_sub(4) as usize;
+        let lines = self.lines(cols);
+        let total = lines.len() as u16;
+        // Borders, a blank line above and below the lines, the keys.
+        let rect = centered(area, box_w, (total + 5).min(area.height.saturating_sub(2)));
+        let visible = rect.height.saturating_sub(5);
+        let scroll = self.scroll.min(total.saturating_sub(visible));
+
+        let mut block = overlay_block(theme, TITLE);
+        if total > visible {
+            let last = (scroll + visible).min(total);
+            block = block.title_bottom(
+                Line::from(format!(" {}–{} of {} ", scroll + 1, last, total)).right_aligned(),
+            );
+        }
+        Clear.render(rect, buf);
+        let inner = block.inner(rect);
+        block.render(rect, buf);
+        let text = Rect {
+            x: inner.x + 1,
+            y: inner.y + 1,
+            width: inner.width.saturating_sub(2),
+            height: visible,
+        };
+        Paragraph::new(lines).scroll((scroll, 0)).render(text, buf);
+
+        let keys = [
+            ("Enter".to_string(), "add the steps"),
+            ("Esc".to_string(), "discard"),
+            ("↑↓".to_string(), "scroll"),
+        ];
+        let keys = fit::cut_line(&footer(theme, &keys), text.width as usize);
+        if inner.height > 0 {
+            buf.set_line(text.x, inner.bottom() - 1, &keys, text.width);
+        }
+    }
+}

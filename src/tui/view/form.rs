@@ -1,0 +1,296 @@
+//! The form overlay: one row per visible field (label, then value), the completions of
+//! the focused field in a dropdown under it, the form's error and its keys.
+
+use std::borrow::Cow;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Widget};
+use tui_input::Input;
+
+use super::fit::{self, width};
+use super::overlay::{footer, overlay_block};
+use super::{centered, put, scroll_offset};
+use crate::check::Severity;
+use crate::text::clean_line;
+use crate::tui::complete::{Completion, CompletionView};
+use crate::tui::form::{Field, FieldKind, Form};
+use crate::tui::theme::Theme;
+
+const FORM_WIDTH: u16 = 76;
+/// The widest label column; longer names are cut.
+const MAX_LABEL: usize = 16;
+/// Room kept after a pick field for its "new" tag.
+const TAG_WIDTH: u16 = 5;
+
+/// The form's keys are fixed (they are not in the keymap), so the footer is too.
+const KEYS: [(&str, &str); 5] = [
+    ("Tab", "next"),
+    ("↑↓", "completions"),
+    ("Space/←→", "choose"),
+    ("Enter", "save"),
+    ("Esc", "cancel"),
+];
+
+pub struct FormView<'a> {
+    theme: &'a Theme,
+    form: &'a Form,
+    /// The completions of the focused field, when it names something.
+    completion: Option<&'a Completion>,
+}
+
+/// Where the parts of the form go in an area.
+struct Areas {
+    rect: Rect,
+    /// (field index, row) of each visible field that fits, top to bottom.
+    rows: Vec<(usize, Rect)>,
+    /// The error, wrapped, and the row of its first line.
+    error: Vec<String>,
+    error_y: u16,
+    footer: Rect,
+}
+
+impl<'a> FormView<'a> {
+    pub fn new(theme: &'a Theme, form: &'a Form, completion: Option<&'a Completion>) -> Self {
+        FormView {
+            theme,
+            form,
+            completion,
+        }
+    }
+
+    /// The label column: as wide as the longest label of any field, shown or not, so that
+    /// switching a choice does not shift the values.
+    fn label_width(&self) -> u16 {
+        let widest = self.form.fields.iter().map(|f| width(f.name)).max();
+        widest.unwrap_or(0).min(MAX_LABEL) as u16
+    }
+
+    fn areas(&self, area: Rect) -> Areas {
+        let box_w = FORM_WIDTH.min(area.width.saturating_sub(4));
+        let text_w = box_w.saturating_sub(4) as usize;
+        let error = match &self.form.error {
+            Some(error) => fit::wrap(&format!("✗ {}", clean_line(error)), text_w),
+            None => Vec::new(),
+        };
+        let shown: Vec<usize> = (0..self.form.fields.len())
+            .filter(|&i| self.form.visible(i))
+            .collect();
+        // Borders, a blank line above and below the fields, the footer; the error and a
+        // blank line under it.
+        let chrome = 5 + if error.is_empty() { 0 } else { error.len() + 1 };
+        let wanted = (chrome + shown.len()) as u16;
+        let rect = centered(area, box_w, wanted.min(area.height.saturating_sub(2)));
+        let inner = overlay_block(self.theme, "").inner(rect);
+        let room = (rect.height as usize).saturating_sub(chrome);
+        let focus = shown
+            .iter()
+            .position(|&i| i == self.form.focus)
+            .unwrap_or(0);
+        let offset = scroll_offset(shown.len(), room, focus);
+        let rows = shown
+            .into_iter()
+            .skip(offset)
+            .take(room)
+            .enumerate()
+            .map(|(n, i)| (i, super::row(inner, n + 1)))
+            .collect::<Vec<_>>();
+        let error_y = inner.y + 2 + rows.len() as u16;
+        Areas {
+            rect,
+            rows,
+            error,
+            error_y,
+            footer: super::row(inner, (inner.height as usize).saturating_sub(1)),
+        }
+    }
+
+    /// The form's box in `area`, with `margin` blank columns either side: a form opened
+    /// from a list clears them, so the list's rows do not peek out beside it.
+    pub fn rect(&self, area: Rect, margin: u16) -> Rect {
+        let rect = self.areas(area).rect;
+        let x = rect.x.saturating_sub(margin).max(area.x);
+        Rect {
+            x,
+            width: (rect.right() + margin).min(area.right()) - x,
+            ..rect
+        }
+    }
+
+    /// Where a field's value goes in its row: after the marker and the label.
+    fn value_column(&self, row: Rect) -> Rect {
+        let x = row.x + 3 + self.label_width() + 2;
+        Rect {
+            x,
+            width: row.right().saturating_sub(x + 1),
+            ..row
+        }
+    }
+
+    /// The text box of a text or pick field (a pick field keeps room for its tag).
+    fn text_box(&self, field: &Field, row: Rect) -> Rect {
+        let mut column = self.value_column(row);
+        if matches!(field.kind, FieldKind::Pick(_)) {
+            column.width = column.width.saturating_sub(TAG_WIDTH);
+        }
+        column
+    }
+
+    /// The focused field and its text box, when it takes text and is on screen.
+    fn focused_box(&self, areas: &Areas) -> Option<(&'a Field, Rect)> {
+        let field = self.form.focused()?;
+        if !matches!(field.kind, FieldKind::Text | FieldKind::Pick(_)) {
+            return None;
+        }
+        let (_, row) = areas.rows.iter().find(|(i, _)| *i == self.form.focus)?;
+        Some((field, self.text_box(field, *row)))
+    }
+
+    /// Where the terminal's cursor goes: in the focused text field, if there is one.
+    pub fn cursor(&self, area: Rect) -> Option<Position> {
+        let (field, text_box) = self.focused_box(&self.areas(area))?;
+        let shown = shown(&field.input);
+        let scroll = shown.visual_scroll(text_box.width.saturating_sub(1) as usize);
+        let at = shown.visual_cursor().saturating_sub(scroll) as u16;
+        Some(Position::new(
+            text_box.x + at.min(text_box.width.saturating_sub(1)),
+            text_box.y,
+        ))
+    }
+
+    fn render_text(&self, field: &Field, text_box: Rect, focused: bool, buf: &mut Buffer) {
+        let theme = self.theme;
+        buf.set_style(text_box, theme.input());
+        let shown = shown(&field.input);
+        if focused {
+            // Scrolled to keep the cursor in the box, one column spare for it at the end.
+            let scroll = shown.visual_scroll(text_box.width.saturating_sub(1) as usize);
+            Paragraph::new(shown.value().to_string())
+                .style(theme.input())
+                .scroll((0, scroll as u16))
+                .render(text_box, buf);
+        } else {
+            let at = (text_box.x, text_box.width);
+            put(buf, at, text_box.y, shown.value(), theme.input());
+        }
+    }
+
+    fn render_choice(&self, options: &[&str], chosen: usize, column: Rect, buf: &mut Buffer) {
+        let theme = self.theme;
+        let value = options.get(chosen).copied().unwrap_or("");
+        let mut spans = vec![
+            Span::styled("‹ ", theme.key()),
+            Span::styled(value.to_string(), theme.id()),
+            Span::styled(" ›", theme.key()),
+            Span::raw("   "),
+        ];
+        for (n, option) in options.iter().enumerate() {
+            if n > 0 {
+                spans.push(Span::styled(" · ", theme.muted()));
+            }
+            spans.push(Span::styled(option.to_string(), theme.muted()));
+        }
+        let line = fit::cut_line(&Line::from(spans), column.width as usize);
+        buf.set_line(column.x, column.y, &line, column.width);
+    }
+}
+
+/// A field's input as shown: cleaned of control characters, with the cursor where it
+/// falls in the cleaned text (cleaning drops or replaces characters one for one).
+fn shown(input: &Input) -> Cow<'_, Input> {
+    let value = input.value();
+    match clean_line(value) {
+        Cow::Borrowed(_) => Cow::Borrowed(input),
+        Cow::Owned(clean) => {
+            let before: String = value.chars().take(input.cursor()).collect();
+            let cursor = clean_line(&before).chars().count();
+            Cow::Owned(Input::new(clean).with_cursor(cursor))
+        }
+    }
+}
+
+impl Widget for &FormView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let theme = self.theme;
+        let form = self.form;
+        let areas = self.areas(area);
+        let title = clean_line(&form.title);
+        let title = fit::cut(&title, areas.rect.width.saturating_sub(6) as usize);
+        Clear.render(areas.rect, buf);
+        overlay_block(theme, &title).render(areas.rect, buf);
+
+        let label_w = self.label_width();
+        for &(i, row) in &areas.rows {
+            let field = &form.fields[i];
+            let focused = i == form.focus;
+            let head = Rect {
+                width: (3 + label_w).min(row.width),
+                ..row
+            };
+            let head_style = theme.list_row(focused, true);
+            buf.set_style(head, head_style);
+            let marker = if focused { "▸" } else { " " };
+            put(buf, (row.x + 1, 1), row.y, marker, head_style);
+            let label = fit::cut(field.name, label_w as usize);
+            let label_x = row.x + 3 + label_w - width(&label) as u16;
+            put(buf, (label_x, label_w), row.y, &label, head_style);
+
+            let column = self.value_column(row);
+            match &field.kind {
+                FieldKind::Text | FieldKind::Pick(_) => {
+                    let text_box = self.text_box(field, row);
+                    self.render_text(field, text_box, focused, buf);
+                    let new = focused
+                        && matches!(field.kind, FieldKind::Pick(_))
+                        && self
+                            .completion
+                            .is_some_and(|c| c.is_new(field.input.value()));
+                    if new {
+                        let tag = (text_box.right() + 1, TAG_WIDTH - 1);
+                        put(buf, tag, row.y, "new", theme.severity(Severity::Warning));
+                    }
+                }
+                FieldKind::Choice(options) => {
+                    self.render_choice(options, field.choice, column, buf);
+                }
+                FieldKind::Flag => {
+                    let flag = if field.flag { "[x]" } else { "[ ]" };
+                    let style = if focused { theme.key() } else { Style::new() };
+                    put(buf, (column.x, column.width), row.y, flag, style);
+                }
+            }
+        }
+
+        for (n, line) in areas.error.iter().enumerate() {
+            let y = areas.error_y + n as u16;
+            if y >= areas.footer.y {
+                break;
+            }
+            let at = (areas.footer.x + 1, areas.footer.width.saturating_sub(2));
+            put(buf, at, y, line, theme.severity(Severity::Error));
+        }
+
+        let keys: Vec<(String, &str)> = KEYS.iter().map(|(k, w)| (k.to_string(), *w)).collect();
+        let keys = fit::cut_line(
+            &footer(theme, &keys),
+            areas.footer.width.saturating_sub(2) as usize,
+        );
+        let footer_area = areas.footer;
+        buf.set_line(
+            footer_area.x + 1,
+            footer_area.y,
+            &keys,
+            footer_area.width.saturating_sub(1),
+        );
+
+        // Over the rows under the field: the dropdown belongs to the focused field.
+        if let (Some(completion), Some((field, text_box))) =
+            (self.completion, self.focused_box(&areas))
+            && matches!(field.kind, FieldKind::Pick(_))
+        {
+            CompletionView::new(completion, theme, text_box).render(area, buf);
+        }
+    }
+}
