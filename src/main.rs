@@ -23,6 +23,11 @@ enum Command {
         /// The plan file.
         file: PathBuf,
     },
+    /// Start a plan for a story in .storyplan/ and lay it out on the board.
+    New {
+        /// The story's title; the file is named after it.
+        title: String,
+    },
     /// Open a bundled example on the board, in memory (saving asks where to write it).
     Demo {
         /// reminders (default), cents-api or amount-column.
@@ -72,6 +77,7 @@ fn main() -> ExitCode {
             cli::check::run(&options, &cwd, &mut stdout, &mut std::io::stderr())
         }
         Some(Command::Open { file }) => app::run_file(&file, settings::load()),
+        Some(Command::New { title }) => app::run_new(&cwd, &title, settings::load()),
         Some(Command::Demo { name }) => app::run_example(name.as_deref(), settings::load()),
         None => app::run_repository(&cwd, settings::load()),
     };

@@ -169,3 +169,95 @@ fn move_undo_redo_and_save_on_the_real_board() {
         tmux.screen()
     );
 }
+
+#[test]
+fn a_two_component_plan_from_storyplan_new_with_keys_only() {
+    if !tmux_or_skip() {
+        return;
+    }
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    std::fs::create_dir(dir.path().join(".git")).expect("a repository");
+    let config = dir.path().join("config");
+    std::fs::create_dir(&config).expect("config dir");
+    let command = format!(
+        "env STORYPLAN_CONFIG_DIR={} {} new 'Pay adoption fees online'",
+        config.display(),
+        env!("CARGO_BIN_EXE_storyplan")
+    );
+    let tmux = Tmux::start("new", dir.path(), &command);
+    let pause = || sleep(Duration::from_millis(300));
+    tmux.wait_for("Kickoff");
+
+    // The story: its narrative.
+    tmux.keys(&["Tab"]);
+    tmux.keys(&["-l", "As an adopter I want to pay the fee online"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("New component");
+
+    // Two components: web (a Ui) and api (a Service); Esc ends the list.
+    tmux.keys(&["-l", "web"]);
+    tmux.keys(&["Tab"]);
+    tmux.keys(&["-l", "Web app"]);
+    tmux.keys(&["Tab", "Left", "Enter"]);
+    pause();
+    tmux.keys(&["-l", "api"]);
+    tmux.keys(&["Tab"]);
+    tmux.keys(&["-l", "Payments API"]);
+    tmux.keys(&["Enter"]);
+    pause();
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("Facts of web");
+
+    // web calls the payment endpoint; api provides it.
+    pause();
+    tmux.keys(&["a"]);
+    pause();
+    tmux.keys(&["Tab", "Tab"]);
+    tmux.keys(&["-l", "POST /adoptions/{id}/payment"]);
+    tmux.keys(&["Enter"]);
+    pause();
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("Facts of api");
+    pause();
+    tmux.keys(&["a"]);
+    pause();
+    tmux.keys(&["Tab", "Left", "Tab"]);
+    tmux.keys(&["-l", "POST /adoptions/{id}/payment"]);
+    tmux.keys(&["Enter"]);
+    pause();
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("Kickoff done");
+
+    tmux.keys(&["C-s"]);
+    tmux.wait_for("Saved");
+    tmux.keys(&["q"]);
+    let start = Instant::now();
+    while tmux.running() && start.elapsed() < Duration::from_secs(10) {
+        sleep(Duration::from_millis(100));
+    }
+    assert!(
+        !tmux.running(),
+        "the board did not quit:\n{}",
+        tmux.screen()
+    );
+
+    let file = dir.path().join(".storyplan/pay-adoption-fees-online.ron");
+    let loaded = store::load(&file).expect("the new plan loads");
+    let plan = &loaded.plan;
+    assert_eq!(plan.story, "Pay adoption fees online");
+    assert_eq!(
+        plan.narrative.as_deref(),
+        Some("As an adopter I want to pay the fee online")
+    );
+    let ids: Vec<&str> = plan.components.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["web", "api"]);
+    assert_eq!(plan.components[0].kind, storyplan::plan::Kind::Ui);
+    assert_eq!(
+        plan.components[1].current,
+        [storyplan::plan::Fact::provide(
+            "POST /adoptions/{id}/payment"
+        )]
+    );
+    let summary = check(plan).summary();
+    assert_eq!((summary.errors, summary.warnings), (0, 0));
+}

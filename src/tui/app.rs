@@ -131,6 +131,54 @@ pub fn run_repository(cwd: &Path, settings: Settings) -> io::Result<u8> {
     run_file(&path, settings)
 }
 
+/// `storyplan new "Story title"`: writes `.storyplan/<slug>.ron` at the git root (or
+/// here, outside a repository) and opens the kickoff on it. Returns the exit code.
+pub fn run_new(cwd: &Path, title: &str, settings: Settings) -> io::Result<u8> {
+    let title = crate::text::clean_line(title.trim()).into_owned();
+    if title.is_empty() {
+        eprintln!("storyplan: give the story a title: storyplan new \"Remind volunteers\"");
+        return Ok(2);
+    }
+    let root = store::find_git_root(cwd).unwrap_or_else(|| cwd.to_path_buf());
+    let folder = store::plan_dir(&root);
+    let path = folder.join(format!("{}.ron", crate::plan::edit::slug(&title)));
+    if path.exists() {
+        eprintln!(
+            "storyplan: {} already exists; open it with `storyplan open {}`",
+            path.display(),
+            path.display()
+        );
+        return Ok(2);
+    }
+    let plan = Plan {
+        version: crate::plan::FORMAT_VERSION,
+        story: title,
+        narrative: None,
+        components: Vec::new(),
+        toggles: Vec::new(),
+        steps: Vec::new(),
+        accepted: Vec::new(),
+        notes: None,
+    };
+    std::fs::create_dir_all(&folder)?;
+    store::save_atomic(&path, &plan)?;
+    let shown = path
+        .strip_prefix(cwd)
+        .map(Path::to_path_buf)
+        .unwrap_or(path);
+    let mut model = match open_file(&shown) {
+        Ok(model) => model,
+        Err(error) => {
+            eprintln!("error: {}", crate::text::clean(&error.to_string()));
+            return Ok(2);
+        }
+    };
+    apply_settings(&mut model, settings);
+    super::editing::kickoff(&mut model);
+    run(model)?;
+    Ok(0)
+}
+
 /// `storyplan open FILE`. Returns the exit code.
 pub fn run_file(path: &Path, settings: Settings) -> io::Result<u8> {
     match open_file(path) {

@@ -2,7 +2,9 @@
 
 pub mod app;
 pub mod complete;
+pub mod editing;
 pub mod finder;
+pub mod form;
 pub mod fuzzy;
 pub mod keymap;
 pub mod model;

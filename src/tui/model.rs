@@ -4,10 +4,14 @@ use std::path::PathBuf;
 
 use tui_input::Input;
 
+use super::complete::Completion;
+use super::finder::Finder;
+use super::form::Form;
 use super::keymap::{Keymap, Mode};
 use super::theme::Theme;
 use crate::check::{Report, check};
 use crate::plan::Plan;
+use crate::plan::draft::Draft;
 use crate::store::Stamp;
 
 /// Where the plan came from, and where saving writes it.
@@ -47,11 +51,57 @@ pub enum Question {
     Conflict { then_quit: bool },
 }
 
-#[derive(Debug, Clone)]
+/// The lists of things inside a step, a component or the plan, edited in an overlay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum List {
+    /// The changes of the release at this index.
+    Changes {
+        step: usize,
+    },
+    /// A component's current and target facts.
+    Facts {
+        component: usize,
+    },
+    Toggles,
+    Accepted,
+}
+
 pub enum Overlay {
-    Help { scroll: u16 },
+    Help {
+        scroll: u16,
+    },
     Ask(Question),
-    SaveAs { input: Input, then_quit: bool },
+    SaveAs {
+        input: Input,
+        then_quit: bool,
+    },
+    /// A form; `back` is the overlay it returns to when it closes.
+    Form {
+        form: Box<Form>,
+        completion: Option<Box<Completion>>,
+        back: Option<Box<Overlay>>,
+    },
+    List {
+        list: List,
+        selected: usize,
+    },
+    Finder(Box<Finder>),
+    Templates {
+        selected: usize,
+    },
+    /// Drafted steps, shown before they are inserted.
+    Draft {
+        draft: Box<Draft>,
+        scroll: u16,
+    },
+}
+
+/// The kickoff of a new plan: the story, then the components, then each one's facts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kickoff {
+    Story,
+    Components,
+    Facts(usize),
 }
 
 /// The mouse drag of a step: press on a row, drag to a slot, release to move.
@@ -105,6 +155,7 @@ pub struct Model {
     pub theme: Theme,
     pub mouse: bool,
     pub quit: bool,
+    pub kickoff: Option<Kickoff>,
 }
 
 impl Model {
@@ -131,6 +182,7 @@ impl Model {
             theme: Theme::default(),
             mouse: true,
             quit: false,
+            kickoff: None,
         }
     }
 

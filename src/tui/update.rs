@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
 use tui_input::{Input, InputRequest};
 
+use super::editing::{self, FormKey};
 use super::keymap::{Action, Keymap, Mode};
 use super::model::{Drag, Model, Notice, Overlay, Pane, Question, Snapshot, Source};
 use crate::plan::Plan;
@@ -39,6 +40,11 @@ pub enum Msg {
         to: usize,
     },
     Answer(Answer),
+    Form(FormKey),
+    Finder(KeyEvent),
+    /// Take (true) or discard the drafted steps.
+    Draft(bool),
+    DraftScroll(bool),
     /// The furthest the help can scroll at the current size (reported after a draw).
     HelpLimit(u16),
     Edit(InputRequest),
@@ -84,6 +90,9 @@ pub enum Context {
     Keys(Mode),
     Ask(Question),
     Text,
+    Form,
+    Finder,
+    Preview,
 }
 
 impl Model {
@@ -93,6 +102,10 @@ impl Model {
             Some(Overlay::Help { .. }) => Context::Keys(Mode::Help),
             Some(Overlay::Ask(question)) => Context::Ask(*question),
             Some(Overlay::SaveAs { .. }) => Context::Text,
+            Some(Overlay::Form { .. }) => Context::Form,
+            Some(Overlay::Finder(_)) => Context::Finder,
+            Some(Overlay::Draft { .. }) => Context::Preview,
+            Some(Overlay::List { .. } | Overlay::Templates { .. }) => Context::Keys(Mode::Board),
         }
     }
 }
@@ -121,7 +134,41 @@ pub fn key_to_msg(keymap: &Keymap, context: Context, key: KeyEvent) -> Option<Ms
             KeyCode::Esc => Some(Msg::Action(Action::Close)),
             _ => tui_input::backend::crossterm::to_input_request(&Event::Key(key)).map(Msg::Edit),
         },
+        Context::Form => form_key_to_msg(key).map(Msg::Form),
+        Context::Finder => Some(Msg::Finder(key)),
+        Context::Preview => match key.code {
+            KeyCode::Enter => Some(Msg::Draft(true)),
+            KeyCode::Esc | KeyCode::Char('q') => Some(Msg::Draft(false)),
+            KeyCode::Down | KeyCode::Char('j') => Some(Msg::DraftScroll(true)),
+            KeyCode::Up | KeyCode::Char('k') => Some(Msg::DraftScroll(false)),
+            _ => None,
+        },
     }
+}
+
+/// Keys in a form: Tab moves between fields, ↑/↓ through completions (or fields), Space
+/// and ←/→ change a choice, Enter takes a completion or submits, Esc cancels.
+fn form_key_to_msg(key: KeyEvent) -> Option<FormKey> {
+    Some(match (key.code, key.modifiers) {
+        (KeyCode::Tab, _) => FormKey::Next,
+        (KeyCode::BackTab, _) => FormKey::Prev,
+        (KeyCode::Down, _) => FormKey::Down,
+        (KeyCode::Up, _) => FormKey::Up,
+        (KeyCode::Enter, _) => FormKey::Submit,
+        (KeyCode::Esc, _) => FormKey::Cancel,
+        _ => {
+            let request = tui_input::backend::crossterm::to_input_request(&Event::Key(key));
+            return Some(match (key.code, request) {
+                // A choice or a flag is changed with Space or the side arrows; the form
+                // ignores these on text fields, where they edit instead.
+                (KeyCode::Char(' '), Some(request)) => FormKey::Space(request),
+                (KeyCode::Left, Some(request)) => FormKey::Side(false, request),
+                (KeyCode::Right, Some(request)) => FormKey::Side(true, request),
+                (_, Some(request)) => FormKey::Edit(request),
+                (_, None) => return None,
+            });
+        }
+    })
 }
 
 const PAGE: usize = 10;
@@ -177,6 +224,10 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Effect> {
             move_step(model, from, to);
         }
         Msg::Answer(answer) => return answer_question(model, answer),
+        Msg::Form(key) => editing::form_key(model, key),
+        Msg::Finder(key) => editing::finder_key(model, key),
+        Msg::Draft(take) => editing::draft_answer(model, take),
+        Msg::DraftScroll(down) => editing::draft_scroll(model, down),
         Msg::HelpLimit(limit) => {
             if let Some(Overlay::Help { scroll }) = &mut model.overlay {
                 *scroll = (*scroll).min(limit);
@@ -245,6 +296,19 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Effect> {
 }
 
 fn act(model: &mut Model, action: Action) -> Option<Effect> {
+    let history = matches!(action, Action::Undo | Action::Redo | Action::Save);
+    match model.overlay {
+        // Undo, redo and save work in a list as on the board.
+        Some(Overlay::List { .. }) if !history => {
+            editing::list_action(model, action);
+            return None;
+        }
+        Some(Overlay::Templates { .. }) => {
+            editing::templates_action(model, action);
+            return None;
+        }
+        _ => {}
+    }
     if let Some(Overlay::Help { scroll }) = &mut model.overlay {
         match action {
             Action::Down => *scroll = scroll.saturating_add(1),
@@ -301,17 +365,28 @@ fn act(model: &mut Model, action: Action) -> Option<Effect> {
             model.pane = Pane::ALL[next % n];
         }
         Action::Jump => {
-            if model.pane == Pane::Findings
-                && let Some(step) = model
-                    .report
-                    .findings
-                    .get(model.finding)
-                    .and_then(|f| f.step)
+            if model.pane != Pane::Findings {
+                editing::open(model);
+            } else if let Some(step) = model
+                .report
+                .findings
+                .get(model.finding)
+                .and_then(|f| f.step)
             {
                 model.selected = step;
                 model.pane = Pane::Steps;
             }
         }
+        Action::Add => editing::add(model),
+        Action::Edit => editing::edit(model),
+        Action::Delete => editing::delete(model),
+        Action::Duplicate => editing::duplicate(model),
+        Action::Find => editing::find(model),
+        Action::Templates => editing::templates(model),
+        Action::Draft => editing::draft_steps(model),
+        Action::Accept => editing::accept(model),
+        Action::Toggles => editing::toggles(model),
+        Action::Story => editing::story(model),
     }
     None
 }

@@ -1,0 +1,795 @@
+//! Editing on the board: forms, the lists inside steps and components, the finder,
+//! pattern templates and drafted steps. `update` hands these messages over; every change
+//! of the plan goes through `change`, so each is one undo step and is checked at once.
+
+use ratatui::crossterm::event::KeyEvent;
+use tui_input::InputRequest;
+
+use super::complete::{Completion, candidates};
+use super::finder::{Finder, FinderOutcome, Target, first_mention};
+use super::form::{FieldKind, Form, Purpose};
+use super::keymap::Action;
+use super::model::{Kickoff, List, Model, Notice, Overlay, Pane};
+use crate::plan::draft::draft;
+use crate::plan::edit::{duplicate_component, duplicate_step, fresh_id};
+use crate::plan::patterns::{self, DoubleWrite, ExpandContract, ToggleFeature};
+use crate::plan::{Change, Plan, Step};
+
+/// What a key does inside a form.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FormKey {
+    Next,
+    Prev,
+    Up,
+    Down,
+    /// Space: toggles a flag or the next choice; types a space in a text field.
+    Space(InputRequest),
+    /// ← or →: the previous or next choice; moves the cursor in a text field.
+    Side(bool, InputRequest),
+    Edit(InputRequest),
+    Submit,
+    Cancel,
+}
+
+/// The patterns `p` offers, in order.
+pub const TEMPLATES: [(&str, &str); 3] = [
+    (
+        "New feature behind a toggle",
+        "outside-in: gated UI → endpoints → data store → flip → clean-up",
+    ),
+    (
+        "Change an interface by expand / migrate / contract",
+        "inside-out: producer provides both → consumers migrate → producer drops the old",
+    ),
+    (
+        "Move data with a pre-emptive double write",
+        "writers write both → new store with backfill → migrate → old store dropped",
+    ),
+];
+
+fn notice(model: &mut Model, text: impl Into<String>, error: bool) {
+    model.notice = Some(Notice {
+        text: text.into(),
+        error,
+    });
+}
+
+/// Changes the plan as one undo step; on an error nothing changes.
+pub fn change(
+    model: &mut Model,
+    edit: impl FnOnce(&mut Plan) -> Result<String, String>,
+) -> Result<(), String> {
+    if model.read_only {
+        return Err("This plan is read-only".into());
+    }
+    let mut plan = model.plan.clone();
+    let done = edit(&mut plan)?;
+    model.undo.push(super::model::Snapshot {
+        plan: std::mem::replace(&mut model.plan, plan),
+        selected: model.selected,
+    });
+    model.redo.clear();
+    model.refresh();
+    notice(model, done, false);
+    Ok(())
+}
+
+fn open_form(model: &mut Model, form: Form) {
+    let back = model.overlay.take().map(Box::new);
+    model.overlay = Some(Overlay::Form {
+        form: Box::new(form),
+        completion: None,
+        back,
+    });
+    refresh_completion(model);
+}
+
+/// `a`: what is added depends on where the focus is.
+pub fn add(model: &mut Model) {
+    let form = match model.pane {
+        Pane::Steps => {
+            let at = if model.plan.steps.is_empty() {
+                0
+            } else {
+                model.selected + 1
+            };
+            Form::step(&model.plan, None, at)
+        }
+        Pane::Components => Form::component(&model.plan, None),
+        Pane::Findings => {
+            notice(
+                model,
+                "Findings come from the plan: fix the plan, or A accepts one",
+                false,
+            );
+            return;
+        }
+    };
+    open_form(model, form);
+}
+
+/// `e`: edit the selected step, component or finding's acceptance.
+pub fn edit(model: &mut Model) {
+    match model.pane {
+        Pane::Steps if model.selected < model.plan.steps.len() => {
+            let form = Form::step(&model.plan, Some(model.selected), model.selected);
+            open_form(model, form);
+        }
+        Pane::Components if model.component < model.plan.components.len() => {
+            let form = Form::component(&model.plan, Some(model.component));
+            open_form(model, form);
+        }
+        Pane::Findings => accept(model),
+        _ => {}
+    }
+}
+
+/// `Enter` on a step or a component: its changes or its facts.
+pub fn open(model: &mut Model) {
+    match model.pane {
+        Pane::Steps => match model.plan.steps.get(model.selected) {
+            Some(Step::Release { .. }) => {
+                model.overlay = Some(Overlay::List {
+                    list: List::Changes {
+                        step: model.selected,
+                    },
+                    selected: 0,
+                });
+            }
+            Some(Step::Flip { .. }) => edit(model),
+            None => {}
+        },
+        Pane::Components if model.component < model.plan.components.len() => {
+            model.overlay = Some(Overlay::List {
+                list: List::Facts {
+                    component: model.component,
+                },
+                selected: 0,
+            });
+        }
+        _ => {}
+    }
+}
+
+/// `d`: delete the selected step or component; `u` brings it back.
+pub fn delete(model: &mut Model) {
+    let result = match model.pane {
+        Pane::Steps if model.selected < model.plan.steps.len() => {
+            let at = model.selected;
+            change(model, |plan| {
+                let step = plan.steps.remove(at);
+                Ok(format!("Deleted step {} (u brings it back)", step.id()))
+            })
+        }
+        Pane::Components if model.component < model.plan.components.len() => {
+            let at = model.component;
+            change(model, |plan| {
+                let c = plan.components.remove(at);
+                Ok(format!("Deleted component {} (u brings it back)", c.id))
+            })
+        }
+        _ => Ok(()),
+    };
+    if let Err(problem) = result {
+        notice(model, problem, true);
+    }
+}
+
+/// `y`: duplicate the selected step or component.
+pub fn duplicate(model: &mut Model) {
+    let result = match model.pane {
+        Pane::Steps if model.selected < model.plan.steps.len() => {
+            let at = model.selected;
+            let outcome = change(model, |plan| {
+                let copy = duplicate_step(plan, at);
+                Ok(format!("Duplicated as {}", plan.steps[copy].id()))
+            });
+            if outcome.is_ok() {
+                model.selected = at + 1;
+            }
+            outcome
+        }
+        Pane::Components if model.component < model.plan.components.len() => {
+            let at = model.component;
+            change(model, |plan| {
+                let copy = duplicate_component(plan, at);
+                Ok(format!("Duplicated as {}", plan.components[copy].id))
+            })
+        }
+        _ => Ok(()),
+    };
+    if let Err(problem) = result {
+        notice(model, problem, true);
+    }
+}
+
+/// `A`: accept the selected finding with a reason (or change the reason).
+pub fn accept(model: &mut Model) {
+    let Some(finding) = model.report.findings.get(model.finding) else {
+        return;
+    };
+    if model.pane != Pane::Findings {
+        notice(model, "Select a finding first (Tab to the findings)", false);
+        return;
+    }
+    let form = Form::accept(model.finding, finding.rule.id(), finding.reason.as_deref());
+    open_form(model, form);
+}
+
+pub fn toggles(model: &mut Model) {
+    model.overlay = Some(Overlay::List {
+        list: List::Toggles,
+        selected: 0,
+    });
+}
+
+pub fn story(model: &mut Model) {
+    let form = Form::story(&model.plan);
+    open_form(model, form);
+}
+
+pub fn find(model: &mut Model) {
+    let finder = Finder::new(&model.plan, &model.report);
+    model.overlay = Some(Overlay::Finder(Box::new(finder)));
+}
+
+pub fn finder_key(model: &mut Model, key: KeyEvent) {
+    let Some(Overlay::Finder(finder)) = &mut model.overlay else {
+        return;
+    };
+    match finder.handle(&key) {
+        None => {}
+        Some(FinderOutcome::Cancel) => model.overlay = None,
+        Some(FinderOutcome::Jump(target)) => {
+            model.overlay = None;
+            jump(model, target);
+        }
+    }
+}
+
+fn jump(model: &mut Model, target: Target) {
+    match target {
+        Target::Step(i) => {
+            model.selected = i;
+            model.pane = Pane::Steps;
+        }
+        Target::Component(i) => {
+            model.component = i;
+            model.pane = Pane::Components;
+        }
+        Target::Finding(i) => {
+            model.finding = i;
+            model.pane = Pane::Findings;
+        }
+        Target::Key(key) => match first_mention(&model.plan, &key) {
+            Some(Target::Key(_)) | None => notice(model, format!("Nothing mentions {key}"), false),
+            Some(target) => jump(model, target),
+        },
+    }
+}
+
+pub fn templates(model: &mut Model) {
+    model.overlay = Some(Overlay::Templates { selected: 0 });
+}
+
+/// Keys in the template list: choose one and get its form.
+pub fn templates_action(model: &mut Model, action: Action) {
+    let Some(Overlay::Templates { selected }) = &mut model.overlay else {
+        return;
+    };
+    match action {
+        Action::Up => *selected = selected.saturating_sub(1),
+        Action::Down => *selected = (*selected + 1).min(TEMPLATES.len() - 1),
+        Action::Close | Action::Quit => model.overlay = None,
+        Action::Jump => {
+            let which = *selected;
+            let at = if model.plan.steps.is_empty() {
+                0
+            } else {
+                model.selected + 1
+            };
+            model.overlay = None;
+            open_form(model, Form::template(which, at));
+        }
+        _ => {}
+    }
+}
+
+/// `D`: draft the steps that close the gap to the targets, shown before inserting.
+pub fn draft_steps(model: &mut Model) {
+    let draft = draft(&model.plan);
+    if draft.steps.is_empty() {
+        let why = if draft.notes.is_empty() {
+            "Every component with a target reaches it: nothing to draft".to_string()
+        } else {
+            draft.notes.join("; ")
+        };
+        notice(model, why, false);
+        return;
+    }
+    model.overlay = Some(Overlay::Draft {
+        draft: Box::new(draft),
+        scroll: 0,
+    });
+}
+
+/// Enter takes the drafted steps (one undo step), Esc leaves the plan as it was.
+pub fn draft_answer(model: &mut Model, take: bool) {
+    let Some(Overlay::Draft { draft, .. }) = model.overlay.take() else {
+        return;
+    };
+    if !take {
+        notice(model, "Draft discarded", false);
+        return;
+    }
+    let count = draft.steps.len();
+    let first = model.plan.steps.len();
+    let result = change(model, |plan| {
+        draft.append_to(plan);
+        Ok(format!("Added {count} drafted steps"))
+    });
+    match result {
+        Ok(()) => {
+            model.selected = first;
+            model.pane = Pane::Steps;
+        }
+        Err(problem) => notice(model, problem, true),
+    }
+}
+
+pub fn draft_scroll(model: &mut Model, down: bool) {
+    if let Some(Overlay::Draft { scroll, .. }) = &mut model.overlay {
+        *scroll = if down {
+            scroll.saturating_add(1)
+        } else {
+            scroll.saturating_sub(1)
+        };
+    }
+}
+
+/// The items a list overlay shows, with what each one points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Item {
+    Change(usize),
+    Fact { target: bool, index: usize },
+    Toggle(usize),
+    Accepted(usize),
+}
+
+pub fn items(plan: &Plan, list: List) -> Vec<Item> {
+    match list {
+        List::Changes { step } => (0..plan.steps.get(step).map_or(0, |s| s.changes().len()))
+            .map(Item::Change)
+            .collect(),
+        List::Facts { component } => {
+            let Some(c) = plan.components.get(component) else {
+                return Vec::new();
+            };
+            let current = (0..c.current.len()).map(|index| Item::Fact {
+                target: false,
+                index,
+            });
+            let target = (0..c.target.as_ref().map_or(0, Vec::len)).map(|index| Item::Fact {
+                target: true,
+                index,
+            });
+            current.chain(target).collect()
+        }
+        List::Toggles => (0..plan.toggles.len()).map(Item::Toggle).collect(),
+        List::Accepted => (0..plan.accepted.len()).map(Item::Accepted).collect(),
+    }
+}
+
+/// Keys in a list overlay.
+pub fn list_action(model: &mut Model, action: Action) {
+    let Some(Overlay::List { list, selected }) = model.overlay else {
+        return;
+    };
+    let all = items(&model.plan, list);
+    let item = all.get(selected).cloned();
+    let set = |model: &mut Model, to: usize| {
+        if let Some(Overlay::List { selected, .. }) = &mut model.overlay {
+            *selected = to;
+        }
+    };
+    match action {
+        Action::Up => set(model, selected.saturating_sub(1)),
+        Action::Down => set(model, (selected + 1).min(all.len().saturating_sub(1))),
+        Action::Top => set(model, 0),
+        Action::Bottom => set(model, all.len().saturating_sub(1)),
+        Action::Close | Action::Quit => close_list(model, list),
+        Action::Add => {
+            let form = match list {
+                List::Changes { step } => Form::change(&model.plan, step, None),
+                List::Facts { component } => {
+                    let target = matches!(item, Some(Item::Fact { target: true, .. }));
+                    Form::fact(&model.plan, component, target, None)
+                }
+                List::Toggles => Form::toggle(&model.plan, None),
+                List::Accepted => return,
+            };
+            open_form(model, form);
+        }
+        Action::Edit | Action::Jump => {
+            let form = match (list, item) {
+                (List::Changes { step }, Some(Item::Change(i))) => {
+                    Form::change(&model.plan, step, Some(i))
+                }
+                (List::Facts { component }, Some(Item::Fact { target, index })) => {
+                    Form::fact(&model.plan, component, target, Some(index))
+                }
+                (List::Toggles, Some(Item::Toggle(i))) => Form::toggle(&model.plan, Some(i)),
+                _ => return,
+            };
+            open_form(model, form);
+        }
+        Action::Delete => {
+            let Some(item) = item else { return };
+            let result = change(model, |plan| remove_item(plan, list, &item));
+            match result {
+                Ok(()) => {
+                    let len = items(&model.plan, list).len();
+                    set(model, selected.min(len.saturating_sub(1)));
+                }
+                Err(problem) => notice(model, problem, true),
+            }
+        }
+        Action::Duplicate => {
+            let Some(item) = item else { return };
+            if let Err(problem) = change(model, |plan| duplicate_item(plan, list, &item)) {
+                notice(model, problem, true);
+            }
+        }
+        Action::MoveStepUp | Action::MoveStepDown => {
+            let (Some(Item::Change(i)), List::Changes { step }) = (item, list) else {
+                return;
+            };
+            let down = action == Action::MoveStepDown;
+            let len = all.len();
+            let to = if down { i + 1 } else { i.wrapping_sub(1) };
+            if to >= len {
+                return;
+            }
+            let moved = change(model, |plan| {
+                if let Some(Step::Release { changes, .. }) = plan.steps.get_mut(step) {
+                    changes.swap(i, to);
+                }
+                Ok("Change moved".into())
+            });
+            if moved.is_ok() {
+                set(model, to);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn close_list(model: &mut Model, list: List) {
+    model.overlay = None;
+    if let (Some(Kickoff::Facts(c)), List::Facts { .. }) = (model.kickoff, list) {
+        kickoff_facts(model, c + 1);
+    }
+}
+
+fn remove_item(plan: &mut Plan, list: List, item: &Item) -> Result<String, String> {
+    match (list, item) {
+        (List::Changes { step }, Item::Change(i)) => {
+            if let Some(Step::Release { changes, .. }) = plan.steps.get_mut(step)
+                && *i < changes.len()
+            {
+                let gone = changes.remove(*i);
+                return Ok(format!("Deleted {} (u brings it back)", describe(&gone)));
+            }
+            Err("The change is gone".into())
+        }
+        (List::Facts { component }, Item::Fact { target, index }) => {
+            let c = plan
+                .components
+                .get_mut(component)
+                .ok_or("The component is gone")?;
+            let list = if *target {
+                c.target.as_mut().ok_or("No target")?
+            } else {
+                &mut c.current
+            };
+            if *index >= list.len() {
+                return Err("The fact is gone".into());
+            }
+            let gone = list.remove(*index);
+            Ok(format!("Deleted {gone} (u brings it back)"))
+        }
+        (List::Toggles, Item::Toggle(i)) if *i < plan.toggles.len() => {
+            let gone = plan.toggles.remove(*i);
+            Ok(format!("Deleted toggle {} (u brings it back)", gone.id))
+        }
+        (List::Accepted, Item::Accepted(i)) if *i < plan.accepted.len() => {
+            let gone = plan.accepted.remove(*i);
+            Ok(format!(
+                "No longer accepting {} (u brings it back)",
+                gone.rule
+            ))
+        }
+        _ => Err("Nothing to delete".into()),
+    }
+}
+
+fn duplicate_item(plan: &mut Plan, list: List, item: &Item) -> Result<String, String> {
+    match (list, item) {
+        (List::Changes { step }, Item::Change(i)) => {
+            if let Some(Step::Release { changes, .. }) = plan.steps.get_mut(step)
+                && let Some(copy) = changes.get(*i).cloned()
+            {
+                changes.insert(*i + 1, copy);
+                return Ok("Change duplicated".into());
+            }
+            Err("The change is gone".into())
+        }
+        (List::Toggles, Item::Toggle(i)) => {
+            let mut copy = plan.toggles.get(*i).cloned().ok_or("The toggle is gone")?;
+            copy.id = fresh_id(|x| plan.toggles.iter().any(|t| t.id == x), &copy.id);
+            let id = copy.id.clone();
+            plan.toggles.insert(*i + 1, copy);
+            Ok(format!("Duplicated as {id}"))
+        }
+        // Two equal facts are one fact; a copy would change nothing.
+        _ => Err("A fact is either there or not: edit it instead".into()),
+    }
+}
+
+/// One line for a change, as the lists and notices show it.
+pub fn describe(change: &Change) -> String {
+    match change {
+        Change::Add(fact) => format!("+ {fact}"),
+        Change::Remove(fact) => format!("− {fact}"),
+        Change::Ungate(toggle) => format!("~ ungate {toggle}"),
+        Change::Backfill { into, from } => format!("⇐ backfill {into} ← {from}"),
+    }
+}
+
+/// Keeps the completion list in step with the focused field.
+fn refresh_completion(model: &mut Model) {
+    let Some(Overlay::Form {
+        form, completion, ..
+    }) = &mut model.overlay
+    else {
+        return;
+    };
+    let Some(field) = form.focused() else {
+        *completion = None;
+        return;
+    };
+    let FieldKind::Pick(pool) = field.kind else {
+        *completion = None;
+        return;
+    };
+    let typed = field.input.value().to_string();
+    let list =
+        completion.get_or_insert_with(|| Box::new(Completion::new(candidates(&model.plan, pool))));
+    list.update(&typed);
+}
+
+/// Keys in a form.
+pub fn form_key(model: &mut Model, key: FormKey) {
+    let Some(Overlay::Form {
+        form, completion, ..
+    }) = &mut model.overlay
+    else {
+        return;
+    };
+    match key {
+        FormKey::Next | FormKey::Prev => {
+            form.move_focus(key == FormKey::Next);
+            *completion = None;
+        }
+        FormKey::Down | FormKey::Up => match completion {
+            Some(list) if list.has_matches() => {
+                if key == FormKey::Down {
+                    list.next();
+                } else {
+                    list.prev();
+                }
+                return;
+            }
+            _ => {
+                form.move_focus(key == FormKey::Down);
+                *completion = None;
+            }
+        },
+        FormKey::Space(request) => {
+            if form.is_text() {
+                form.edit(request);
+            } else {
+                form.cycle(true);
+            }
+        }
+        FormKey::Side(forward, request) => {
+            if form.is_text() {
+                form.edit(request);
+            } else {
+                form.cycle(forward);
+            }
+        }
+        FormKey::Edit(request) => form.edit(request),
+        FormKey::Cancel => {
+            close_form(model, false);
+            return;
+        }
+        FormKey::Submit => {
+            // Enter on a highlighted completion takes it; otherwise it submits.
+            if let Some(list) = completion
+                && let Some(taken) = list.accept()
+            {
+                let taken = taken.to_string();
+                form.set_value(&taken);
+                *completion = None;
+                return;
+            }
+            submit(model);
+            return;
+        }
+    }
+    refresh_completion(model);
+}
+
+fn submit(model: &mut Model) {
+    let Some(Overlay::Form { form, .. }) = &model.overlay else {
+        return;
+    };
+    let form = form.clone();
+    let result = match form.purpose {
+        Purpose::Accept { finding } => {
+            let Some(f) = model.report.findings.get(finding) else {
+                return close_form(model, false);
+            };
+            let step = f.step.map(|s| model.plan.steps[s].id().to_string());
+            let key = f.key.clone();
+            let rule = f.rule.id();
+            match form.acceptance(rule, step, key) {
+                Ok(acceptance) => change(model, |plan| {
+                    plan.accepted.retain(|a| {
+                        !(a.rule == acceptance.rule
+                            && a.step == acceptance.step
+                            && a.key == acceptance.key)
+                    });
+                    plan.accepted.push(acceptance);
+                    Ok(format!("Accepted {rule}"))
+                }),
+                Err(problem) => Err(problem),
+            }
+        }
+        Purpose::Template { which, at } => match template_inserted(&form, which, &model.plan, at) {
+            Ok(inserted) => {
+                let count = inserted.steps.len();
+                let result = change(model, |plan| {
+                    patterns::insert(plan, at, inserted);
+                    Ok(format!("Inserted {count} steps"))
+                });
+                if result.is_ok() {
+                    model.selected = at;
+                    model.pane = Pane::Steps;
+                }
+                result
+            }
+            Err(problem) => Err(problem),
+        },
+        _ => change(model, |plan| form.apply(plan)),
+    };
+    match result {
+        Ok(()) => {
+            if let Purpose::Step { index: None, at } = form.purpose {
+                model.selected = at.min(model.plan.steps.len().saturating_sub(1));
+            }
+            close_form(model, true);
+        }
+        Err(problem) => {
+            if let Some(Overlay::Form { form, .. }) = &mut model.overlay {
+                form.error = Some(problem);
+            }
+        }
+    }
+}
+
+fn close_form(model: &mut Model, submitted: bool) {
+    let Some(Overlay::Form { form, back, .. }) = model.overlay.take() else {
+        return;
+    };
+    model.overlay = back.map(|b| *b);
+    match (model.kickoff, form.purpose) {
+        (Some(Kickoff::Story), Purpose::Story) => {
+            model.kickoff = Some(Kickoff::Components);
+            open_form(model, Form::component(&model.plan, None));
+        }
+        (Some(Kickoff::Components), Purpose::Component(None)) if submitted => {
+            open_form(model, Form::component(&model.plan, None));
+        }
+        (Some(Kickoff::Components), Purpose::Component(None)) => kickoff_facts(model, 0),
+        _ => {}
+    }
+}
+
+/// Starts the kickoff of a new plan: story, components, then each component's facts.
+pub fn kickoff(model: &mut Model) {
+    model.kickoff = Some(Kickoff::Story);
+    open_form(model, Form::story(&model.plan));
+    notice(
+        model,
+        "Kickoff: the story, then the components, then each one's current and target facts (Esc moves on)",
+        false,
+    );
+}
+
+fn kickoff_facts(model: &mut Model, component: usize) {
+    if component >= model.plan.components.len() {
+        model.kickoff = None;
+        model.pane = Pane::Steps;
+        notice(
+            model,
+            "Kickoff done: a adds a step, p inserts a pattern, D drafts the steps from the targets",
+            false,
+        );
+        return;
+    }
+    model.kickoff = Some(Kickoff::Facts(component));
+    model.component = component;
+    model.overlay = Some(Overlay::List {
+        list: List::Facts { component },
+        selected: 0,
+    });
+    let id = model.plan.components[component].id.clone();
+    notice(
+        model,
+        format!("Facts of {id}: a adds one (current or target), Esc goes on to the next component"),
+        false,
+    );
+}
+
+fn split(list: &str) -> Vec<String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn template_inserted(
+    form: &Form,
+    which: usize,
+    plan: &Plan,
+    at: usize,
+) -> Result<patterns::Inserted, String> {
+    let text = |name: &str| {
+        form.get(name)
+            .map(|f| f.value().trim().to_string())
+            .unwrap_or_default()
+    };
+    let optional = |name: &str| Some(text(name)).filter(|t| !t.is_empty());
+    match which {
+        0 => ToggleFeature {
+            name: text("name"),
+            toggle: text("toggle"),
+            ui: text("ui"),
+            service: text("service"),
+            store: optional("store"),
+            interfaces: split(&text("interfaces")),
+            data: optional("data"),
+        }
+        .steps(plan, at),
+        1 => ExpandContract {
+            name: text("name"),
+            producer: text("producer"),
+            old: text("old"),
+            new: text("new"),
+            consumers: split(&text("consumers")),
+        }
+        .steps(plan, at),
+        _ => DoubleWrite {
+            name: text("name"),
+            store: text("store"),
+            old: text("old"),
+            new: text("new"),
+            writers: split(&text("writers")),
+            readers: split(&text("readers")),
+        }
+        .steps(plan, at),
+    }
+}

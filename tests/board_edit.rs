@@ -1,0 +1,411 @@
+//! Editing on the board without a terminal: forms, lists, the finder, templates, drafts
+//! and the kickoff, driven by key presses through `key_to_msg` and `update`. Every edit
+//! is one undo step and the checker has re-run after it.
+
+use std::path::{Path, PathBuf};
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
+use storyplan::check::{Rule, Severity, check};
+use storyplan::plan::{Change, Fact, Kind, Plan};
+use storyplan::store;
+use storyplan::tui::editing;
+use storyplan::tui::model::{List, Model, Overlay, Pane, Source};
+use storyplan::tui::update::{Context, key_to_msg, update};
+
+fn example(name: &str) -> Plan {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("assets/examples/{name}.ron"));
+    store::load(&path).expect("example loads").plan
+}
+
+fn board(plan: Plan) -> Model {
+    Model::new(
+        plan,
+        Source::File {
+            path: PathBuf::from("plan.ron"),
+            stamp: None,
+        },
+    )
+}
+
+fn empty_plan() -> Plan {
+    Plan {
+        version: 1,
+        story: "Adopt online".into(),
+        narrative: None,
+        components: Vec::new(),
+        toggles: Vec::new(),
+        steps: Vec::new(),
+        accepted: Vec::new(),
+        notes: None,
+    }
+}
+
+fn press(model: &mut Model, code: KeyCode, mods: KeyModifiers) {
+    let key = KeyEvent {
+        code,
+        modifiers: mods,
+        kind: KeyEventKind::Press,
+        state: KeyEventState::NONE,
+    };
+    if let Some(msg) = key_to_msg(&model.keymap, model.context(), key) {
+        update(model, msg);
+    }
+}
+
+fn key(model: &mut Model, code: KeyCode) {
+    press(model, code, KeyModifiers::NONE);
+}
+
+fn typed(model: &mut Model, text: &str) {
+    for c in text.chars() {
+        let mods = if c.is_uppercase() {
+            KeyModifiers::SHIFT
+        } else {
+            KeyModifiers::NONE
+        };
+        press(model, KeyCode::Char(c), mods);
+    }
+}
+
+fn form_error(model: &Model) -> Option<String> {
+    match &model.overlay {
+        Some(Overlay::Form { form, .. }) => form.error.clone(),
+        _ => None,
+    }
+}
+
+#[test]
+fn a_component_is_added_with_a_form_and_undone_in_one_step() {
+    let mut model = board(empty_plan());
+    key(&mut model, KeyCode::Tab);
+    key(&mut model, KeyCode::Tab);
+    assert_eq!(model.pane, Pane::Components);
+    key(&mut model, KeyCode::Char('a'));
+    assert_eq!(model.context(), Context::Form);
+    typed(&mut model, "db");
+    key(&mut model, KeyCode::Tab);
+    typed(&mut model, "PostgreSQL");
+    key(&mut model, KeyCode::Tab);
+    // Service → Database: one step along the choice.
+    key(&mut model, KeyCode::Right);
+    key(&mut model, KeyCode::Enter);
+    assert!(model.overlay.is_none(), "{:?}", form_error(&model));
+    let db = model.plan.component("db").expect("added");
+    assert_eq!((db.name.as_str(), db.kind), ("PostgreSQL", Kind::Database));
+    assert_eq!(model.undo.len(), 1);
+    key(&mut model, KeyCode::Char('u'));
+    assert!(model.plan.components.is_empty());
+}
+
+#[test]
+fn esc_cancels_a_form_without_touching_the_plan() {
+    let mut model = board(example("reminders"));
+    key(&mut model, KeyCode::Char('e'));
+    typed(&mut model, "-renamed");
+    key(&mut model, KeyCode::Esc);
+    assert!(model.overlay.is_none());
+    assert_eq!(model.plan, example("reminders"));
+    assert!(model.undo.is_empty());
+}
+
+#[test]
+fn a_form_with_a_problem_stays_open_and_says_so() {
+    let mut model = board(empty_plan());
+    model.pane = Pane::Components;
+    key(&mut model, KeyCode::Char('a'));
+    key(&mut model, KeyCode::Enter);
+    assert_eq!(
+        form_error(&model).as_deref(),
+        Some("A component needs an id")
+    );
+    assert!(model.undo.is_empty());
+}
+
+#[test]
+fn a_new_step_lands_after_the_selection_and_is_checked_at_once() {
+    let mut model = board(example("cents-api"));
+    // Select "migrate" and add a release of web after it that calls a key nobody provides.
+    key(&mut model, KeyCode::Char('j'));
+    key(&mut model, KeyCode::Char('a'));
+    key(&mut model, KeyCode::Tab);
+    typed(&mut model, "audit");
+    key(&mut model, KeyCode::Tab);
+    typed(&mut model, "Call the audit log");
+    key(&mut model, KeyCode::Tab);
+    typed(&mut model, "web");
+    key(&mut model, KeyCode::Enter);
+    assert!(model.overlay.is_none(), "{:?}", form_error(&model));
+    assert_eq!(model.plan.steps[2].id(), "audit");
+    assert_eq!(model.selected, 2);
+
+    // Its changes: Enter opens them; a adds one.
+    key(&mut model, KeyCode::Enter);
+    assert!(matches!(
+        model.overlay,
+        Some(Overlay::List {
+            list: List::Changes { step: 2 },
+            ..
+        })
+    ));
+    key(&mut model, KeyCode::Char('a'));
+    key(&mut model, KeyCode::Tab); // access: Call
+    key(&mut model, KeyCode::Tab);
+    typed(&mut model, "POST /audit");
+    key(&mut model, KeyCode::Enter);
+    assert!(form_error(&model).is_none(), "{:?}", form_error(&model));
+    assert_eq!(
+        model.plan.steps[2].changes(),
+        [Change::Add(Fact::call("POST /audit"))]
+    );
+    // The list is back under the form; the checker already knows.
+    assert!(matches!(model.overlay, Some(Overlay::List { .. })));
+    assert!(
+        model
+            .report
+            .findings
+            .iter()
+            .any(|f| { f.rule == Rule::BrokenConsumer && f.key.as_deref() == Some("POST /audit") })
+    );
+    key(&mut model, KeyCode::Char('d'));
+    assert!(model.plan.steps[2].changes().is_empty());
+    // Undo works inside the list, which stays open.
+    key(&mut model, KeyCode::Char('u'));
+    assert_eq!(model.plan.steps[2].changes().len(), 1);
+    assert!(matches!(model.overlay, Some(Overlay::List { .. })));
+    key(&mut model, KeyCode::Esc);
+    assert!(model.overlay.is_none());
+}
+
+#[test]
+fn completion_offers_the_existing_key_for_a_typo() {
+    let mut model = board(example("reminders"));
+    model.pane = Pane::Components;
+    model.component = 0;
+    key(&mut model, KeyCode::Enter);
+    key(&mut model, KeyCode::Char('a'));
+    key(&mut model, KeyCode::Tab); // state: current
+    key(&mut model, KeyCode::Tab); // access: Call
+    typed(&mut model, "POST /user/{id}/remindr");
+    key(&mut model, KeyCode::Down);
+    key(&mut model, KeyCode::Enter); // takes the completion
+    key(&mut model, KeyCode::Enter); // submits
+    assert!(form_error(&model).is_none(), "{:?}", form_error(&model));
+    let web = model.plan.component("web").expect("web");
+    assert!(
+        web.current
+            .contains(&Fact::call("POST /user/{id}/reminder"))
+    );
+}
+
+#[test]
+fn renaming_a_step_keeps_its_acceptance() {
+    let mut plan = example("amount-column");
+    plan.accepted.push(storyplan::plan::Accept {
+        rule: "rollback".into(),
+        step: Some("contract".into()),
+        key: Some("expenses.amount".into()),
+        reason: "archived".into(),
+    });
+    let mut model = board(plan);
+    model.selected = 3;
+    key(&mut model, KeyCode::Char('e'));
+    key(&mut model, KeyCode::Tab);
+    for _ in 0.."contract".len() {
+        key(&mut model, KeyCode::Backspace);
+    }
+    typed(&mut model, "drop-amount");
+    key(&mut model, KeyCode::Enter);
+    assert!(model.overlay.is_none(), "{:?}", form_error(&model));
+    assert_eq!(model.plan.steps[3].id(), "drop-amount");
+    assert_eq!(model.plan.accepted[0].step.as_deref(), Some("drop-amount"));
+    assert!(
+        model
+            .report
+            .findings
+            .iter()
+            .any(|f| f.severity == Severity::Accepted)
+    );
+}
+
+#[test]
+fn delete_and_duplicate_are_undoable() {
+    let mut model = board(example("reminders"));
+    key(&mut model, KeyCode::Char('d'));
+    assert_eq!(model.plan.steps.len(), 4);
+    key(&mut model, KeyCode::Char('u'));
+    assert_eq!(model.plan, example("reminders"));
+    key(&mut model, KeyCode::Char('y'));
+    assert_eq!(model.plan.steps.len(), 6);
+    assert_ne!(model.plan.steps[1].id(), "ui-hidden");
+    assert_eq!(model.selected, 1);
+}
+
+#[test]
+fn a_finding_is_accepted_with_a_reason() {
+    let mut plan = example("amount-column");
+    plan.steps.remove(0);
+    let mut model = board(plan);
+    let loss = model
+        .report
+        .findings
+        .iter()
+        .position(|f| f.rule == Rule::DataLoss)
+        .expect("data loss without the double write");
+    model.pane = Pane::Findings;
+    model.finding = loss;
+    key(&mut model, KeyCode::Char('A'));
+    typed(&mut model, "old amounts are archived");
+    key(&mut model, KeyCode::Enter);
+    assert!(model.overlay.is_none(), "{:?}", form_error(&model));
+    let accepted = &model.plan.accepted[0];
+    assert_eq!(accepted.rule, "data-loss");
+    assert_eq!(accepted.step.as_deref(), Some("contract"));
+    let loss = model
+        .report
+        .findings
+        .iter()
+        .find(|f| f.rule == Rule::DataLoss)
+        .expect("still listed");
+    assert_eq!(loss.severity, Severity::Accepted);
+}
+
+#[test]
+fn the_finder_jumps_to_a_step() {
+    let mut model = board(example("reminders"));
+    key(&mut model, KeyCode::Char('/'));
+    assert_eq!(model.context(), Context::Finder);
+    typed(&mut model, "enab");
+    key(&mut model, KeyCode::Enter);
+    assert!(model.overlay.is_none());
+    assert_eq!((model.pane, model.selected), (Pane::Steps, 3));
+}
+
+#[test]
+fn toggles_are_edited_in_their_list() {
+    let mut model = board(example("reminders"));
+    key(&mut model, KeyCode::Char('t'));
+    key(&mut model, KeyCode::Char('e'));
+    for _ in 0.."reminders".len() {
+        key(&mut model, KeyCode::Backspace);
+    }
+    typed(&mut model, "feeding-reminders");
+    key(&mut model, KeyCode::Enter);
+    assert!(form_error(&model).is_none(), "{:?}", form_error(&model));
+    // The rename reaches the gates, the flip and the ungate: still clean.
+    assert_eq!(model.plan.toggles[0].id, "feeding-reminders");
+    assert_eq!(model.report.summary().errors, 0);
+    assert_eq!(model.report.summary().warnings, 0);
+}
+
+#[test]
+fn a_template_inserts_clean_expand_migrate_contract_steps() {
+    let mut plan = example("cents-api");
+    plan.steps.clear();
+    let mut model = board(plan);
+    key(&mut model, KeyCode::Char('p'));
+    key(&mut model, KeyCode::Char('j'));
+    key(&mut model, KeyCode::Enter);
+    assert_eq!(model.context(), Context::Form);
+    typed(&mut model, "cents");
+    key(&mut model, KeyCode::Tab);
+    typed(&mut model, "api");
+    key(&mut model, KeyCode::Tab);
+    typed(&mut model, "POST /animals/{id}/expense {amount: dollars}");
+    key(&mut model, KeyCode::Tab);
+    typed(&mut model, "POST /animals/{id}/expense {amount: cents}");
+    key(&mut model, KeyCode::Tab);
+    typed(&mut model, "web");
+    key(&mut model, KeyCode::Enter);
+    assert!(model.overlay.is_none(), "{:?}", form_error(&model));
+    assert_eq!(model.plan.steps.len(), 3);
+    let summary = model.report.summary();
+    assert_eq!(
+        (summary.errors, summary.warnings),
+        (0, 0),
+        "{:?}",
+        model.report.findings
+    );
+    assert_eq!(model.undo.len(), 1);
+}
+
+#[test]
+fn drafted_steps_are_previewed_then_taken_or_discarded() {
+    let mut plan = example("amount-column");
+    plan.steps.clear();
+    let mut model = board(plan.clone());
+    key(&mut model, KeyCode::Char('D'));
+    assert_eq!(model.context(), Context::Preview);
+    key(&mut model, KeyCode::Esc);
+    assert_eq!(model.plan, plan);
+    key(&mut model, KeyCode::Char('D'));
+    key(&mut model, KeyCode::Enter);
+    assert!(!model.plan.steps.is_empty());
+    let summary = model.report.summary();
+    assert_eq!(
+        (summary.errors, summary.warnings),
+        (0, 0),
+        "{:?}",
+        model.report.findings
+    );
+    key(&mut model, KeyCode::Char('u'));
+    assert_eq!(model.plan, plan);
+}
+
+#[test]
+fn the_kickoff_goes_story_components_facts() {
+    let mut model = board(empty_plan());
+    editing::kickoff(&mut model);
+    key(&mut model, KeyCode::Tab);
+    typed(&mut model, "As a volunteer I want to pay online");
+    key(&mut model, KeyCode::Enter);
+    // Components, one form after the other; Esc on an empty one moves on.
+    typed(&mut model, "web");
+    key(&mut model, KeyCode::Tab);
+    key(&mut model, KeyCode::Tab);
+    key(&mut model, KeyCode::Left); // Service → Ui
+    key(&mut model, KeyCode::Enter);
+    typed(&mut model, "api");
+    key(&mut model, KeyCode::Enter);
+    key(&mut model, KeyCode::Esc);
+    assert_eq!(model.plan.components.len(), 2);
+    assert_eq!(model.plan.components[0].kind, Kind::Ui);
+    // The facts of web, then of api.
+    assert!(matches!(
+        model.overlay,
+        Some(Overlay::List {
+            list: List::Facts { component: 0 },
+            ..
+        })
+    ));
+    key(&mut model, KeyCode::Char('a'));
+    key(&mut model, KeyCode::Tab);
+    key(&mut model, KeyCode::Tab);
+    typed(&mut model, "POST /payment");
+    key(&mut model, KeyCode::Enter);
+    key(&mut model, KeyCode::Esc);
+    assert!(matches!(
+        model.overlay,
+        Some(Overlay::List {
+            list: List::Facts { component: 1 },
+            ..
+        })
+    ));
+    key(&mut model, KeyCode::Char('a'));
+    key(&mut model, KeyCode::Tab);
+    key(&mut model, KeyCode::Left); // Call → Provide
+    key(&mut model, KeyCode::Tab);
+    typed(&mut model, "POST /payment");
+    key(&mut model, KeyCode::Enter);
+    key(&mut model, KeyCode::Esc);
+    assert!(model.overlay.is_none());
+    assert_eq!(model.kickoff, None);
+    assert_eq!(
+        model.plan.narrative.as_deref(),
+        Some("As a volunteer I want to pay online")
+    );
+    assert_eq!(
+        model.plan.components[1].current,
+        [Fact::provide("POST /payment")]
+    );
+    assert_eq!(check(&model.plan).summary().errors, 0);
+}
