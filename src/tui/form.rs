@@ -359,18 +359,9 @@ impl Form {
         } else {
             "New change"
         };
+        // The fact's fields apply to Add and Remove: `visible` reads "a|b" as either.
         let mut fields = vec![Field::choice("change", CHANGE_KINDS, kind)];
-        for field in fact_fields(fact, None) {
-            fields.push(Field {
-                when: None,
-                ..field
-            });
-        }
-        // The fact's fields apply to Add and Remove; `when` takes one choice, so
-        // `visible` treats "Add|Remove" as either.
-        for field in fields.iter_mut().skip(1) {
-            field.when = Some(("change", "Add|Remove"));
-        }
+        fields.extend(fact_fields(fact, Some(("change", "Add|Remove"))));
         fields.push(Field::pick("toggle", Pool::Toggles, toggle).when("change", "Ungate"));
         fields.push(Field::pick("into", Pool::Keys, into).when("change", "Backfill"));
         fields.push(Field::pick("from", Pool::Keys, from).when("change", "Backfill"));
