@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
 use storyplan::check::check;
-use storyplan::plan::draft::draft;
+use storyplan::compose::draft::draft;
 use storyplan::plan::{Component, FORMAT_VERSION, Fact, Kind, Plan};
 
 const SIZES: [usize; 2] = [20, 100];

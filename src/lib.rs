@@ -2,6 +2,8 @@
 
 pub mod check;
 pub mod cli;
+pub mod compose;
+pub mod forest;
 pub mod plan;
 pub mod store;
 pub mod suggest;

@@ -2,12 +2,12 @@
 //! by the checker: what they insert checks clean and reaches the target.
 
 use storyplan::check::{Finding, Report, Rule, Severity, check};
-use storyplan::plan::draft::draft;
-use storyplan::plan::edit::{
+use storyplan::compose::draft::draft;
+use storyplan::compose::edit::{
     apply, duplicate_component, duplicate_step, facts_before, fresh_id, rename_component,
     rename_step, rename_toggle, slug, toggle_before,
 };
-use storyplan::plan::patterns::{
+use storyplan::compose::patterns::{
     DoubleWrite, ExpandContract, Inserted, Pattern, ToggleFeature, insert,
 };
 use storyplan::plan::{

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Position;
-use storyplan::plan::draft::{Draft, draft};
+use storyplan::compose::draft::{Draft, draft};
 use storyplan::plan::{Accept, Change, Fact, Plan, Step, Switch, Toggle};
 use storyplan::tui::complete::{Completion, Pool};
 use storyplan::tui::finder::Finder;

@@ -4,15 +4,10 @@
 //! fact nests its modifiers (`Gated("t", Serving("i", Tolerant(Read("k"))))`); in memory a
 //! fact is flat, which makes matching and comparing cheap.
 
-pub mod draft;
-pub mod edit;
 mod fact;
-pub mod patterns;
 
-pub use draft::{Draft, draft};
 pub use fact::quoted;
 pub use fact::{Access, Fact, FactError};
-pub use patterns::{DoubleWrite, ExpandContract, Inserted, Pattern, ToggleFeature};
 
 use serde::{Deserialize, Serialize};
 

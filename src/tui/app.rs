@@ -141,7 +141,7 @@ pub fn run_new(cwd: &Path, title: &str, settings: Settings) -> io::Result<u8> {
     }
     let root = store::find_git_root(cwd).unwrap_or_else(|| cwd.to_path_buf());
     let folder = store::plan_dir(&root);
-    let path = folder.join(format!("{}.ron", crate::plan::edit::slug(&title)));
+    let path = folder.join(format!("{}.ron", crate::compose::edit::slug(&title)));
     if path.exists() {
         eprintln!(
             "storyplan: {} already exists; open it with `storyplan open {}`",

@@ -10,9 +10,9 @@ use super::finder::{Finder, FinderOutcome, Target, first_mention};
 use super::form::{FieldKind, Form, Purpose};
 use super::keymap::Action;
 use super::model::{Kickoff, List, Model, Notice, Overlay, Pane};
-use crate::plan::draft::draft;
-use crate::plan::edit::{duplicate_component, duplicate_step, fresh_id};
-use crate::plan::patterns::{self, DoubleWrite, ExpandContract, ToggleFeature};
+use crate::compose::draft::draft;
+use crate::compose::edit::{duplicate_component, duplicate_step, fresh_id};
+use crate::compose::patterns::{self, DoubleWrite, ExpandContract, ToggleFeature};
 use crate::plan::{Change, Plan, Step};
 
 /// What a key does inside a form.

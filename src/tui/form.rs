@@ -6,7 +6,7 @@ use tui_input::{Input, InputRequest};
 
 use super::complete::Pool;
 
-use crate::plan::edit::{fresh_id, rename_component, rename_step, rename_toggle};
+use crate::compose::edit::{fresh_id, rename_component, rename_step, rename_toggle};
 use crate::plan::{Accept, Access, Change, Component, Fact, Kind, Plan, Step, Switch, Toggle};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -631,7 +631,7 @@ impl Form {
                     .map(|s| s.id().to_string());
                 let taken = |x: &str| plan.step_index(x).is_some() && old.as_deref() != Some(x);
                 let id = if typed.is_empty() {
-                    fresh_id(taken, &crate::plan::edit::slug(&title))
+                    fresh_id(taken, &crate::compose::edit::slug(&title))
                 } else if taken(&typed) {
                     return Err(format!("There is already a step {typed}"));
                 } else {

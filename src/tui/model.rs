@@ -10,8 +10,8 @@ use super::form::Form;
 use super::keymap::{Keymap, Mode};
 use super::theme::Theme;
 use crate::check::{Report, check};
+use crate::compose::draft::Draft;
 use crate::plan::Plan;
-use crate::plan::draft::Draft;
 use crate::store::Stamp;
 
 /// Where the plan came from, and where saving writes it.

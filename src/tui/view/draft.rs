@@ -10,7 +10,7 @@ use ratatui::widgets::{Clear, Paragraph, Widget};
 use super::centered;
 use super::fit;
 use super::overlay::{footer, overlay_block};
-use crate::plan::draft::Draft;
+use crate::compose::draft::Draft;
 use crate::plan::{Change, Step};
 use crate::text::clean_line;
 use crate::tui::editing::describe;

@@ -21,7 +21,7 @@
 //!   move over, the old store goes.
 
 use crate::check::{Report, check};
-use crate::plan::edit::{apply, facts_before, fresh_id, slug, toggle_before};
+use crate::compose::edit::{apply, facts_before, fresh_id, slug, toggle_before};
 use crate::plan::{Access, Change, Component, Fact, Kind, Plan, Step, Switch, Toggle};
 use crate::suggest::closest;
 

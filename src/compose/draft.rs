@@ -37,8 +37,9 @@
 use std::collections::HashMap;
 
 use crate::check::{Finding, Report, Rule, Severity, check};
-use crate::plan::edit::{apply, fresh_id, slug, toggle_before};
-use crate::plan::patterns::{Inserted, insert, release};
+use crate::compose::edit::{apply, fresh_id, slug, toggle_before};
+use crate::compose::patterns::{Inserted, insert, release};
+use crate::forest::Forest;
 use crate::plan::{Access, Change, Fact, Plan, Step, Switch, Toggle};
 
 /// Drafted steps, to append after the plan's steps, the toggles they need declared, and
@@ -240,25 +241,6 @@ fn migrate_title(comp: &str, changes: &[Change]) -> String {
     }
 }
 
-struct Forest(Vec<usize>);
-
-impl Forest {
-    fn find(&mut self, mut x: usize) -> usize {
-        while self.0[x] != x {
-            self.0[x] = self.0[self.0[x]];
-            x = self.0[x];
-        }
-        x
-    }
-
-    fn union(&mut self, a: usize, b: usize) {
-        let (a, b) = (self.find(a), self.find(b));
-        if a != b {
-            self.0[a] = b;
-        }
-    }
-}
-
 /// Components that share keys or toggles, as the checker clusters them: the nodes are
 /// components, then keys and toggles by name.
 struct Clusters {
@@ -270,7 +252,7 @@ struct Clusters {
 impl Clusters {
     fn new(comps: usize) -> Clusters {
         Clusters {
-            forest: Forest((0..comps).collect()),
+            forest: Forest::new(comps),
             comps,
             names: HashMap::new(),
         }
@@ -279,8 +261,8 @@ impl Clusters {
     fn name(&mut self, name: &str) -> usize {
         let next = self.comps + self.names.len();
         let node = *self.names.entry(name.trim().to_string()).or_insert(next);
-        if node == self.forest.0.len() {
-            self.forest.0.push(node);
+        if node == self.forest.len() {
+            self.forest.add();
         }
         node
     }
