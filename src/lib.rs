@@ -3,8 +3,10 @@
 pub mod check;
 pub mod cli;
 pub mod compose;
+pub mod diff;
 pub mod forest;
 pub mod plan;
+pub mod review;
 pub mod store;
 pub mod suggest;
 pub mod text;

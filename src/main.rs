@@ -45,6 +45,20 @@ enum Command {
         #[arg(long, value_enum)]
         deny: Option<Deny>,
     },
+    /// Review a plan as it is at a git ref, on the board, read-only.
+    Review {
+        /// REF:PATH (e.g. origin/feature:.storyplan/x.ron), or REF alone for the
+        /// ref's only plan in .storyplan/.
+        source: String,
+    },
+    /// Print what changed between two plans: steps added, removed, moved and changed,
+    /// and the findings introduced and resolved. Exit 0 whether or not they differ.
+    Diff {
+        /// The old plan: a file or REF:PATH (e.g. main:.storyplan/x.ron).
+        old: String,
+        /// The new plan: a file or REF:PATH.
+        new: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -79,6 +93,17 @@ fn main() -> ExitCode {
         Some(Command::Open { file }) => app::run_file(&file, settings::load()),
         Some(Command::New { title }) => app::run_new(&cwd, &title, settings::load()),
         Some(Command::Demo { name }) => app::run_example(name.as_deref(), settings::load()),
+        Some(Command::Review { source }) => {
+            storyplan::review::run_review(&source, &cwd, settings::load())
+        }
+        Some(Command::Diff { old, new }) => storyplan::review::run_diff(
+            &old,
+            &new,
+            &cwd,
+            cli::stdout_color(),
+            &mut std::io::stdout().lock(),
+            &mut std::io::stderr(),
+        ),
         None => app::run_repository(&cwd, settings::load()),
     };
     match result {

@@ -31,6 +31,12 @@ pub fn recovery_path(source: &Source) -> PathBuf {
             path.with_file_name(name)
         }
         Source::Example { name } => PathBuf::from(format!("{name}.ron.recovered")),
+        // A plan at a ref is read-only, so this is only a fallback: here, by its name.
+        Source::Ref { path, .. } => {
+            let mut name = path.file_name().unwrap_or_default().to_os_string();
+            name.push(".recovered");
+            PathBuf::from(name)
+        }
     }
 }
 

@@ -21,6 +21,9 @@ pub enum Source {
     File { path: PathBuf, stamp: Option<Stamp> },
     /// A bundled example held in memory; saving asks for a file name.
     Example { name: String },
+    /// A plan as it is at a git ref (`storyplan review`), with its path from the
+    /// repository's root; opened read-only, so nothing is saved to it.
+    Ref { reference: String, path: PathBuf },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -194,11 +197,12 @@ impl Model {
         }
     }
 
-    /// The name shown in the header: the file, or the example's name.
+    /// The name shown in the header: the file, the example's name, or `REF:PATH`.
     pub fn title(&self) -> String {
         match &self.source {
             Source::File { path, .. } => path.display().to_string(),
             Source::Example { name } => format!("unsaved example {name}"),
+            Source::Ref { reference, path } => format!("{reference}:{}", path.display()),
         }
     }
 

@@ -515,6 +515,8 @@ fn save(model: &mut Model, then_quit: bool) -> Option<Effect> {
             });
             None
         }
+        // Opened read-only (refused above); a ref is never written to.
+        Source::Ref { .. } => None,
     }
 }
 
@@ -550,7 +552,7 @@ fn answer_question(model: &mut Model, answer: Answer) -> Option<Effect> {
         (Question::Quit, Answer::Discard) => Some(Effect::Quit),
         (Question::Conflict { .. }, Answer::Reload) => match &model.source {
             Source::File { path, .. } => Some(Effect::Reload { path: path.clone() }),
-            Source::Example { .. } => None,
+            Source::Example { .. } | Source::Ref { .. } => None,
         },
         (Question::Conflict { then_quit }, Answer::Overwrite) => match &model.source {
             Source::File { path, stamp } => Some(Effect::Save {
@@ -560,7 +562,7 @@ fn answer_question(model: &mut Model, answer: Answer) -> Option<Effect> {
                 force: true,
                 then_quit,
             }),
-            Source::Example { .. } => None,
+            Source::Example { .. } | Source::Ref { .. } => None,
         },
         _ => None,
     }
