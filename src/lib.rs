@@ -4,6 +4,7 @@ pub mod check;
 pub mod cli;
 pub mod compose;
 pub mod diff;
+pub mod export;
 pub mod forest;
 pub mod plan;
 pub mod review;

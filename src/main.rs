@@ -45,6 +45,20 @@ enum Command {
         #[arg(long, value_enum)]
         deny: Option<Deny>,
     },
+    /// Print a plan for a pull request description or a script: the whole plan, or with
+    /// --step what a PR for that step needs. Exit 0; 2 when the file does not load or the
+    /// step is unknown.
+    Export {
+        /// The plan file.
+        file: PathBuf,
+        /// What to print.
+        #[arg(long, value_enum, default_value_t = storyplan::export::Format::Markdown)]
+        format: storyplan::export::Format,
+        /// Only what a PR for this step (its id) needs. With --format json: the step's
+        /// entry, its findings, and the steps it needs live before it and enables.
+        #[arg(long, value_name = "ID")]
+        step: Option<String>,
+    },
     /// Review a plan as it is at a git ref, on the board, read-only.
     Review {
         /// REF:PATH (e.g. origin/feature:.storyplan/x.ron), or REF alone for the
@@ -89,6 +103,11 @@ fn main() -> ExitCode {
             };
             let mut stdout = std::io::stdout().lock();
             cli::check::run(&options, &cwd, &mut stdout, &mut std::io::stderr())
+        }
+        Some(Command::Export { file, format, step }) => {
+            let options = storyplan::export::Options { file, format, step };
+            let mut stdout = std::io::stdout().lock();
+            storyplan::export::run(&options, &cwd, &mut stdout, &mut std::io::stderr())
         }
         Some(Command::Open { file }) => app::run_file(&file, settings::load()),
         Some(Command::New { title }) => app::run_new(&cwd, &title, settings::load()),
