@@ -93,7 +93,8 @@ fn an_unknown_action_is_named_with_the_actions_there_are() {
             "keymap.ron:3:5: unknown action `mvoe_step_down`: did you mean `move_step_down`? \
              (expected one of up, down, top, bottom, page_up, page_down, move_step_up, \
              move_step_down, undo, redo, save, quit, help, close, next_pane, prev_pane, jump, \
-             add, edit, delete, duplicate, find, templates, draft, accept, toggles, story)"
+             add, edit, delete, duplicate, find, templates, draft, accept, toggles, story, export, \
+             compare)"
                 .to_string()
         ]
     );

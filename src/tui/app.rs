@@ -275,6 +275,55 @@ fn event_loop(terminal: &mut DefaultTerminal, mut model: Model) -> io::Result<()
 pub fn perform(effect: Effect) -> Option<Msg> {
     Some(match effect {
         Effect::Quit => return None,
+        Effect::Copy(text) => match super::clipboard::copy(&text) {
+            Ok(()) => Msg::Told {
+                text: format!(
+                    "Copied {} lines to the clipboard (OSC 52; in tmux it needs set-clipboard on)",
+                    text.lines().count()
+                ),
+                error: false,
+            },
+            Err(error) => Msg::Told {
+                text: format!("Could not copy: {error}"),
+                error: true,
+            },
+        },
+        Effect::Write { path, text } => {
+            let told = |text: String, error| Msg::Told { text, error };
+            if path.exists() {
+                told(
+                    format!("{} already exists; choose another name", path.display()),
+                    true,
+                )
+            } else {
+                match store::write_atomic(&path, text.as_bytes()) {
+                    Ok(()) => told(format!("Wrote {}", path.display()), false),
+                    Err(error) => told(format!("Cannot write {}: {error}", path.display()), true),
+                }
+            }
+        }
+        Effect::Compare {
+            reference,
+            path,
+            plan,
+        } => {
+            let cwd = std::env::current_dir().unwrap_or_default();
+            match crate::review::diff_against(&reference, &path, &plan, &cwd) {
+                Ok(diff) => Msg::Show {
+                    title: format!("Changes since {reference}"),
+                    text: crate::diff::render(
+                        &diff,
+                        &format!("{reference}:{}", path.display()),
+                        &path.display().to_string(),
+                        false,
+                    ),
+                },
+                Err(problem) => Msg::Told {
+                    text: crate::text::clean_line(&problem).into_owned(),
+                    error: true,
+                },
+            }
+        }
         Effect::Save {
             path,
             plan,

@@ -38,6 +38,8 @@ pub enum Action {
     Accept,
     Toggles,
     Story,
+    Export,
+    Compare,
 }
 
 impl Action {
@@ -70,6 +72,8 @@ impl Action {
             Action::Accept => "accept the selected finding, with a reason",
             Action::Toggles => "the plan's toggles",
             Action::Story => "the story's title, narrative and notes",
+            Action::Export => "export preview (Markdown): copy it or write it to a file",
+            Action::Compare => "compare the plan with its file at a git ref",
         }
     }
 
@@ -96,6 +100,8 @@ impl Action {
             Action::Accept => "accept",
             Action::Toggles => "toggles",
             Action::Story => "story",
+            Action::Export => "export",
+            Action::Compare => "compare",
             Action::Top => "top",
             Action::Bottom => "bottom",
             Action::PageUp | Action::PageDown => "page",
@@ -269,6 +275,8 @@ const BOARD: &[(Action, &[&str])] = &[
     (Action::Accept, &["A"]),
     (Action::Toggles, &["t"]),
     (Action::Story, &["i"]),
+    (Action::Export, &["x"]),
+    (Action::Compare, &["c"]),
     (Action::Help, &["?"]),
     (Action::Close, &["esc"]),
     (Action::Quit, &["q"]),

@@ -1,6 +1,7 @@
 //! The interactive board: Elm-style, `update` is the only place state changes.
 
 pub mod app;
+pub mod clipboard;
 pub mod complete;
 pub mod editing;
 pub mod finder;
@@ -11,6 +12,7 @@ pub mod model;
 pub mod mouse;
 pub mod picker;
 pub mod settings;
+pub mod share;
 pub mod theme;
 pub mod update;
 pub mod view;

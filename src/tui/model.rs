@@ -97,6 +97,35 @@ pub enum Overlay {
         draft: Box<Draft>,
         scroll: u16,
     },
+    /// One line of input for something other than saving.
+    Prompt {
+        input: Input,
+        purpose: Prompt,
+    },
+    /// Text to read: an export preview or a diff.
+    Reader {
+        title: String,
+        text: String,
+        scroll: u16,
+        /// Set for an export preview: what it exports, and so what `c`, `w` and Tab do.
+        export: Option<Export>,
+    },
+}
+
+/// What a prompt's answer is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prompt {
+    /// The git ref to compare the open plan with.
+    CompareWith,
+    /// The file to write the export preview to.
+    ExportTo(Export),
+}
+
+/// What the export preview shows: the whole plan, or the part a PR for one step needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Export {
+    Plan,
+    Step(usize),
 }
 
 /// The kickoff of a new plan: the story, then the components, then each one's facts.

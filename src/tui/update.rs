@@ -9,6 +9,7 @@ use tui_input::{Input, InputRequest};
 use super::editing::{self, FormKey};
 use super::keymap::{Action, Keymap, Mode};
 use super::model::{Drag, Model, Notice, Overlay, Pane, Question, Snapshot, Source};
+use super::share::{self, Reading};
 use crate::plan::Plan;
 use crate::store::Stamp;
 
@@ -45,6 +46,17 @@ pub enum Msg {
     /// Take (true) or discard the drafted steps.
     Draft(bool),
     DraftScroll(bool),
+    Read(Reading),
+    /// Text to show in the reader (a diff computed by the loop).
+    Show {
+        title: String,
+        text: String,
+    },
+    /// How an effect went, for the status line.
+    Told {
+        text: String,
+        error: bool,
+    },
     /// The furthest the help can scroll at the current size (reported after a draw).
     HelpLimit(u16),
     Edit(InputRequest),
@@ -81,6 +93,19 @@ pub enum Effect {
     Reload {
         path: PathBuf,
     },
+    /// Put the text on the clipboard (OSC 52).
+    Copy(String),
+    /// Write an export to a new file.
+    Write {
+        path: PathBuf,
+        text: String,
+    },
+    /// Compare the plan with its file at a git ref.
+    Compare {
+        reference: String,
+        path: PathBuf,
+        plan: Box<Plan>,
+    },
     Quit,
 }
 
@@ -93,6 +118,7 @@ pub enum Context {
     Form,
     Finder,
     Preview,
+    Reader,
 }
 
 impl Model {
@@ -101,7 +127,8 @@ impl Model {
             None => Context::Keys(Mode::Board),
             Some(Overlay::Help { .. }) => Context::Keys(Mode::Help),
             Some(Overlay::Ask(question)) => Context::Ask(*question),
-            Some(Overlay::SaveAs { .. }) => Context::Text,
+            Some(Overlay::SaveAs { .. } | Overlay::Prompt { .. }) => Context::Text,
+            Some(Overlay::Reader { .. }) => Context::Reader,
             Some(Overlay::Form { .. }) => Context::Form,
             Some(Overlay::Finder(_)) => Context::Finder,
             Some(Overlay::Draft { .. }) => Context::Preview,
@@ -136,6 +163,19 @@ pub fn key_to_msg(keymap: &Keymap, context: Context, key: KeyEvent) -> Option<Ms
         },
         Context::Form => form_key_to_msg(key).map(Msg::Form),
         Context::Finder => Some(Msg::Finder(key)),
+        Context::Reader => Some(match key.code {
+            KeyCode::Down | KeyCode::Char('j') => Msg::Read(Reading::Scroll(1)),
+            KeyCode::Up | KeyCode::Char('k') => Msg::Read(Reading::Scroll(-1)),
+            KeyCode::PageDown | KeyCode::Char(' ') => Msg::Read(Reading::Scroll(PAGE as i32)),
+            KeyCode::PageUp => Msg::Read(Reading::Scroll(-(PAGE as i32))),
+            KeyCode::Char('g') | KeyCode::Home => Msg::Read(Reading::Scroll(i32::MIN)),
+            KeyCode::Char('G') | KeyCode::End => Msg::Read(Reading::Scroll(i32::MAX)),
+            KeyCode::Char('c') => Msg::Read(Reading::Copy),
+            KeyCode::Char('w') => Msg::Read(Reading::Write),
+            KeyCode::Tab | KeyCode::BackTab => Msg::Read(Reading::Switch),
+            KeyCode::Esc | KeyCode::Char('q') => Msg::Action(Action::Close),
+            _ => return None,
+        }),
         Context::Preview => match key.code {
             KeyCode::Enter => Some(Msg::Draft(true)),
             KeyCode::Esc | KeyCode::Char('q') => Some(Msg::Draft(false)),
@@ -227,6 +267,16 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Effect> {
         Msg::Form(key) => editing::form_key(model, key),
         Msg::Finder(key) => editing::finder_key(model, key),
         Msg::Draft(take) => editing::draft_answer(model, take),
+        Msg::Read(reading) => return share::read(model, reading),
+        Msg::Show { title, text } => {
+            model.overlay = Some(Overlay::Reader {
+                title,
+                text,
+                scroll: 0,
+                export: None,
+            });
+        }
+        Msg::Told { text, error } => model.notice = Some(Notice { text, error }),
         Msg::DraftScroll(down) => editing::draft_scroll(model, down),
         Msg::HelpLimit(limit) => {
             if let Some(Overlay::Help { scroll }) = &mut model.overlay {
@@ -234,7 +284,9 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Effect> {
             }
         }
         Msg::Edit(request) => {
-            if let Some(Overlay::SaveAs { input, .. }) = &mut model.overlay {
+            if let Some(Overlay::SaveAs { input, .. } | Overlay::Prompt { input, .. }) =
+                &mut model.overlay
+            {
                 input.handle(request);
             }
         }
@@ -387,6 +439,8 @@ fn act(model: &mut Model, action: Action) -> Option<Effect> {
         Action::Accept => editing::accept(model),
         Action::Toggles => editing::toggles(model),
         Action::Story => editing::story(model),
+        Action::Export => share::preview(model),
+        Action::Compare => share::ask_ref(model),
     }
     None
 }
@@ -521,6 +575,9 @@ fn save(model: &mut Model, then_quit: bool) -> Option<Effect> {
 }
 
 fn submit(model: &mut Model) -> Option<Effect> {
+    if let Some(Overlay::Prompt { .. }) = &model.overlay {
+        return share::answer(model);
+    }
     let Some(Overlay::SaveAs { input, then_quit }) = &model.overlay else {
         return None;
     };

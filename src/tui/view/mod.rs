@@ -23,7 +23,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
 use super::finder::FinderView;
-use super::model::{Model, Overlay, Pane};
+use super::model::{Model, Overlay, Pane, Prompt};
 use super::theme::Theme;
 
 pub use components::ComponentsView;
@@ -33,7 +33,7 @@ pub use findings::FindingsView;
 pub use form::FormView;
 pub use header::HeaderView;
 pub use lists::{ListView, TemplatesView};
-pub use overlay::{AskView, HelpView, SaveAsView};
+pub use overlay::{AskView, HelpView, ReaderView, SaveAsView};
 pub use status::StatusView;
 pub use steps::StepsView;
 
@@ -159,6 +159,32 @@ fn draw_overlay(frame: &mut Frame, model: &Model, overlay: &Overlay, top: bool) 
         }
         Overlay::Draft { draft, scroll } => {
             frame.render_widget(&DraftView::new(model, draft, *scroll), area);
+        }
+        Overlay::Prompt { input, purpose } => {
+            let (title, question, action) = match purpose {
+                Prompt::CompareWith => (
+                    "Compare",
+                    "Compare the plan with its file at the git ref:",
+                    "compare",
+                ),
+                Prompt::ExportTo(_) => ("Write export", "Write the export to the file:", "write"),
+            };
+            let view = SaveAsView::asking(theme, input, title, question, action);
+            frame.render_widget(&view, area);
+            cursor = Some(view.cursor(area));
+        }
+        Overlay::Reader {
+            title,
+            text,
+            scroll,
+            export,
+        } => {
+            let keys = if export.is_some() {
+                "j/k scroll · c copy · w write to a file · Tab whole plan / this step · Esc close"
+            } else {
+                "j/k scroll · Esc close"
+            };
+            frame.render_widget(&ReaderView::new(theme, title, text, *scroll, keys), area);
         }
     }
     if top && let Some(cursor) = cursor {

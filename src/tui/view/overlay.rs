@@ -221,16 +221,43 @@ impl Widget for &AskView<'_> {
     }
 }
 
+/// One line of input in a small box: "Save as", and the other prompts.
 pub struct SaveAsView<'a> {
     theme: &'a Theme,
     input: &'a Input,
+    title: &'a str,
+    question: &'a str,
+    action: &'a str,
 }
 
 const SAVE_AS_WIDTH: u16 = 64;
 
 impl<'a> SaveAsView<'a> {
     pub fn new(theme: &'a Theme, input: &'a Input) -> Self {
-        SaveAsView { theme, input }
+        SaveAsView::asking(
+            theme,
+            input,
+            "Save as",
+            "Save the plan to the file:",
+            "save",
+        )
+    }
+
+    /// A prompt with its own title, question and word for Enter.
+    pub fn asking(
+        theme: &'a Theme,
+        input: &'a Input,
+        title: &'a str,
+        question: &'a str,
+        action: &'a str,
+    ) -> Self {
+        SaveAsView {
+            theme,
+            input,
+            title,
+            question,
+            action,
+        }
     }
 
     fn rect(area: Rect) -> Rect {
@@ -270,7 +297,7 @@ impl Widget for &SaveAsView<'_> {
         let rect = SaveAsView::rect(area);
         let field = SaveAsView::field(area);
         Clear.render(rect, buf);
-        let block = overlay_block(self.theme, "Save as");
+        let block = overlay_block(self.theme, self.title);
         let inner = block.inner(rect);
         block.render(rect, buf);
         let row = |y: u16| Rect {
@@ -279,10 +306,10 @@ impl Widget for &SaveAsView<'_> {
             width: inner.width.saturating_sub(2),
             height: 1,
         };
-        Line::raw("Save the plan to the file:").render(row(1), buf);
+        Line::raw(self.question).render(row(1), buf);
         Line::from(vec![
             Span::styled("Enter", self.theme.key()),
-            Span::raw(" save, "),
+            Span::raw(format!(" {}, ", self.action)),
             Span::styled("Esc", self.theme.key()),
             Span::raw(" cancel"),
         ])
@@ -292,5 +319,75 @@ impl Widget for &SaveAsView<'_> {
             .style(self.theme.input())
             .scroll((0, self.scroll(field) as u16))
             .render(field, buf);
+    }
+}
+
+/// Text to read, scrollable: an export preview or a diff.
+pub struct ReaderView<'a> {
+    theme: &'a Theme,
+    title: &'a str,
+    text: &'a str,
+    scroll: u16,
+    keys: &'a str,
+}
+
+impl<'a> ReaderView<'a> {
+    pub fn new(
+        theme: &'a Theme,
+        title: &'a str,
+        text: &'a str,
+        scroll: u16,
+        keys: &'a str,
+    ) -> Self {
+        ReaderView {
+            theme,
+            title,
+            text,
+            scroll,
+            keys,
+        }
+    }
+}
+
+impl Widget for &ReaderView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let width = 100.min(area.width.saturating_sub(4));
+        let rect = centered(area, width, area.height.saturating_sub(4));
+        // Long lines wrap, so nothing of an export or a diff is cut off.
+        let cols = rect.width.saturating_sub(4) as usize;
+        let lines: Vec<Line> = self
+            .text
+            .lines()
+            .flat_map(|l| {
+                let l = clean_line(l);
+                if l.is_empty() {
+                    vec![String::new()]
+                } else {
+                    fit::wrap(&l, cols)
+                }
+            })
+            .map(Line::raw)
+            .collect();
+        let visible = rect.height.saturating_sub(2);
+        let total = lines.len() as u16;
+        let scroll = self.scroll.min(total.saturating_sub(visible));
+        let mut block = overlay_block(self.theme, self.title).title_bottom(Line::from(
+            Span::styled(format!(" {} ", self.keys), self.theme.key()),
+        ));
+        if total > visible {
+            let last = (scroll + visible).min(total);
+            block = block.title_bottom(
+                Line::from(format!(" {}–{} of {} ", scroll + 1, last, total)).right_aligned(),
+            );
+        }
+        Clear.render(rect, buf);
+        let inner = block.inner(rect);
+        block.render(rect, buf);
+        let text = Rect {
+            x: inner.x + 1,
+            width: inner.width.saturating_sub(2),
+            ..inner
+        };
+        Paragraph::new(lines).scroll((scroll, 0)).render(text, buf);
     }
 }

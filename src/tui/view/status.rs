@@ -56,6 +56,23 @@ impl<'a> StatusView<'a> {
             Some(Overlay::SaveAs { .. }) => {
                 return ("SAVE AS", fixed(&[("Enter", "save"), ("Esc", "cancel")]));
             }
+            Some(Overlay::Prompt { .. }) => {
+                return ("PROMPT", fixed(&[("Enter", "ok"), ("Esc", "cancel")]));
+            }
+            Some(Overlay::Reader {
+                export: Some(_), ..
+            }) => {
+                let keys = [
+                    ("c", "copy"),
+                    ("w", "write"),
+                    ("Tab", "plan/step"),
+                    ("Esc", "close"),
+                ];
+                return ("EXPORT", fixed(&keys));
+            }
+            Some(Overlay::Reader { .. }) => {
+                return ("READ", fixed(&[("j/k", "scroll"), ("Esc", "close")]));
+            }
             Some(Overlay::Form { .. }) => {
                 let keys = [("Tab", "next"), ("Enter", "save"), ("Esc", "cancel")];
                 return ("FORM", fixed(&keys));
