@@ -1,0 +1,59 @@
+//! What a move costs on the board: `update` moves a step (snapshot for undo, re-check),
+//! then a frame is drawn, as after every keystroke. Targets: one frame at 60 Hz (16 ms)
+//! on a 1,000-step plan, 2 ms on a 100-step plan.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use storyplan::tui::model::{Model, Source};
+use storyplan::tui::update::{Msg, update};
+use storyplan::tui::view;
+
+mod plans;
+
+fn benches(c: &mut Criterion) {
+    let mut group = c.benchmark_group("move-and-draw");
+    group.warm_up_time(Duration::from_secs(1));
+    group.measurement_time(Duration::from_secs(4));
+    group.sample_size(30);
+    for n in [100, 1_000] {
+        let mut model = Model::new(
+            plans::clean_plan(n),
+            Source::Example {
+                name: "generated".into(),
+            },
+        );
+        let middle = n / 2;
+        model.selected = middle;
+        let mut terminal = match Terminal::new(TestBackend::new(120, 36)) {
+            Ok(terminal) => terminal,
+            Err(error) => panic!("a test terminal: {error}"),
+        };
+        group.throughput(Throughput::Elements(n as u64));
+        let mut down = true;
+        group.bench_function(BenchmarkId::from_parameter(n), |b| {
+            b.iter(|| {
+                // Back and forth, so every iteration moves the same step over the same one.
+                let (from, to) = if down {
+                    (middle, middle + 1)
+                } else {
+                    (middle + 1, middle)
+                };
+                down = !down;
+                update(&mut model, Msg::MoveStep { from, to });
+                model.undo.clear();
+                let drawn = terminal.draw(|frame| {
+                    black_box(view::draw(frame, &model));
+                });
+                black_box(drawn.is_ok())
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(bench, benches);
+criterion_main!(bench);
