@@ -190,17 +190,15 @@ pub fn run_diff(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<u8> {
-    let mut sides = Vec::with_capacity(2);
-    for arg in [old, new] {
-        match load(&PlanSource::parse(arg, cwd), cwd) {
-            Ok(side) => sides.push(side),
-            Err(error) => {
-                writeln!(err, "storyplan: {error}")?;
-                return Ok(EXIT_UNREADABLE);
-            }
+    let sides = load(&PlanSource::parse(old, cwd), cwd)
+        .and_then(|old| Ok((old, load(&PlanSource::parse(new, cwd), cwd)?)));
+    let ((old_name, old), (new_name, new)) = match sides {
+        Ok(sides) => sides,
+        Err(error) => {
+            writeln!(err, "storyplan: {error}")?;
+            return Ok(EXIT_UNREADABLE);
         }
-    }
-    let [(old_name, old), (new_name, new)] = <[_; 2]>::try_from(sides).expect("two sides");
+    };
     let diff = diff::diff(&old.plan, &new.plan);
     out.write_all(diff::render(&diff, &old_name, &new_name, color).as_bytes())?;
     Ok(0)
