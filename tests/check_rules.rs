@@ -542,3 +542,201 @@ fn toggle_left_behind_ignores_gates_the_target_keeps() {
     });
     assert_eq!(found(&check(&p)), vec![]);
 }
+
+/// The rollback findings: (step, key, until).
+fn rollbacks(report: &Report) -> Vec<(Option<usize>, Option<&str>, Option<usize>)> {
+    report
+        .findings
+        .iter()
+        .filter(|f| f.rule == Rule::Rollback)
+        .map(|f| (f.step, f.key.as_deref(), f.until))
+        .collect()
+}
+
+#[test]
+fn a_release_across_clusters_gets_one_window_the_earliest_harm() {
+    // "A" and "B" share nothing, so each change of "both" is simulated apart. Reverting it
+    // breaks web's call of "B" at once, which comes before the harm reverting it does
+    // once "use-a" has shipped, though the change of "A" comes first.
+    let p = plan(
+        vec![
+            component("web", Kind::Ui, vec![Fact::call("B")]),
+            component("api", Kind::Service, vec![]),
+        ],
+        vec![
+            release(
+                "both",
+                "api",
+                vec![
+                    Change::Add(Fact::provide("A")),
+                    Change::Add(Fact::provide("B")),
+                ],
+            ),
+            release("use-a", "web", vec![Change::Add(Fact::call("A"))]),
+        ],
+    );
+    let report = check(&p);
+    assert_eq!(report.steps[0].rollback, Rollback::Until(0));
+    assert_eq!(report.steps[1].rollback, Rollback::Safe);
+    assert_eq!(rollbacks(&report), vec![(Some(0), Some("B"), Some(0))]);
+}
+
+#[test]
+fn a_release_across_clusters_harmful_after_one_step_names_its_first_change() {
+    // Reverting either change of "both" breaks web once "use" has shipped; changes are
+    // judged in order, so the window names "B".
+    let p = plan(
+        vec![
+            component("web", Kind::Ui, vec![]),
+            component("api", Kind::Service, vec![]),
+        ],
+        vec![
+            release(
+                "both",
+                "api",
+                vec![
+                    Change::Add(Fact::provide("B")),
+                    Change::Add(Fact::provide("A")),
+                ],
+            ),
+            release(
+                "use",
+                "web",
+                vec![Change::Add(Fact::call("A")), Change::Add(Fact::call("B"))],
+            ),
+        ],
+    );
+    let report = check(&p);
+    assert_eq!(report.steps[0].rollback, Rollback::Until(1));
+    assert_eq!(rollbacks(&report), vec![(Some(0), Some("B"), Some(1))]);
+}
+
+#[test]
+fn a_release_across_clusters_that_drops_data_is_irreversible() {
+    // "swap" drops "notes" for good in one cluster; in the other, reverting it would only
+    // be harmful once "use" has shipped. Irreversible wins.
+    let p = plan(
+        vec![component("web", Kind::Ui, vec![]), db("db", &["notes"])],
+        vec![
+            release(
+                "swap",
+                "db",
+                vec![
+                    Change::Add(Fact::provide("cache")),
+                    Change::Remove(Fact::provide("notes")),
+                ],
+            ),
+            release("use", "web", vec![Change::Add(Fact::read("cache"))]),
+        ],
+    );
+    let report = check(&p);
+    assert_eq!(
+        found(&report),
+        vec![(Rule::DataLoss, Some(0), Some("notes"), None)]
+    );
+    assert_eq!(report.steps[0].rollback, Rollback::Irreversible);
+    assert_eq!(rollbacks(&report), vec![(Some(0), Some("notes"), None)]);
+}
+
+#[test]
+fn noops_of_a_release_across_clusters_stay_with_their_changes() {
+    let p = plan(
+        vec![component("api", Kind::Service, vec![Fact::provide("A")])],
+        vec![
+            release("empty", "api", vec![]),
+            release(
+                "both",
+                "api",
+                vec![
+                    Change::Add(Fact::provide("A")),
+                    Change::Remove(Fact::call("B")),
+                    Change::Add(Fact::provide("C")),
+                ],
+            ),
+        ],
+    );
+    let report = check(&p);
+    assert_eq!(
+        found(&report),
+        vec![
+            (Rule::NoopChange, Some(0), None, None),
+            (Rule::NoopChange, Some(1), Some("A"), None),
+            (Rule::NoopChange, Some(1), Some("B"), None),
+        ]
+    );
+    assert_eq!(report.steps[0].facts_after, vec![Fact::provide("A")]);
+}
+
+#[test]
+fn facts_of_a_component_in_several_clusters_keep_the_plan_order() {
+    // X, Y, Z, W and V share nothing: api lives in five clusters. Its facts read as if
+    // the plan were simulated whole: current facts in file order, additions appended.
+    let p = plan(
+        vec![component(
+            "api",
+            Kind::Service,
+            vec![Fact::provide("X"), Fact::call("Y"), Fact::provide("Z")],
+        )],
+        vec![release(
+            "r",
+            "api",
+            vec![
+                Change::Add(Fact::call("W")),
+                Change::Remove(Fact::call("Y")),
+                Change::Add(Fact::provide("V")),
+            ],
+        )],
+    );
+    let report = check(&p);
+    let expected = vec![
+        Fact::provide("X"),
+        Fact::provide("Z"),
+        Fact::call("W"),
+        Fact::provide("V"),
+    ];
+    assert_eq!(report.steps[0].facts_after, expected);
+    assert_eq!(report.finals[0], expected);
+}
+
+#[test]
+fn a_commit_race_is_found_in_the_cluster_it_happens_in() {
+    // "provide" also adds an unrelated "B", so it is in two clusters; the race on "A"
+    // names the deploy order of the releases that touch "A".
+    let mut p = plan(
+        vec![
+            component("web", Kind::Ui, vec![]),
+            component("api", Kind::Service, vec![]),
+        ],
+        vec![
+            release(
+                "provide",
+                "api",
+                vec![
+                    Change::Add(Fact::provide("B")),
+                    Change::Add(Fact::provide("A")),
+                ],
+            ),
+            release("call", "web", vec![Change::Add(Fact::call("A"))]),
+        ],
+    );
+    for step in &mut p.steps {
+        if let Step::Release { commit, .. } = step {
+            *commit = Some("pr-1".into());
+        }
+    }
+    let report = check(&p);
+    assert_eq!(
+        found(&report),
+        vec![(Rule::CommitRace, Some(1), Some("A"), None)]
+    );
+    let race = report
+        .findings
+        .iter()
+        .find(|f| f.rule == Rule::CommitRace)
+        .expect("the race is reported");
+    assert!(
+        race.message.contains("in the order \"call\" → \"provide\""),
+        "{}",
+        race.message
+    );
+}

@@ -1,13 +1,23 @@
 //! Compiles a plan for simulation: interns keys and toggles, reports references to
 //! nothing, and splits the plan into clusters that cannot affect each other.
 //!
-//! Two components land in one cluster when they share a key (directly or through
-//! others) or a toggle. Simulating clusters apart gives the same findings as simulating
-//! the plan whole, and keeps every step's cost bounded by its cluster, not the plan.
+//! A cluster is a group of keys and toggles: a fact joins its key with its `Serving`
+//! interface and its toggle (a flip turns all the facts it gates on or off), a `Backfill`
+//! joins its two stores, and a `Remove` that names an interface joins it with the key.
+//! Activity, availability, breaks, writes and the stores' bookkeeping of a key only
+//! depend on facts in its group, so simulating clusters apart gives the same findings as
+//! simulating the plan whole, and keeps every step's cost bounded by its cluster.
+//! A component lives in every cluster where it has facts; a release belongs to every
+//! cluster one of its changes touches, with those changes only.
 
 use rustc_hash::FxHashMap as HashMap;
+use std::cell::OnceCell;
+use std::collections::hash_map::Entry;
+use std::ops::Range;
+use std::rc::Rc;
 
 use super::state::{Atom, Op};
+use crate::forest::Forest;
 use crate::plan::{Access, Change, Fact, Plan, Step};
 use crate::suggest::closest;
 
@@ -21,8 +31,15 @@ pub struct BadRef {
 }
 
 pub enum CStepKind {
-    Release { comp: u32, ops: Vec<Op> },
-    Flip { toggle: u32, on: bool },
+    /// The release's changes that touch the cluster: a range of `Cluster::ops`.
+    Release {
+        comp: u32,
+        ops: Range<usize>,
+    },
+    Flip {
+        toggle: u32,
+        on: bool,
+    },
 }
 
 pub struct CStep {
@@ -33,42 +50,77 @@ pub struct CStep {
     pub group: Option<usize>,
 }
 
-pub struct Cluster<'a> {
-    /// Global component index of each local component.
+#[derive(Default)]
+pub struct Cluster {
+    /// Global index of each local component, ascending.
     pub comps: Vec<usize>,
-    pub stateful: Vec<bool>,
-    pub keys: Vec<&'a str>,
-    pub toggle_names: Vec<&'a str>,
-    pub initial_toggles: Vec<bool>,
-    pub current: Vec<Vec<Atom>>,
+    /// Global id of each local key, ascending.
+    pub keys: Vec<u32>,
+    /// Global id of each local toggle, ascending.
+    pub toggles: Vec<u32>,
+    /// Each local component's current facts in this cluster, in file order.
+    pub current: Vec<Rc<Vec<Atom>>>,
+    /// The changes of the releases that touch the cluster, each with its index in its
+    /// release.
+    pub ops: Vec<(usize, Op)>,
     pub steps: Vec<CStep>,
 }
 
 pub struct Index<'a> {
-    pub clusters: Vec<Cluster<'a>>,
+    pub clusters: Vec<Cluster>,
     /// Well-formed commit groups: (label, first step, last step), in plan order.
     pub groups: Vec<(&'a str, usize, usize)>,
     pub bad: Vec<BadRef>,
-    /// Every key some fact of the plan provides, for "did you mean".
-    pub provided: Vec<&'a str>,
+    /// Whether some fact of the plan provides the key, by global id.
+    pub provided: Vec<bool>,
+    /// The keys some fact provides, sorted by name: candidates for "did you mean".
+    provided_sorted: OnceCell<Vec<u32>>,
+    /// Names of the plan's keys and toggles, by global id.
+    pub keys: Vec<&'a str>,
+    pub toggle_names: Vec<&'a str>,
+    pub toggle_initial: Vec<bool>,
+    /// Each component's current facts with global ids; `None` for a component whose id an
+    /// earlier one already has (it is not simulated).
+    pub current: Vec<Option<Vec<Atom>>>,
+    /// Each step's release with global ids, `None` for flips and unknown components.
+    pub releases: Vec<Option<(usize, Vec<Op>)>>,
 }
 
-struct Forest(Vec<usize>);
-
-impl Forest {
-    fn find(&mut self, mut x: usize) -> usize {
-        while self.0[x] != x {
-            self.0[x] = self.0[self.0[x]];
-            x = self.0[x];
-        }
-        x
+impl<'a> Index<'a> {
+    /// The keys some fact of the plan provides, sorted; sorted on the first break that
+    /// needs them.
+    pub fn provided_names(&self) -> impl Iterator<Item = &'a str> + '_ {
+        let sorted = self.provided_sorted.get_or_init(|| {
+            let mut ids: Vec<u32> = (0..self.keys.len() as u32)
+                .filter(|&k| self.provided[k as usize])
+                .collect();
+            ids.sort_unstable_by_key(|&k| self.keys[k as usize]);
+            ids
+        });
+        sorted.iter().map(|&k| self.keys[k as usize])
     }
 
-    fn union(&mut self, a: usize, b: usize) {
-        let (a, b) = (self.find(a), self.find(b));
-        if a != b {
-            self.0[a] = b;
+    /// A compiled fact with global ids, as the plan writes it (keys trimmed).
+    pub fn fact(&self, atom: &Atom) -> Fact {
+        Fact {
+            access: atom.access,
+            key: self.keys[atom.key as usize].to_string(),
+            tolerant: atom.tolerant,
+            gate: atom.gate.map(|t| self.toggle_names[t as usize].to_string()),
+            serving: atom.serving.map(|s| self.keys[s as usize].to_string()),
         }
+    }
+}
+
+/// `str::trim`, quicker for the usual key that starts and ends with a visible ASCII
+/// character (nothing to trim).
+fn trimmed(key: &str) -> &str {
+    let visible = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b.is_ascii());
+    let bytes = key.as_bytes();
+    if visible(bytes.first()) && visible(bytes.last()) {
+        key
+    } else {
+        key.trim()
     }
 }
 
@@ -84,16 +136,18 @@ struct Builder<'a> {
     toggle_ids: HashMap<&'a str, usize>,
     toggle_names: Vec<&'a str>,
     toggle_initial: Vec<bool>,
-    provided: Vec<&'a str>,
+    provided: Vec<bool>,
     bad: Vec<BadRef>,
 }
 
 impl<'a> Builder<'a> {
     fn key(&mut self, key: &'a str) -> usize {
-        let key = key.trim();
+        let key = trimmed(key);
         let keys = &mut self.keys;
+        let provided = &mut self.provided;
         *self.key_ids.entry(key).or_insert_with(|| {
             keys.push(key);
+            provided.push(false);
             keys.len() - 1
         })
     }
@@ -111,9 +165,9 @@ impl<'a> Builder<'a> {
         self.toggle_names.len() - 1
     }
 
-    fn fact(&mut self, fact: &'a Fact, step: Option<usize>, comp: &str) -> GFact {
-        let key = self.key(&fact.key);
-        let serving = fact.serving.as_deref().map(|i| self.key(i));
+    fn fact(&mut self, fact: &'a Fact, step: Option<usize>, comp: &str) -> Atom {
+        let key = self.key(&fact.key) as u32;
+        let serving = fact.serving.as_deref().map(|i| self.key(i) as u32);
         let gate = fact.gate.as_deref().map(|t| {
             self.toggle(t, |plan| BadRef {
                 step,
@@ -123,7 +177,7 @@ impl<'a> Builder<'a> {
                     "{comp}'s fact {fact} is gated by \"{t}\", which is not a declared toggle."
                 ),
                 hint: toggle_hint(plan),
-            })
+            }) as u32
         });
         if fact.tolerant && fact.access == Access::Provide {
             self.bad.push(BadRef {
@@ -135,9 +189,9 @@ impl<'a> Builder<'a> {
             });
         }
         if fact.access == Access::Provide {
-            self.provided.push(fact.key.trim());
+            self.provided[key as usize] = true;
         }
-        GFact {
+        Atom {
             access: fact.access,
             key,
             tolerant: fact.tolerant,
@@ -162,7 +216,7 @@ fn toggle_hint(plan: &Plan) -> String {
 pub fn build<'a>(plan: &'a Plan) -> Index<'a> {
     let mut b = Builder {
         plan,
-        key_ids: HashMap::default(),
+        key_ids: HashMap::with_capacity_and_hasher(plan.components.len() * 4, Default::default()),
         keys: Vec::new(),
         toggle_ids: HashMap::default(),
         toggle_names: Vec::new(),
@@ -172,7 +226,8 @@ pub fn build<'a>(plan: &'a Plan) -> Index<'a> {
     };
 
     // Components, toggles and steps by id; the first of a duplicated id wins.
-    let mut comp_ids: HashMap<&str, usize> = HashMap::default();
+    let mut comp_ids: HashMap<&str, usize> =
+        HashMap::with_capacity_and_hasher(plan.components.len(), Default::default());
     for (i, c) in plan.components.iter().enumerate() {
         if comp_ids.contains_key(c.id.trim()) {
             b.bad.push(BadRef {
@@ -201,7 +256,8 @@ pub fn build<'a>(plan: &'a Plan) -> Index<'a> {
         b.toggle_names.push(t.id.trim());
         b.toggle_initial.push(t.initially.is_on());
     }
-    let mut step_ids: HashMap<&str, usize> = HashMap::default();
+    let mut step_ids: HashMap<&str, usize> =
+        HashMap::with_capacity_and_hasher(plan.steps.len(), Default::default());
     for (i, s) in plan.steps.iter().enumerate() {
         if let Some(first) = step_ids.get(s.id().trim()) {
             b.bad.push(BadRef {
@@ -220,18 +276,30 @@ pub fn build<'a>(plan: &'a Plan) -> Index<'a> {
         }
     }
 
-    let mut global_facts: Vec<Vec<GFact>> = Vec::with_capacity(plan.components.len());
-    for c in &plan.components {
-        let facts = c.current.iter().map(|f| b.fact(f, None, &c.id)).collect();
-        global_facts.push(facts);
-    }
+    // Components whose id an earlier component has are not simulated.
+    let simulated = |c: usize| comp_ids.get(plan.components[c].id.trim()) == Some(&c);
+    let current: Vec<Option<Vec<Atom>>> = plan
+        .components
+        .iter()
+        .enumerate()
+        .map(|(c, component)| {
+            let facts: Vec<Atom> = component
+                .current
+                .iter()
+                .map(|f| b.fact(f, None, &component.id))
+                .collect();
+            simulated(c).then_some(facts)
+        })
+        .collect();
 
-    let mut gsteps: Vec<Option<GStep>> = Vec::with_capacity(plan.steps.len());
+    let mut releases: Vec<Option<(usize, Vec<Op>)>> = Vec::with_capacity(plan.steps.len());
+    let mut flips: Vec<Option<(u32, bool)>> = Vec::with_capacity(plan.steps.len());
     for (i, step) in plan.steps.iter().enumerate() {
         match step {
             Step::Release {
                 component, changes, ..
             } => {
+                flips.push(None);
                 let Some(&comp) = comp_ids.get(component.trim()) else {
                     let ids = plan.components.iter().map(|c| c.id.as_str());
                     let hint = match closest(component.trim(), ids) {
@@ -250,18 +318,22 @@ pub fn build<'a>(plan: &'a Plan) -> Index<'a> {
                         ),
                         hint,
                     });
-                    gsteps.push(None);
+                    releases.push(None);
                     continue;
                 };
                 let mut ops = Vec::with_capacity(changes.len());
                 for change in changes {
                     let op = match change {
-                        Change::Add(fact) => GOp::Add(b.fact(fact, Some(i), component)),
+                        Change::Add(fact) => Op::Add(b.fact(fact, Some(i), component)),
                         Change::Remove(fact) => {
                             let f = b.fact(fact, Some(i), component);
-                            GOp::Remove(f.access, f.key, f.serving)
+                            Op::Remove {
+                                access: f.access,
+                                key: f.key,
+                                serving: f.serving,
+                            }
                         }
-                        Change::Ungate(t) => GOp::Ungate(b.toggle(t, |plan| BadRef {
+                        Change::Ungate(t) => Op::Ungate(b.toggle(t, |plan| BadRef {
                             step: Some(i),
                             component: Some(component.clone()),
                             key: None,
@@ -270,12 +342,15 @@ pub fn build<'a>(plan: &'a Plan) -> Index<'a> {
                                 step_label(plan, i)
                             ),
                             hint: toggle_hint(plan),
-                        })),
-                        Change::Backfill { into, from } => GOp::Backfill(b.key(into), b.key(from)),
+                        }) as u32),
+                        Change::Backfill { into, from } => Op::Backfill {
+                            into: b.key(into) as u32,
+                            from: b.key(from) as u32,
+                        },
                     };
                     ops.push(op);
                 }
-                gsteps.push(Some(GStep::Release { comp, ops }));
+                releases.push(Some((comp, ops)));
             }
             Step::Flip { toggle, to, .. } => {
                 let id = b.toggle(toggle, |plan| BadRef {
@@ -288,10 +363,8 @@ pub fn build<'a>(plan: &'a Plan) -> Index<'a> {
                     ),
                     hint: toggle_hint(plan),
                 });
-                gsteps.push(Some(GStep::Flip {
-                    toggle: id,
-                    on: to.is_on(),
-                }));
+                releases.push(None);
+                flips.push(Some((id as u32, to.is_on())));
             }
         }
     }
@@ -300,176 +373,202 @@ pub fn build<'a>(plan: &'a Plan) -> Index<'a> {
         keys,
         toggle_names,
         toggle_initial,
-        mut provided,
+        provided,
         mut bad,
         ..
     } = b;
     let groups = commit_groups(plan, &comp_ids, &mut bad);
 
-    // Cluster: nodes are components, then keys, then toggles.
-    let (nc, nk, nt) = (plan.components.len(), keys.len(), toggle_names.len());
-    let mut forest = Forest((0..nc + nk + nt).collect());
-    let key_node = |k: usize| nc + k;
-    let toggle_node = |t: usize| nc + nk + t;
-    let link_fact = |forest: &mut Forest, c: usize, f: &GFact| {
-        forest.union(c, key_node(f.key));
+    // Key groups: nodes are keys, then toggles.
+    let (nk, nt) = (keys.len(), toggle_names.len());
+    let mut forest = Forest::new(nk + nt);
+    let toggle_node = |t: u32| nk + t as usize;
+    let link_fact = |forest: &mut Forest, f: &Atom| {
         if let Some(s) = f.serving {
-            forest.union(c, key_node(s));
+            forest.union(f.key as usize, s as usize);
         }
         if let Some(t) = f.gate {
-            forest.union(c, toggle_node(t));
+            forest.union(f.key as usize, toggle_node(t));
         }
     };
-    for (c, facts) in global_facts.iter().enumerate() {
-        for f in facts {
-            link_fact(&mut forest, c, f);
+    for f in current.iter().flatten().flatten() {
+        link_fact(&mut forest, f);
+    }
+    for (_, ops) in releases.iter().flatten() {
+        for op in ops {
+            match *op {
+                Op::Add(ref f) => link_fact(&mut forest, f),
+                Op::Remove {
+                    key,
+                    serving: Some(s),
+                    ..
+                } => forest.union(key as usize, s as usize),
+                Op::Backfill { into, from } => forest.union(into as usize, from as usize),
+                Op::Remove { .. } | Op::Ungate(_) => {}
+            }
         }
     }
-    for step in gsteps.iter().flatten() {
-        if let GStep::Release { comp, ops } = step {
-            for op in ops {
-                match *op {
-                    GOp::Add(ref f) => link_fact(&mut forest, *comp, f),
-                    GOp::Remove(_, k, s) => {
-                        forest.union(*comp, key_node(k));
-                        if let Some(s) = s {
-                            forest.union(*comp, key_node(s));
-                        }
-                    }
-                    GOp::Ungate(t) => forest.union(*comp, toggle_node(t)),
-                    GOp::Backfill(a, b) => {
-                        forest.union(*comp, key_node(a));
-                        forest.union(*comp, key_node(b));
+    // The node whose group a change touches.
+    let node_of = |op: &Op| match *op {
+        Op::Add(f) => f.key as usize,
+        Op::Remove { key, .. } => key as usize,
+        Op::Backfill { into, .. } => into as usize,
+        Op::Ungate(t) => toggle_node(t),
+    };
+
+    // A cluster for each group that a simulated fact or a step touches, numbered in the
+    // order they are first touched.
+    let root: Vec<usize> = (0..nk + nt).map(|node| forest.find(node)).collect();
+    let mut cluster_of_root = vec![u32::MAX; nk + nt];
+    let mut count = 0;
+    let mut touch = |node: usize| -> u32 {
+        let slot = &mut cluster_of_root[root[node]];
+        if *slot == u32::MAX {
+            *slot = count;
+            count += 1;
+        }
+        *slot
+    };
+    // (cluster << 32 | component) for every cluster a component has facts or changes in.
+    let mut members: Vec<u64> = Vec::new();
+    let mut member = |cl: u32, c: usize| {
+        let m = (cl as u64) << 32 | c as u64;
+        if members.last() != Some(&m) {
+            members.push(m);
+        }
+    };
+    for (c, facts) in current.iter().enumerate() {
+        for f in facts.iter().flatten() {
+            member(touch(f.key as usize), c);
+        }
+    }
+    for (comp, ops) in releases.iter().flatten() {
+        for op in ops {
+            member(touch(node_of(op)), *comp);
+        }
+    }
+    for &(toggle, _) in flips.iter().flatten() {
+        touch(toggle_node(toggle));
+    }
+    // A key or toggle that nothing simulated touches has no cluster: its number is past
+    // the last one.
+    let cluster_of = |node: usize| cluster_of_root[root[node]] as usize;
+    let mut clusters: Vec<Cluster> = (0..count).map(|_| Cluster::default()).collect();
+    members.sort_unstable();
+    members.dedup();
+    for run in members.chunk_by(|a, b| a >> 32 == b >> 32) {
+        let cluster = &mut clusters[(run[0] >> 32) as usize];
+        cluster.comps = run.iter().map(|&m| m as u32 as usize).collect();
+        cluster.current = run.iter().map(|_| Rc::default()).collect();
+    }
+    // Local ids follow global order, so whatever is sorted by id sorts the same way.
+    let mut local = vec![u32::MAX; nk + nt];
+    for (node, slot) in local.iter_mut().enumerate() {
+        let Some(cluster) = clusters.get_mut(cluster_of(node)) else {
+            continue;
+        };
+        let (ids, id) = if node < nk {
+            (&mut cluster.keys, node)
+        } else {
+            (&mut cluster.toggles, node - nk)
+        };
+        *slot = ids.len() as u32;
+        ids.push(id as u32);
+    }
+    let localize = |f: &Atom| Atom {
+        key: local[f.key as usize],
+        gate: f.gate.map(|t| local[toggle_node(t)]),
+        serving: f.serving.map(|s| local[s as usize]),
+        ..*f
+    };
+    let localize_op = |op: &Op| match *op {
+        Op::Add(ref f) => Op::Add(localize(f)),
+        Op::Remove {
+            access,
+            key,
+            serving,
+        } => Op::Remove {
+            access,
+            key: local[key as usize],
+            serving: serving.map(|s| local[s as usize]),
+        },
+        Op::Ungate(t) => Op::Ungate(local[toggle_node(t)]),
+        Op::Backfill { into, from } => Op::Backfill {
+            into: local[into as usize],
+            from: local[from as usize],
+        },
+    };
+    let local_comp = |cluster: &Cluster, c: usize| -> u32 {
+        cluster
+            .comps
+            .binary_search(&c)
+            .expect("a component is a member of the clusters it has facts in") as u32
+    };
+    for (c, facts) in current.iter().enumerate() {
+        for f in facts.iter().flatten() {
+            let cluster = &mut clusters[cluster_of(f.key as usize)];
+            let lc = local_comp(cluster, c);
+            // Not shared yet: the simulation shares it with its first state.
+            Rc::get_mut(&mut cluster.current[lc as usize])
+                .expect("current facts are not shared while compiling")
+                .push(localize(f));
+        }
+    }
+    let mut group_of = vec![None; plan.steps.len()];
+    for (n, &(_, first, last)) in groups.iter().enumerate() {
+        group_of[first..=last].fill(Some(n));
+    }
+    for (i, (release, flip)) in releases.iter().zip(&flips).enumerate() {
+        if let Some((comp, ops)) = release {
+            // One step in each cluster the release touches, in the order the clusters first
+            // appear among its changes, with the changes that touch it.
+            for (n, op) in ops.iter().enumerate() {
+                let cl = cluster_of(node_of(op));
+                if ops[..n].iter().any(|o| cluster_of(node_of(o)) == cl) {
+                    continue;
+                }
+                let cluster = &mut clusters[cl];
+                let start = cluster.ops.len();
+                for (m, o) in ops.iter().enumerate().skip(n) {
+                    if cluster_of(node_of(o)) == cl {
+                        cluster.ops.push((m, localize_op(o)));
                     }
                 }
-            }
-        }
-    }
-
-    let mut cluster_of_root: HashMap<usize, usize> = HashMap::default();
-    let mut clusters: Vec<Cluster> = Vec::new();
-    let mut local = vec![u32::MAX; nc + nk + nt];
-    let mut home = |node: usize, forest: &mut Forest, clusters: &mut Vec<Cluster<'_>>| -> usize {
-        let root = forest.find(node);
-        *cluster_of_root.entry(root).or_insert_with(|| {
-            clusters.push(Cluster {
-                comps: Vec::new(),
-                stateful: Vec::new(),
-                keys: Vec::new(),
-                toggle_names: Vec::new(),
-                initial_toggles: Vec::new(),
-                current: Vec::new(),
-                steps: Vec::new(),
-            });
-            clusters.len() - 1
-        })
-    };
-    let mut comp_home = vec![None; nc];
-    for (c, component) in plan.components.iter().enumerate() {
-        if comp_ids.get(component.id.trim()) != Some(&c) {
-            continue;
-        }
-        let cl = home(c, &mut forest, &mut clusters);
-        local[c] = clusters[cl].comps.len() as u32;
-        comp_home[c] = Some((cl, local[c]));
-        clusters[cl].comps.push(c);
-        clusters[cl].stateful.push(component.kind.is_stateful());
-    }
-    for (k, name) in keys.iter().enumerate() {
-        let cl = home(key_node(k), &mut forest, &mut clusters);
-        local[key_node(k)] = clusters[cl].keys.len() as u32;
-        clusters[cl].keys.push(name);
-    }
-    for (t, name) in toggle_names.iter().enumerate() {
-        let cl = home(toggle_node(t), &mut forest, &mut clusters);
-        local[toggle_node(t)] = clusters[cl].toggle_names.len() as u32;
-        clusters[cl].toggle_names.push(name);
-        clusters[cl].initial_toggles.push(toggle_initial[t]);
-    }
-    let atom = |f: &GFact| Atom {
-        access: f.access,
-        key: local[key_node(f.key)],
-        tolerant: f.tolerant,
-        gate: f.gate.map(|t| local[toggle_node(t)]),
-        serving: f.serving.map(|s| local[key_node(s)]),
-    };
-    for (c, facts) in global_facts.iter().enumerate() {
-        if let Some((cl, _)) = comp_home[c] {
-            clusters[cl].current.push(facts.iter().map(atom).collect());
-        }
-    }
-    let group_of = |i: usize| groups.iter().position(|&(_, a, b)| a <= i && i <= b);
-    for (i, step) in gsteps.into_iter().enumerate() {
-        let Some(step) = step else { continue };
-        let (cl, kind) = match step {
-            GStep::Release { comp, ops } => {
-                let Some((cl, lc)) = comp_home[comp] else {
-                    continue;
-                };
-                let ops = ops
-                    .iter()
-                    .map(|op| match *op {
-                        GOp::Add(ref f) => Op::Add(atom(f)),
-                        GOp::Remove(access, k, s) => Op::Remove {
-                            access,
-                            key: local[key_node(k)],
-                            serving: s.map(|s| local[key_node(s)]),
-                        },
-                        GOp::Ungate(t) => Op::Ungate(local[toggle_node(t)]),
-                        GOp::Backfill(a, b) => Op::Backfill {
-                            into: local[key_node(a)],
-                            from: local[key_node(b)],
-                        },
-                    })
-                    .collect();
-                (cl, CStepKind::Release { comp: lc, ops })
-            }
-            GStep::Flip { toggle, on } => {
-                let cl = home(toggle_node(toggle), &mut forest, &mut clusters);
-                (
-                    cl,
-                    CStepKind::Flip {
-                        toggle: local[toggle_node(toggle)],
-                        on,
+                let comp = local_comp(cluster, *comp);
+                cluster.steps.push(CStep {
+                    global: i,
+                    kind: CStepKind::Release {
+                        comp,
+                        ops: start..cluster.ops.len(),
                     },
-                )
+                    group: group_of[i],
+                });
             }
-        };
-        clusters[cl].steps.push(CStep {
-            global: i,
-            kind,
-            group: group_of(i),
-        });
+        } else if let Some((toggle, on)) = *flip {
+            let node = toggle_node(toggle);
+            clusters[cluster_of(node)].steps.push(CStep {
+                global: i,
+                kind: CStepKind::Flip {
+                    toggle: local[node],
+                    on,
+                },
+                group: group_of[i],
+            });
+        }
     }
 
-    provided.sort_unstable();
-    provided.dedup();
     Index {
         clusters,
         groups,
         bad,
         provided,
+        provided_sorted: OnceCell::new(),
+        keys,
+        toggle_names,
+        toggle_initial,
+        current,
+        releases,
     }
-}
-
-struct GFact {
-    access: Access,
-    key: usize,
-    tolerant: bool,
-    gate: Option<usize>,
-    serving: Option<usize>,
-}
-
-enum GOp {
-    Add(GFact),
-    Remove(Access, usize, Option<usize>),
-    Ungate(usize),
-    Backfill(usize, usize),
-}
-
-enum GStep {
-    Release { comp: usize, ops: Vec<GOp> },
-    Flip { toggle: usize, on: bool },
 }
 
 /// Finds the commit groups: releases sharing a label must be adjacent and release
@@ -480,11 +579,15 @@ fn commit_groups<'a>(
     bad: &mut Vec<BadRef>,
 ) -> Vec<(&'a str, usize, usize)> {
     let mut members: Vec<(&str, Vec<usize>)> = Vec::new();
+    let mut by_label: HashMap<&str, usize> = HashMap::default();
     for (i, step) in plan.steps.iter().enumerate() {
         if let Some(label) = step.commit() {
-            match members.iter_mut().find(|(l, _)| *l == label) {
-                Some((_, list)) => list.push(i),
-                None => members.push((label, vec![i])),
+            match by_label.entry(label) {
+                Entry::Occupied(n) => members[*n.get()].1.push(i),
+                Entry::Vacant(slot) => {
+                    slot.insert(members.len());
+                    members.push((label, vec![i]));
+                }
             }
         }
     }

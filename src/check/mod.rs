@@ -8,7 +8,10 @@ mod state;
 
 pub use report::{Finding, Report, Rollback, Rule, Severity, Status, StepReport, Summary};
 
-use crate::plan::{Fact, Plan, Step, Switch};
+use rustc_hash::FxHashMap as HashMap;
+use std::rc::Rc;
+
+use crate::plan::{Component, Fact, Plan, Step, Switch};
 
 /// Checks a plan: every finding, and each step's status and rollback window.
 pub fn check(plan: &Plan) -> Report {
@@ -24,25 +27,47 @@ pub fn check(plan: &Plan) -> Report {
             bad.hint.clone(),
         ));
     }
-    let mut steps: Vec<StepReport> = plan
-        .steps
-        .iter()
-        .map(|_| StepReport {
-            status: Status::Ok,
-            rollback: Rollback::Safe,
-            facts_after: Vec::new(),
-        })
-        .collect();
-    let mut finals: Vec<Option<Vec<Fact>>> = vec![None; plan.components.len()];
+    // A release with no changes touches no cluster.
+    for (i, release) in index.releases.iter().enumerate() {
+        if let Some((comp, ops)) = release
+            && ops.is_empty()
+        {
+            let comp = &plan.components[*comp].id;
+            findings.push(Finding::new(
+                Rule::NoopChange,
+                Some(i),
+                Some(comp.clone()),
+                None,
+                format!("{} releases {comp} with no changes.", label(plan, i)),
+                "Add the changes this release makes, or delete the step.".to_string(),
+            ));
+        }
+    }
+    let mut windows: Vec<Option<sim::Window>> = plan.steps.iter().map(|_| None).collect();
+    let space = sim::Workspace::default();
     for cluster in &index.clusters {
-        let outcome = sim::run(plan, &index, cluster, &mut findings);
-        for (global, facts) in outcome.finals {
-            finals[global] = Some(facts);
+        for (global, window) in sim::run(plan, &index, cluster, &space, &mut findings) {
+            let slot = &mut windows[global];
+            if slot.as_ref().is_none_or(|w| window.rank < w.rank) {
+                *slot = Some(window);
+            }
         }
-        for (global, rollback, facts_after) in outcome.steps {
-            steps[global].rollback = rollback;
-            steps[global].facts_after = facts_after;
-        }
+    }
+    let (facts_after, finals) = replay(&index);
+    let mut steps: Vec<StepReport> = Vec::with_capacity(plan.steps.len());
+    for (facts_after, window) in facts_after.into_iter().zip(windows) {
+        let rollback = match window {
+            Some(window) => {
+                findings.push(window.finding);
+                window.rollback
+            }
+            None => Rollback::Safe,
+        };
+        steps.push(StepReport {
+            status: Status::Ok,
+            rollback,
+            facts_after,
+        });
     }
     step_rules(plan, &mut findings);
     end_rules(plan, &finals, &mut findings);
@@ -88,17 +113,55 @@ pub fn check(plan: &Plan) -> Report {
     }
 }
 
+/// Replays the releases on whole components: the released component's facts after each
+/// step, and each simulated component's final facts. Clusters hold a component's facts
+/// in pieces; this keeps them in one list, in the order the plan gives them (current
+/// facts in file order, additions appended).
+fn replay(index: &index::Index) -> (Vec<Vec<Fact>>, Vec<Option<Vec<Fact>>>) {
+    let mut facts: Vec<Option<Rc<Vec<state::Atom>>>> = index
+        .current
+        .iter()
+        .map(|c| c.clone().map(Rc::new))
+        .collect();
+    let facts_after = index
+        .releases
+        .iter()
+        .map(|release| {
+            let Some((comp, ops)) = release else {
+                return Vec::new();
+            };
+            let Some(list) = &mut facts[*comp] else {
+                return Vec::new();
+            };
+            for &op in ops {
+                state::apply(list, op);
+            }
+            list.iter().map(|a| index.fact(a)).collect()
+        })
+        .collect();
+    let finals = facts
+        .iter()
+        .map(|list| Some(list.as_ref()?.iter().map(|a| index.fact(a)).collect()))
+        .collect();
+    (facts_after, finals)
+}
+
 fn label(plan: &Plan, i: usize) -> String {
     format!("step {} \"{}\"", i + 1, plan.steps[i].id())
 }
 
 /// Rules about single steps that need no simulation.
 fn step_rules(plan: &Plan, findings: &mut Vec<Finding>) {
+    // `Plan::component` by id, without a search per step.
+    let mut components: HashMap<&str, &Component> = HashMap::default();
+    for c in &plan.components {
+        components.entry(c.id.as_str()).or_insert(c);
+    }
     let mut first_unshipped: Option<usize> = None;
     for (i, step) in plan.steps.iter().enumerate() {
         if let Some(c) = step.component()
-            && plan
-                .component(c.trim())
+            && components
+                .get(c.trim())
                 .is_some_and(|c| c.kind == crate::plan::Kind::External)
         {
             findings.push(Finding::new(

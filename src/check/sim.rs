@@ -4,14 +4,14 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cell::RefCell;
 use std::collections::hash_map::Entry;
-use std::rc::Rc;
+use std::fmt;
 
 use super::index::{CStepKind, Cluster, Index};
 use super::report::{Finding, Rollback, Rule, sentence};
 use super::state::{
-    Atom, Effect, Eval, Evaluator, Events, Op, State, Store, advance, initial_stores,
+    Atom, Effect, Eval, Evaluator, Events, Op, State, Store, advance, initial_stores, revert,
 };
-use crate::plan::{Access, Change, Fact, Plan};
+use crate::plan::{Access, Change, Plan};
 use crate::suggest::closest;
 
 /// The state after a step, kept for the rollback analysis and commit groups.
@@ -20,7 +20,6 @@ struct Snap {
     stores: Vec<Store>,
     broken: Vec<(u32, u32, Access)>,
     stale: Vec<(u32, u32)>,
-    available: Vec<bool>,
 }
 
 /// Something that goes wrong in a state; used to compare deploy orders and reverts.
@@ -66,28 +65,53 @@ struct Gap {
     only_copy: Option<usize>,
 }
 
-/// What the simulation of a cluster hands back.
-pub struct Outcome {
-    /// Final facts of each component of the cluster, by global component index.
-    pub finals: Vec<(usize, Vec<Fact>)>,
-    /// Per global step: rollback window and the component's facts after it.
-    pub steps: Vec<(usize, Rollback, Vec<Fact>)>,
+/// A cluster's verdict on reverting one of its steps. A release in several clusters gets
+/// the verdict that comes first by `rank` (see `check`).
+pub struct Window {
+    /// Irreversible first (by the global id of the store it drops), then the earliest
+    /// harm: by the step after which reverting does it, then by the change reverted.
+    pub rank: (bool, usize, usize),
+    pub rollback: Rollback,
+    pub finding: Finding,
 }
 
-pub fn run(plan: &Plan, index: &Index, cl: &Cluster, findings: &mut Vec<Finding>) -> Outcome {
+/// Space the simulation reuses from one cluster, step and judgement to the next (the
+/// rollback analysis evaluates thousands of states per check).
+#[derive(Default)]
+pub struct Workspace {
+    evaluator: RefCell<Evaluator>,
+    scratch: RefCell<Scratch>,
+}
+
+/// A revert being judged: one component's facts or the toggles, and the stores.
+#[derive(Default)]
+struct Scratch {
+    facts: Vec<Atom>,
+    toggles: Vec<bool>,
+    stores: Vec<Store>,
+}
+
+/// Simulates a cluster, pushing its findings; returns the rollback windows of its steps
+/// that are not safe, by global step index.
+pub fn run(
+    plan: &Plan,
+    index: &Index,
+    cl: &Cluster,
+    space: &Workspace,
+    findings: &mut Vec<Finding>,
+) -> Vec<(usize, Window)> {
+    let stateful = cl
+        .comps
+        .iter()
+        .map(|&c| plan.components[c].kind.is_stateful());
+    space.evaluator.borrow_mut().reset(stateful, cl.keys.len());
     Sim {
         plan,
         index,
         cl,
         findings,
-        evaluator: RefCell::new(Evaluator::new(cl.stateful.clone(), cl.keys.len())),
-        scratch: RefCell::new((
-            State {
-                facts: Vec::new(),
-                toggles: Vec::new(),
-            },
-            Vec::new(),
-        )),
+        evaluator: &space.evaluator,
+        scratch: &space.scratch,
     }
     .run()
 }
@@ -95,113 +119,62 @@ pub fn run(plan: &Plan, index: &Index, cl: &Cluster, findings: &mut Vec<Finding>
 struct Sim<'p, 'f> {
     plan: &'p Plan,
     index: &'p Index<'p>,
-    cl: &'p Cluster<'p>,
+    cl: &'p Cluster,
     findings: &'f mut Vec<Finding>,
-    evaluator: RefCell<Evaluator>,
-    /// A state and stores to judge reverts in, reused from one judgement to the next.
-    scratch: RefCell<(State, Vec<Store>)>,
+    evaluator: &'p RefCell<Evaluator>,
+    scratch: &'p RefCell<Scratch>,
 }
 
-/// Keys fall in one group when a fact serves one by using the other, or a backfill copies
-/// one into the other. Reverting a change can only be judged differently after a later
-/// step that touches one of its groups, so the rollback analysis skips the other steps.
-struct Groups {
-    /// The group of each key.
-    of_key: Vec<u32>,
-    /// The groups of the facts each toggle gates.
-    of_toggle: Vec<Vec<u32>>,
+/// "step 3 \"expand\"", written straight into the message that names it.
+struct StepLabel<'a>(usize, &'a str);
+
+impl fmt::Display for StepLabel<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Piece by piece: a nested `write!` costs more than the rest of the message.
+        f.write_str("step ")?;
+        fmt::Display::fmt(&(self.0 + 1), f)?;
+        f.write_str(" \"")?;
+        f.write_str(self.1)?;
+        f.write_str("\"")
+    }
 }
 
-impl Groups {
-    fn new(cl: &Cluster) -> Groups {
-        let mut parent: Vec<u32> = (0..cl.keys.len() as u32).collect();
-        fn find(parent: &mut [u32], mut x: u32) -> u32 {
-            while parent[x as usize] != x {
-                parent[x as usize] = parent[parent[x as usize] as usize];
-                x = parent[x as usize];
-            }
-            x
-        }
-        let mut union = |a: u32, b: u32| {
-            let (a, b) = (find(&mut parent, a), find(&mut parent, b));
-            parent[a as usize] = b;
-        };
-        let mut gated: Vec<(u32, u32)> = Vec::new();
-        let mut link = |atom: &Atom, union: &mut dyn FnMut(u32, u32)| {
-            if let Some(interface) = atom.serving {
-                union(interface, atom.key);
-            }
-            if let Some(toggle) = atom.gate {
-                gated.push((toggle, atom.key));
-            }
-        };
-        for atom in cl.current.iter().flatten() {
-            link(atom, &mut union);
-        }
-        for step in &cl.steps {
-            let CStepKind::Release { ops, .. } = &step.kind else {
-                continue;
-            };
-            for op in ops {
-                match *op {
-                    Op::Add(atom) => link(&atom, &mut union),
-                    Op::Backfill { into, from } => union(into, from),
-                    Op::Remove {
-                        key,
-                        serving: Some(interface),
-                        ..
-                    } => union(key, interface),
-                    _ => {}
-                }
-            }
-        }
-        let of_key: Vec<u32> = (0..cl.keys.len() as u32)
-            .map(|k| find(&mut parent, k))
-            .collect();
-        let mut of_toggle = vec![Vec::new(); cl.toggle_names.len()];
-        for (toggle, key) in gated {
-            of_toggle[toggle as usize].push(of_key[key as usize]);
-        }
-        Groups { of_key, of_toggle }
-    }
+fn step_label(plan: &Plan, global: usize) -> StepLabel<'_> {
+    StepLabel(global, plan.steps[global].id())
+}
 
-    fn finish(mut out: Vec<u32>) -> Vec<u32> {
-        out.sort_unstable();
-        out.dedup();
-        out
-    }
+/// A harm in words, with its component and key named.
+struct HarmText<'a> {
+    harm: Harm,
+    comp: &'a str,
+    key: &'a str,
+}
 
-    fn step(&self, kind: &CStepKind) -> Vec<u32> {
-        let mut out = Vec::new();
-        match kind {
-            CStepKind::Release { ops, .. } => {
-                for op in ops {
-                    match *op {
-                        Op::Add(atom) => out.push(self.of_key[atom.key as usize]),
-                        Op::Remove { key, .. } => out.push(self.of_key[key as usize]),
-                        Op::Backfill { into, .. } => out.push(self.of_key[into as usize]),
-                        Op::Ungate(toggle) => out.extend(&self.of_toggle[toggle as usize]),
-                    }
-                }
-            }
-            CStepKind::Flip { toggle, .. } => out.extend(&self.of_toggle[*toggle as usize]),
+impl fmt::Display for HarmText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let HarmText { harm, comp, key } = self;
+        match harm {
+            Harm::Broken(_, _, access) => write!(
+                f,
+                "{comp} {} \"{key}\" while nothing provides it",
+                verb(*access)
+            ),
+            Harm::Stale(..) => write!(
+                f,
+                "{comp} reads \"{key}\", which missed writes made only to its mirror"
+            ),
+            Harm::Gap(_) => write!(f, "\"{key}\" misses writes made to the store it mirrors"),
+            Harm::Lost(_) => write!(f, "\"{key}\" is dropped with data kept nowhere else"),
         }
-        Groups::finish(out)
     }
+}
 
-    fn effect(&self, effect: &Effect) -> Vec<u32> {
-        let out = match effect {
-            Effect::Added(atom) => vec![self.of_key[atom.key as usize]],
-            Effect::Removed(atoms) => atoms.iter().map(|a| self.of_key[a.key as usize]).collect(),
-            Effect::Ungated(pairs) => pairs
-                .iter()
-                .map(|(a, _)| self.of_key[a.key as usize])
-                .collect(),
-            Effect::Flipped { toggle, .. } => self.of_toggle[*toggle as usize].clone(),
-            Effect::Nothing => Vec::new(),
-        };
-        Groups::finish(out)
-    }
+/// `format!` for a sentence: `format!` sizes the string by the literal text alone and
+/// grows it again for every name and label written into it.
+fn text(args: fmt::Arguments<'_>) -> String {
+    let mut out = String::with_capacity(160);
+    fmt::Write::write_fmt(&mut out, args).expect("a String takes any text");
+    out
 }
 
 pub fn verb(access: Access) -> &'static str {
@@ -219,23 +192,15 @@ impl Sim<'_, '_> {
     }
 
     fn key(&self, k: u32) -> &str {
-        self.cl.keys[k as usize]
+        self.index.keys[self.cl.keys[k as usize] as usize]
     }
 
-    fn label(&self, global: usize) -> String {
-        format!("step {} \"{}\"", global + 1, self.plan.steps[global].id())
+    fn toggle(&self, t: u32) -> &str {
+        self.index.toggle_names[self.cl.toggles[t as usize] as usize]
     }
 
-    fn fact(&self, atom: &Atom) -> Fact {
-        Fact {
-            access: atom.access,
-            key: self.key(atom.key).to_string(),
-            tolerant: atom.tolerant,
-            gate: atom
-                .gate
-                .map(|t| self.cl.toggle_names[t as usize].to_string()),
-            serving: atom.serving.map(|s| self.key(s).to_string()),
-        }
+    fn label(&self, global: usize) -> StepLabel<'_> {
+        step_label(self.plan, global)
     }
 
     fn push(
@@ -252,19 +217,25 @@ impl Sim<'_, '_> {
         self.findings.len() - 1
     }
 
-    fn evaluate(&self, state: &State) -> Eval {
-        self.evaluator.borrow_mut().evaluate(state).clone()
-    }
-
-    fn run(mut self) -> Outcome {
+    fn run(mut self) -> Vec<(usize, Window)> {
         let cl = self.cl;
         let state = State {
-            facts: cl.current.iter().cloned().map(Rc::new).collect(),
-            toggles: cl.initial_toggles.clone(),
+            facts: cl.current.clone(),
+            toggles: cl
+                .toggles
+                .iter()
+                .map(|&t| self.index.toggle_initial[t as usize])
+                .collect(),
         };
-        let eval = self.evaluate(&state);
-        let mut stores = initial_stores(&eval);
-        let events = advance(&mut stores, &eval, &[]);
+        // The evaluator is borrowed from the workspace, not from `self`, so that its result
+        // can be read while findings are pushed.
+        let evaluator = self.evaluator;
+        let mut evaluation = evaluator.borrow_mut();
+        let eval = evaluation.evaluate(state.view());
+        let mut stores = initial_stores(eval);
+        let events = advance(&mut stores, eval, &[]);
+        // Which keys are available before the step being simulated.
+        let mut available = eval.available.clone();
 
         let mut breaks: Vec<Break> = Vec::new();
         let mut open: HashMap<(u32, u32), usize> = HashMap::default();
@@ -287,19 +258,20 @@ impl Sim<'_, '_> {
                 was_available: false,
             });
         }
-        let mut snaps = vec![Snap {
+        let mut snaps = Vec::with_capacity(cl.steps.len() + 1);
+        snaps.push(Snap {
             state,
             stores,
-            broken: eval.broken,
+            broken: eval.broken.clone(),
             stale: events.stale,
-            available: eval.available,
-        }];
-        let mut effects: Vec<Vec<Effect>> = Vec::with_capacity(cl.steps.len());
+        });
+        drop(evaluation);
+        // What each step's changes did, with the index of the change in its release.
+        let mut effects: Vec<Vec<(usize, Effect)>> = Vec::with_capacity(cl.steps.len());
         let mut dropped: Vec<Option<u32>> = Vec::with_capacity(cl.steps.len());
         let mut gaps: HashMap<u32, Gap> = HashMap::default();
         let mut closed_gaps: Vec<Gap> = Vec::new();
         let mut behind_since: HashMap<u32, (usize, u32, u32)> = HashMap::default();
-        let mut out_steps = Vec::with_capacity(cl.steps.len());
 
         for p in 0..cl.steps.len() {
             let step = &cl.steps[p];
@@ -318,40 +290,23 @@ impl Sim<'_, '_> {
             let mut backfills = Vec::new();
             match &step.kind {
                 CStepKind::Release { comp, ops } => {
-                    if ops.is_empty() {
-                        let msg = format!(
-                            "{} releases {} with no changes.",
-                            self.label(g),
-                            self.comp(*comp)
-                        );
-                        let hint =
-                            "Add the changes this release makes, or delete the step.".to_string();
-                        self.push(
-                            Rule::NoopChange,
-                            Some(g),
-                            Some(self.comp(*comp).into()),
-                            None,
-                            msg,
-                            hint,
-                        );
-                    }
-                    for (n, op) in ops.iter().enumerate() {
-                        if let Op::Backfill { into, from } = *op {
+                    for &(n, op) in &cl.ops[ops.clone()] {
+                        if let Op::Backfill { into, from } = op {
                             backfills.push((into, from));
-                            step_effects.push(Effect::Nothing);
                             continue;
                         }
-                        let effect = state.apply(*comp, *op);
+                        let effect = state.apply(*comp, op);
                         if effect == Effect::Nothing {
                             self.noop(g, n, *comp);
+                        } else {
+                            step_effects.push((n, effect));
                         }
-                        step_effects.push(effect);
                     }
                 }
                 CStepKind::Flip { toggle, on } => {
                     let t = *toggle as usize;
                     if state.toggles[t] == *on {
-                        let name = cl.toggle_names[t];
+                        let name = self.toggle(*toggle);
                         let value = if *on { "On" } else { "Off" };
                         let msg = format!(
                             "{} turns \"{name}\" {value}, and it is already {value}.",
@@ -366,13 +321,15 @@ impl Sim<'_, '_> {
                             msg,
                             hint,
                         );
-                        step_effects.push(Effect::Nothing);
                     } else {
                         state.toggles[t] = *on;
-                        step_effects.push(Effect::Flipped {
-                            toggle: *toggle,
-                            to: *on,
-                        });
+                        step_effects.push((
+                            0,
+                            Effect::Flipped {
+                                toggle: *toggle,
+                                to: *on,
+                            },
+                        ));
                     }
                 }
             }
@@ -380,9 +337,10 @@ impl Sim<'_, '_> {
                 CStepKind::Release { comp, .. } => Some(comp),
                 CStepKind::Flip { .. } => None,
             };
-            let eval = self.evaluate(&state);
             let mut stores = pre.stores.clone();
-            let events = advance(&mut stores, &eval, &backfills);
+            let mut evaluation = evaluator.borrow_mut();
+            let eval = evaluation.evaluate(state.view());
+            let events = advance(&mut stores, eval, &backfills);
             let step_drop = self.store_findings(
                 g,
                 comp,
@@ -405,7 +363,7 @@ impl Sim<'_, '_> {
                         String::new(),
                         String::new(),
                     );
-                    let was_available = pre.available[k as usize];
+                    let was_available = available[k as usize];
                     slot.insert(breaks.len());
                     breaks.push(Break {
                         finding,
@@ -417,30 +375,26 @@ impl Sim<'_, '_> {
                     });
                 }
             }
-            let now: HashSet<(u32, u32)> = eval.broken.iter().map(|b| (b.0, b.1)).collect();
+            // `broken` is sorted and has one entry per component and key.
+            let still = |&(c, k): &(u32, u32)| {
+                eval.broken
+                    .binary_search_by_key(&(c, k), |b| (b.0, b.1))
+                    .is_ok()
+            };
             open.retain(|ck, b| {
-                let still = now.contains(ck);
-                if !still {
+                if !still(ck) {
                     self.findings[breaks[*b].finding].until = Some(g);
+                    return false;
                 }
-                still
+                true
             });
 
-            let facts_after = comp
-                .map(|c| {
-                    state.facts[c as usize]
-                        .iter()
-                        .map(|a| self.fact(a))
-                        .collect()
-                })
-                .unwrap_or_default();
-            out_steps.push(facts_after);
+            available.clone_from(&eval.available);
             snaps.push(Snap {
                 state,
                 stores,
-                broken: eval.broken,
+                broken: eval.broken.clone(),
                 stale: events.stale,
-                available: eval.available,
             });
             effects.push(step_effects);
             dropped.push(step_drop);
@@ -457,26 +411,12 @@ impl Sim<'_, '_> {
         }
         self.written_races(&breaks);
 
-        let groups = Groups::new(cl);
-        let touched: Vec<Vec<u32>> = cl.steps.iter().map(|s| groups.step(&s.kind)).collect();
-        let mut steps = Vec::with_capacity(cl.steps.len());
-        for p in 0..cl.steps.len() {
-            let reach: Vec<Vec<u32>> = effects[p].iter().map(|e| groups.effect(e)).collect();
-            let window = self.rollback(p, &snaps, &effects, &reach, dropped[p], &touched);
-            steps.push((
-                cl.steps[p].global,
-                window,
-                std::mem::take(&mut out_steps[p]),
-            ));
-        }
-        let last = &snaps[snaps.len() - 1].state;
-        let finals = cl
-            .comps
-            .iter()
-            .enumerate()
-            .map(|(c, &global)| (global, last.facts[c].iter().map(|a| self.fact(a)).collect()))
-            .collect();
-        Outcome { finals, steps }
+        (0..cl.steps.len())
+            .filter_map(|p| {
+                let window = self.rollback(p, &snaps, &effects[p], dropped[p])?;
+                Some((cl.steps[p].global, window))
+            })
+            .collect()
     }
 
     fn noop(&mut self, g: usize, n: usize, comp: u32) {
@@ -517,9 +457,12 @@ impl Sim<'_, '_> {
         behind_since: &mut HashMap<u32, (usize, u32, u32)>,
         pre_stale: &[(u32, u32)],
     ) -> Option<u32> {
-        let comp_name = comp.map(|c| self.comp(c).to_string());
-        let label = self.label(g);
+        // Most steps make no finding here: name the step and component only when one does.
+        let (plan, cl) = (self.plan, self.cl);
+        let label = || step_label(plan, g);
+        let comp_name = || comp.map(|c| plan.components[cl.comps[c as usize]].id.clone());
         for &(into, from) in &events.bad_backfills {
+            let label = label();
             let (a, b) = (self.key(into), self.key(from));
             let message = if into == from {
                 format!("{label} backfills \"{a}\" from itself.")
@@ -534,7 +477,7 @@ impl Sim<'_, '_> {
             self.push(
                 Rule::BadReference,
                 Some(g),
-                comp_name.clone(),
+                comp_name(),
                 Some(a.into()),
                 message,
                 hint,
@@ -553,6 +496,7 @@ impl Sim<'_, '_> {
                 continue;
             }
             let name = self.key(k).to_string();
+            let label = label();
             let message =
                 format!("{label} drops \"{name}\", which holds data that no other store keeps.");
             let partial = stores.iter().position(|s| s.mirror_of == Some(k));
@@ -568,7 +512,7 @@ impl Sim<'_, '_> {
             self.push(
                 Rule::DataLoss,
                 Some(g),
-                comp_name.clone(),
+                comp_name(),
                 Some(name),
                 message,
                 hint,
@@ -585,6 +529,7 @@ impl Sim<'_, '_> {
                 self.key(source).to_string(),
                 self.comp(writer).to_string(),
             );
+            let label = label();
             let message = format!(
                 "\"{kn}\" mirrors \"{sn}\" but misses the writes {wn} makes to \"{sn}\" from {label} on."
             );
@@ -623,6 +568,7 @@ impl Sim<'_, '_> {
                 continue;
             }
             let (cn, kn) = (self.comp(c).to_string(), self.key(k).to_string());
+            let label = label();
             let since = behind_since
                 .get(&k)
                 .map(|&(s, w, _)| (self.label(s), self.comp(w).to_string()));
@@ -680,12 +626,12 @@ impl Sim<'_, '_> {
         }
         message.push('.');
 
-        let never_provided = self.index.provided.binary_search(&k.as_str()).is_err();
+        let never_provided = !self.index.provided[self.cl.keys[b.key as usize] as usize];
         let hint = if never_provided {
             let at = b
                 .start
-                .map_or("the first step".to_string(), |s| self.label(s));
-            match closest(&k, self.index.provided.iter().copied()) {
+                .map_or("the first step".to_string(), |s| self.label(s).to_string());
+            match closest(&k, self.index.provided_names()) {
                 Some(best) => format!(
                     "Nothing in the plan provides \"{k}\": did you mean \"{best}\"? Otherwise add a release that provides \"{k}\" before {at}."
                 ),
@@ -792,8 +738,8 @@ impl Sim<'_, '_> {
         for &q in order {
             let mut backfills = Vec::new();
             if let CStepKind::Release { comp, ops } = &self.cl.steps[q].kind {
-                for op in ops {
-                    match *op {
+                for &(_, op) in &self.cl.ops[ops.clone()] {
+                    match op {
                         Op::Backfill { into, from } => backfills.push((into, from)),
                         op => {
                             state.apply(*comp, op);
@@ -801,31 +747,20 @@ impl Sim<'_, '_> {
                     }
                 }
             }
-            let eval = self.evaluate(&state);
-            let events = advance(&mut stores, &eval, &backfills);
-            out.push(harms(pre, &eval, &events));
+            let mut evaluator = self.evaluator.borrow_mut();
+            let eval = evaluator.evaluate(state.view());
+            let events = advance(&mut stores, eval, &backfills);
+            out.push(harms_since(&pre.broken, &pre.stale, eval, &events).collect());
         }
         out
     }
 
-    fn describe_harm(&self, harm: Harm) -> String {
-        match harm {
-            Harm::Broken(c, k, access) => format!(
-                "{} {} \"{}\" while nothing provides it",
-                self.comp(c),
-                verb(access),
-                self.key(k)
-            ),
-            Harm::Stale(c, k) => format!(
-                "{} reads \"{}\", which missed writes made only to its mirror",
-                self.comp(c),
-                self.key(k)
-            ),
-            Harm::Gap(k) => format!(
-                "\"{}\" misses writes made to the store it mirrors",
-                self.key(k)
-            ),
-            Harm::Lost(k) => format!("\"{}\" is dropped with data kept nowhere else", self.key(k)),
+    /// What a harm does, to be written into a message.
+    fn describe_harm(&self, harm: Harm) -> HarmText<'_> {
+        HarmText {
+            harm,
+            comp: harm.comp().map_or("", |c| self.comp(c)),
+            key: self.key(harm.key()),
         }
     }
 
@@ -847,16 +782,17 @@ impl Sim<'_, '_> {
             if until > last {
                 continue;
             }
-            let f = &mut self.findings[b.finding];
-            f.rule = Rule::CommitRace;
-            f.message = format!(
+            let message = format!(
                 "Commit \"{label}\" deploys its releases separately: in the written order {} {} \"{}\" while nothing provides it, from step {} until step {} is live.",
-                self.plan.components[self.cl.comps[b.comp as usize]].id,
+                self.comp(b.comp),
                 verb(b.access),
-                self.cl.keys[b.key as usize],
+                self.key(b.key),
                 start + 1,
                 until + 1
             );
+            let f = &mut self.findings[b.finding];
+            f.rule = Rule::CommitRace;
+            f.message = message;
             f.hint = format!(
                 "Ship step {} \"{}\" in a commit before step {} \"{}\".",
                 until + 1,
@@ -867,24 +803,23 @@ impl Sim<'_, '_> {
         }
     }
 
-    /// The rollback window of the step at cluster position `p`.
+    /// The rollback window of the step at cluster position `p`, if reverting its changes
+    /// in this cluster is not safe.
     fn rollback(
-        &mut self,
+        &self,
         p: usize,
         snaps: &[Snap],
-        effects: &[Vec<Effect>],
-        reach: &[Vec<u32>],
+        effects: &[(usize, Effect)],
         dropped: Option<u32>,
-        touched: &[Vec<u32>],
-    ) -> Rollback {
+    ) -> Option<Window> {
         let g = self.cl.steps[p].global;
         let comp = match self.cl.steps[p].kind {
             CStepKind::Release { comp, .. } => Some(comp),
             CStepKind::Flip { .. } => None,
         };
-        let comp_name = |sim: &Self, harm: Option<Harm>| {
+        let comp_name = |harm: Option<Harm>| {
             comp.or(harm.and_then(Harm::comp))
-                .map(|c| sim.comp(c).to_string())
+                .map(|c| self.comp(c).to_string())
         };
         if let Some(k) = dropped {
             let key = self.key(k).to_string();
@@ -896,115 +831,133 @@ impl Sim<'_, '_> {
                 "Before {} ships, make sure the data of \"{key}\" is kept elsewhere or no longer needed.",
                 self.label(g)
             );
-            self.push(
-                Rule::Rollback,
-                Some(g),
-                comp_name(self, None),
-                Some(key),
-                message,
-                hint,
-            );
-            return Rollback::Irreversible;
-        }
-        for q in p..self.cl.steps.len() {
-            // Only the changes whose groups step q touches can be judged differently there.
-            let judged = effects[p].iter().zip(reach).filter(|(_, groups)| {
-                q == p || touched[q].iter().any(|g| groups.binary_search(g).is_ok())
+            return Some(Window {
+                rank: (false, self.cl.keys[k as usize] as usize, 0),
+                rollback: Rollback::Irreversible,
+                finding: Finding::new(
+                    Rule::Rollback,
+                    Some(g),
+                    comp_name(None),
+                    Some(key),
+                    message,
+                    hint,
+                ),
             });
-            let Some(harm) = judged
-                .filter_map(|(effect, _)| self.judge(comp, effect, &snaps[q + 1]))
-                .next()
-            else {
-                continue;
-            };
-            let what = self.describe_harm(harm);
-            let key = Some(self.key(harm.key()).to_string());
-            let comp_name = comp_name(self, Some(harm));
-            if q > p {
-                let gq = self.cl.steps[q].global;
-                let message = format!(
-                    "Reverting {} once {} has shipped leaves a state where {what}.",
-                    self.label(g),
-                    self.label(gq)
-                );
-                let hint = format!("Revert {} first, then {}.", self.label(gq), self.label(g));
-                let finding = self.push(Rule::Rollback, Some(g), comp_name, key, message, hint);
-                self.findings[finding].until = Some(gq);
-                return Rollback::Until(gq);
-            }
-            if harm.is_data() {
-                let k = self.key(harm.key()).to_string();
-                let message = format!("Reverting {} loses data: afterwards {what}.", self.label(g));
-                let hint = format!(
-                    "Before reverting, backfill \"{k}\" from the store that kept the writes, or keep writing both stores until the contract step."
-                );
-                self.push(Rule::Rollback, Some(g), comp_name, key, message, hint);
-                return Rollback::LosesData;
-            }
+        }
+        // Changes are judged one by one, in order, the first harm deciding. Steps outside the
+        // cluster leave its keys as they are, so only the cluster's own steps can tell.
+        let (q, change, harm) = (p..self.cl.steps.len()).find_map(|q| {
+            effects.iter().find_map(|(n, effect)| {
+                let harm = self.judge(comp, effect, &snaps[q + 1])?;
+                Some((q, *n, harm))
+            })
+        })?;
+        let what = self.describe_harm(harm);
+        let key = Some(self.key(harm.key()).to_string());
+        let comp_name = comp_name(Some(harm));
+        let (rollback, mut finding) = if q > p {
+            let gq = self.cl.steps[q].global;
+            let message = text(format_args!(
+                "Reverting {} once {} has shipped leaves a state where {what}.",
+                self.label(g),
+                self.label(gq)
+            ));
+            let hint = text(format_args!(
+                "Revert {} first, then {}.",
+                self.label(gq),
+                self.label(g)
+            ));
+            let finding = Finding::new(Rule::Rollback, Some(g), comp_name, key, message, hint);
+            (Rollback::Until(gq), finding)
+        } else if harm.is_data() {
+            let k = self.key(harm.key());
+            let message = text(format_args!(
+                "Reverting {} loses data: afterwards {what}.",
+                self.label(g)
+            ));
+            let hint = format!(
+                "Before reverting, backfill \"{k}\" from the store that kept the writes, or keep writing both stores until the contract step."
+            );
+            let finding = Finding::new(Rule::Rollback, Some(g), comp_name, key, message, hint);
+            (Rollback::LosesData, finding)
+        } else {
             let message = format!(
                 "Reverting {} breaks a consumer at once: {what}.",
                 self.label(g)
             );
             let hint =
                 "The step fixed an earlier break: fix forward instead of reverting.".to_string();
-            let finding = self.push(Rule::Rollback, Some(g), comp_name, key, message, hint);
-            self.findings[finding].until = Some(g);
-            return Rollback::Until(g);
+            let finding = Finding::new(Rule::Rollback, Some(g), comp_name, key, message, hint);
+            (Rollback::Until(g), finding)
+        };
+        if let Rollback::Until(u) = rollback {
+            finding.until = Some(u);
         }
-        Rollback::Safe
+        Some(Window {
+            rank: (true, self.cl.steps[q].global, change),
+            rollback,
+            finding,
+        })
     }
 
     /// Whether reverting one change of a step in the state `snap` does harm. (A step's
     /// changes are judged one by one, in order.)
     fn judge(&self, comp: Option<u32>, effect: &Effect, snap: &Snap) -> Option<Harm> {
         let mut scratch = self.scratch.borrow_mut();
-        let (state, stores) = &mut *scratch;
-        state.facts.clone_from(&snap.state.facts);
-        state.toggles.clone_from(&snap.state.toggles);
-        if !state.revert(comp, effect) {
-            return None;
+        let Scratch {
+            facts,
+            toggles,
+            stores,
+        } = &mut *scratch;
+        let mut view = snap.state.view();
+        if let Effect::Flipped { toggle, to } = *effect {
+            if snap.state.toggles[toggle as usize] != to {
+                return None;
+            }
+            toggles.clone_from(&snap.state.toggles);
+            toggles[toggle as usize] = !to;
+            view.toggles = toggles;
+        } else {
+            let comp = comp?;
+            facts.clone_from(&snap.state.facts[comp as usize]);
+            if !revert(facts, effect) {
+                return None;
+            }
+            view.patch = Some((comp, facts));
         }
         let mut evaluator = self.evaluator.borrow_mut();
-        let eval = evaluator.evaluate(state);
+        let eval = evaluator.evaluate(view);
         stores.clone_from(&snap.stores);
         let events = advance(stores, eval, &[]);
-        harms_since(&snap.broken, &snap.stale, eval, &events)
-            .first()
-            .copied()
+        harms_since(&snap.broken, &snap.stale, eval, &events).next()
     }
 }
 
-/// What is wrong in a state that was not wrong in `pre`, plus the data harms of `events`.
-fn harms(pre: &Snap, eval: &Eval, events: &Events) -> Vec<Harm> {
-    harms_since(&pre.broken, &pre.stale, eval, events)
-}
-
-fn harms_since(
-    pre_broken: &[(u32, u32, Access)],
-    pre_stale: &[(u32, u32)],
-    eval: &Eval,
-    events: &Events,
-) -> Vec<Harm> {
-    let mut out = Vec::new();
-    for &(c, k, access) in &eval.broken {
-        if !pre_broken.iter().any(|b| b.0 == c && b.1 == k) {
-            out.push(Harm::Broken(c, k, access));
-        }
-    }
-    for &(k, kept) in &events.dropped {
-        if !kept {
-            out.push(Harm::Lost(k));
-        }
-    }
-    for &(k, _, _) in &events.gaps {
-        out.push(Harm::Gap(k));
-    }
-    for &(c, k) in &events.stale {
-        if pre_stale.binary_search(&(c, k)).is_err() {
-            out.push(Harm::Stale(c, k));
-        }
-    }
-    out
+/// What is wrong in a state that was not wrong before (`pre_broken`, `pre_stale`), plus
+/// the data harms of `events`.
+fn harms_since<'e>(
+    pre_broken: &'e [(u32, u32, Access)],
+    pre_stale: &'e [(u32, u32)],
+    eval: &'e Eval,
+    events: &'e Events,
+) -> impl Iterator<Item = Harm> + 'e {
+    let broken = eval
+        .broken
+        .iter()
+        .filter(|&&(c, k, _)| !pre_broken.iter().any(|b| b.0 == c && b.1 == k))
+        .map(|&(c, k, access)| Harm::Broken(c, k, access));
+    let lost = events
+        .dropped
+        .iter()
+        .filter(|&&(_, kept)| !kept)
+        .map(|&(k, _)| Harm::Lost(k));
+    let gaps = events.gaps.iter().map(|&(k, _, _)| Harm::Gap(k));
+    let stale = events
+        .stale
+        .iter()
+        .filter(|s| pre_stale.binary_search(s).is_err())
+        .map(|&(c, k)| Harm::Stale(c, k));
+    broken.chain(lost).chain(gaps).chain(stale)
 }
 
 /// Every deploy order of a commit group's releases; past six releases only the written

@@ -4,7 +4,6 @@
 //! Ids here are dense and local to a cluster (see `index`), so evaluation costs the size
 //! of the cluster, not of the plan.
 
-use rustc_hash::FxHashMap as HashMap;
 use std::rc::Rc;
 
 use crate::plan::Access;
@@ -55,104 +54,137 @@ pub struct State {
 impl State {
     /// Applies one change to a component, returning what it did.
     pub fn apply(&mut self, comp: u32, op: Op) -> Effect {
-        let facts = &self.facts[comp as usize];
-        match op {
-            Op::Add(atom) => {
-                if facts.contains(&atom) {
-                    return Effect::Nothing;
-                }
-                Rc::make_mut(&mut self.facts[comp as usize]).push(atom);
-                Effect::Added(atom)
-            }
-            Op::Remove {
-                access,
-                key,
-                serving,
-            } => {
-                let hit = |a: &Atom| {
-                    (a.access == access
-                        && a.key == key
-                        && (serving.is_none() || a.serving == serving))
-                        || (access == Access::Provide && a.serving == Some(key))
-                };
-                if !facts.iter().any(hit) {
-                    return Effect::Nothing;
-                }
-                let list = Rc::make_mut(&mut self.facts[comp as usize]);
-                let removed: Vec<Atom> = list.iter().copied().filter(|a| hit(a)).collect();
-                list.retain(|a| !hit(a));
-                Effect::Removed(removed)
-            }
-            Op::Ungate(toggle) => {
-                if !facts.iter().any(|a| a.gate == Some(toggle)) {
-                    return Effect::Nothing;
-                }
-                let list = Rc::make_mut(&mut self.facts[comp as usize]);
-                let mut pairs = Vec::new();
-                let mut kept: Vec<Atom> = Vec::with_capacity(list.len());
-                for atom in list.iter().copied() {
-                    let plain = if atom.gate == Some(toggle) {
-                        let plain = Atom { gate: None, ..atom };
-                        pairs.push((atom, plain));
-                        plain
-                    } else {
-                        atom
-                    };
-                    if !kept.contains(&plain) {
-                        kept.push(plain);
-                    }
-                }
-                *list = kept;
-                Effect::Ungated(pairs)
-            }
-            Op::Backfill { .. } => Effect::Nothing,
+        apply(&mut self.facts[comp as usize], op)
+    }
+
+    /// The state as the evaluator reads it.
+    pub fn view(&self) -> View<'_> {
+        View {
+            facts: &self.facts,
+            toggles: &self.toggles,
+            patch: None,
+        }
+    }
+}
+
+/// A state to evaluate: a snapshot's facts and toggles, with one component's facts
+/// possibly replaced (so that a revert is judged without copying the snapshot).
+#[derive(Clone, Copy)]
+pub struct View<'a> {
+    pub facts: &'a [Rc<Vec<Atom>>],
+    pub toggles: &'a [bool],
+    pub patch: Option<(u32, &'a [Atom])>,
+}
+
+impl<'a> View<'a> {
+    fn facts(&self, c: usize) -> &'a [Atom] {
+        match self.patch {
+            Some((p, facts)) if p as usize == c => facts,
+            _ => &self.facts[c],
         }
     }
 
-    /// Undoes what a change did, as far as the state still shows it. Returns whether
-    /// anything changed.
-    pub fn revert(&mut self, comp: Option<u32>, effect: &Effect) -> bool {
-        match (effect, comp) {
-            (Effect::Flipped { toggle, to }, _) => {
-                let slot = &mut self.toggles[*toggle as usize];
-                let changed = *slot == *to;
-                *slot = !*to;
-                changed
+    fn comps(&self) -> impl Iterator<Item = (usize, &'a [Atom])> + '_ {
+        (0..self.facts.len()).map(|c| (c, self.facts(c)))
+    }
+}
+
+/// Undoes what a change did to a component's facts, as far as `facts` still shows it.
+/// Returns whether anything changed. (A flip is undone on the toggles, not here.)
+pub fn revert(facts: &mut Vec<Atom>, effect: &Effect) -> bool {
+    match effect {
+        Effect::Added(atom) => {
+            if !facts.contains(atom) {
+                return false;
             }
-            (Effect::Added(atom), Some(comp)) => {
-                if !self.facts[comp as usize].contains(atom) {
-                    return false;
-                }
-                Rc::make_mut(&mut self.facts[comp as usize]).retain(|a| a != atom);
-                true
-            }
-            (Effect::Removed(atoms), Some(comp)) => {
-                let missing: Vec<Atom> = atoms
-                    .iter()
-                    .copied()
-                    .filter(|a| !self.facts[comp as usize].contains(a))
-                    .collect();
-                if missing.is_empty() {
-                    return false;
-                }
-                Rc::make_mut(&mut self.facts[comp as usize]).extend(missing);
-                true
-            }
-            (Effect::Ungated(pairs), Some(comp)) => {
-                let list = &self.facts[comp as usize];
-                if !pairs.iter().any(|(_, plain)| list.contains(plain)) {
-                    return false;
-                }
-                let list = Rc::make_mut(&mut self.facts[comp as usize]);
-                for (gated, plain) in pairs {
-                    if let Some(slot) = list.iter_mut().find(|a| *a == plain) {
-                        *slot = *gated;
-                    }
-                }
-                true
-            }
-            _ => false,
+            facts.retain(|a| a != atom);
+            true
         }
+        Effect::Removed(atoms) => {
+            let before = facts.len();
+            for atom in atoms {
+                // What the release removed comes back, unless a later step added it again.
+                if !facts[..before].contains(atom) {
+                    facts.push(*atom);
+                }
+            }
+            facts.len() > before
+        }
+        Effect::Ungated(pairs) => {
+            if !pairs.iter().any(|(_, plain)| facts.contains(plain)) {
+                return false;
+            }
+            for (gated, plain) in pairs {
+                if let Some(slot) = facts.iter_mut().find(|a| *a == plain) {
+                    *slot = *gated;
+                }
+            }
+            true
+        }
+        Effect::Flipped { .. } | Effect::Nothing => false,
+    }
+}
+
+/// Applies one change to a component's facts, returning what it did; the list is copied
+/// only when the change changes it (snapshots share it until then).
+pub fn apply(facts: &mut Rc<Vec<Atom>>, op: Op) -> Effect {
+    match op {
+        Op::Add(atom) => {
+            if facts.contains(&atom) {
+                return Effect::Nothing;
+            }
+            match Rc::get_mut(facts) {
+                Some(list) => list.push(atom),
+                None => {
+                    // Copy with room for the new fact, rather than copy and then grow.
+                    let mut list = Vec::with_capacity(facts.len() + 1);
+                    list.extend_from_slice(facts);
+                    list.push(atom);
+                    *facts = Rc::new(list);
+                }
+            }
+            Effect::Added(atom)
+        }
+        Op::Remove {
+            access,
+            key,
+            serving,
+        } => {
+            let hit = |a: &Atom| {
+                (a.access == access && a.key == key && (serving.is_none() || a.serving == serving))
+                    || (access == Access::Provide && a.serving == Some(key))
+            };
+            if !facts.iter().any(hit) {
+                return Effect::Nothing;
+            }
+            let list = Rc::make_mut(facts);
+            let removed: Vec<Atom> = list.iter().copied().filter(|a| hit(a)).collect();
+            list.retain(|a| !hit(a));
+            Effect::Removed(removed)
+        }
+        Op::Ungate(toggle) => {
+            if !facts.iter().any(|a| a.gate == Some(toggle)) {
+                return Effect::Nothing;
+            }
+            let list = Rc::make_mut(facts);
+            let mut pairs = Vec::new();
+            let mut kept: Vec<Atom> = Vec::with_capacity(list.len());
+            for atom in list.iter().copied() {
+                let plain = if atom.gate == Some(toggle) {
+                    let plain = Atom { gate: None, ..atom };
+                    pairs.push((atom, plain));
+                    plain
+                } else {
+                    atom
+                };
+                if !kept.contains(&plain) {
+                    kept.push(plain);
+                }
+            }
+            *list = kept;
+            Effect::Ungated(pairs)
+        }
+        Op::Backfill { .. } => Effect::Nothing,
     }
 }
 
@@ -205,26 +237,25 @@ pub struct Evaluator {
 }
 
 impl Evaluator {
-    pub fn new(stateful: Vec<bool>, key_count: usize) -> Evaluator {
-        Evaluator {
-            stateful,
-            key_count,
-            providers: vec![Vec::new(); key_count],
-            users: vec![0; key_count],
-            first_user: vec![u32::MAX; key_count],
-            many_users: vec![false; key_count],
-            pending: vec![Vec::new(); key_count],
-            ..Evaluator::default()
-        }
+    /// Readies the evaluator for a cluster, keeping the space it already has.
+    pub fn reset(&mut self, stateful: impl Iterator<Item = bool>, key_count: usize) {
+        self.stateful.clear();
+        self.stateful.extend(stateful);
+        self.key_count = key_count;
+        self.providers.resize_with(key_count, Vec::new);
+        self.users.resize(key_count, 0);
+        self.first_user.resize(key_count, u32::MAX);
+        self.many_users.resize(key_count, false);
+        self.pending.resize_with(key_count, Vec::new);
     }
 
-    fn activate(&mut self, state: &State, c: u32, f: u32) {
+    fn activate(&mut self, state: View, c: u32, f: u32) {
         let slot = self.offsets[c as usize] + f as usize;
         if self.active[slot] {
             return;
         }
         self.active[slot] = true;
-        let atom = state.facts[c as usize][f as usize];
+        let atom = state.facts(c as usize)[f as usize];
         let k = atom.key as usize;
         if atom.access == Access::Provide {
             if !self.providers[k].contains(&c) {
@@ -254,26 +285,32 @@ impl Evaluator {
 
     /// Evaluates a state: the least fixpoint of `Serving` activity, then everything that
     /// follows from it.
-    pub fn evaluate(&mut self, state: &State) -> &Eval {
+    pub fn evaluate(&mut self, state: View) -> &Eval {
         let key_count = self.key_count;
         for k in 0..key_count {
             self.providers[k].clear();
             self.pending[k].clear();
         }
-        self.users.iter_mut().for_each(|u| *u = 0);
-        self.many_users.iter_mut().for_each(|m| *m = false);
+        self.users.fill(0);
+        self.many_users.fill(false);
         self.offsets.clear();
         let mut total = 0;
-        for facts in &state.facts {
+        for (_, facts) in state.comps() {
             self.offsets.push(total);
             total += facts.len();
         }
         self.active.clear();
         self.active.resize(total, false);
         self.work.clear();
+        let store_exists = &mut self.out.store_exists;
+        store_exists.clear();
+        store_exists.resize(key_count, false);
 
-        for (c, facts) in state.facts.iter().enumerate() {
+        for (c, facts) in state.comps() {
             for (f, atom) in facts.iter().enumerate() {
+                if self.stateful[c] && atom.access == Access::Provide {
+                    store_exists[atom.key as usize] = true;
+                }
                 if atom.gate.is_some_and(|t| !state.toggles[t as usize]) {
                     continue;
                 }
@@ -287,7 +324,6 @@ impl Evaluator {
             self.activate(state, c, f);
         }
         let Evaluator {
-            stateful,
             offsets,
             active,
             providers,
@@ -298,19 +334,10 @@ impl Evaluator {
         out.available.clear();
         out.available
             .extend(providers.iter().map(|p| !p.is_empty()));
-        out.store_exists.clear();
-        out.store_exists.resize(key_count, false);
-        for (c, facts) in state.facts.iter().enumerate() {
-            if stateful[c] {
-                for atom in facts.iter().filter(|a| a.access == Access::Provide) {
-                    out.store_exists[atom.key as usize] = true;
-                }
-            }
-        }
         out.broken.clear();
         out.writes.clear();
         out.reads.clear();
-        for (c, facts) in state.facts.iter().enumerate() {
+        for (c, facts) in state.comps() {
             for (f, atom) in facts.iter().enumerate() {
                 if !active(c, f) || atom.access == Access::Provide {
                     continue;
@@ -458,40 +485,36 @@ pub fn advance(stores: &mut [Store], eval: &Eval, backfills: &[(u32, u32)]) -> E
         }
     }
 
-    let mirrored: Vec<(u32, u32)> = stores
-        .iter()
-        .enumerate()
-        .filter_map(|(k, s)| s.mirror_of.map(|g| (k as u32, g)))
-        .filter(|&(k, g)| eval.store_available(k) && eval.store_available(g))
-        .collect();
-    if !mirrored.is_empty() {
-        let mut by_key: HashMap<u32, Vec<(u32, Option<u32>)>> = HashMap::default();
-        for w in &eval.writes {
-            by_key.entry(w.key).or_default().push((w.comp, w.serving));
-        }
-        let none = Vec::new();
-        // `x` matches `w` when the same component writes it under the same interface,
-        // or with no interface at all.
-        let matched = |w: &(u32, Option<u32>), others: &[(u32, Option<u32>)]| {
-            others
-                .iter()
-                .any(|x| x.0 == w.0 && (x.1 == w.1 || x.1.is_none()))
+    // `x` matches `w` when the same component writes it under the same interface, or with
+    // no interface at all.
+    let unmatched = |to: u32, other: u32| {
+        eval.writes.iter().find(|w| {
+            w.key == to
+                && !eval.writes.iter().any(|x| {
+                    x.key == other
+                        && x.comp == w.comp
+                        && (x.serving == w.serving || x.serving.is_none())
+                })
+        })
+    };
+    for k in 0..stores.len() as u32 {
+        let Some(g) = stores[k as usize].mirror_of else {
+            continue;
         };
-        for (k, g) in mirrored {
-            let to_source = by_key.get(&g).unwrap_or(&none);
-            let to_mirror = by_key.get(&k).unwrap_or(&none);
-            if let Some(w) = to_source.iter().find(|w| !matched(w, to_mirror)) {
-                if stores[k as usize].complete {
-                    events.gaps.push((k, g, w.0));
-                }
-                stores[k as usize].complete = false;
+        if !(eval.store_available(k) && eval.store_available(g)) {
+            continue;
+        }
+        if let Some(w) = unmatched(g, k) {
+            if stores[k as usize].complete {
+                events.gaps.push((k, g, w.comp));
             }
-            if let Some(w) = to_mirror.iter().find(|w| !matched(w, to_source)) {
-                if !stores[g as usize].behind {
-                    events.behind.push((g, k, w.0));
-                }
-                stores[g as usize].behind = true;
+            stores[k as usize].complete = false;
+        }
+        if let Some(w) = unmatched(k, g) {
+            if !stores[g as usize].behind {
+                events.behind.push((g, k, w.comp));
             }
+            stores[g as usize].behind = true;
         }
     }
 
