@@ -134,3 +134,40 @@ fn an_example_in_memory_cannot_be_compared() {
     assert!(model.overlay.is_none());
     assert!(model.notice.as_ref().is_some_and(|n| n.error));
 }
+
+#[test]
+fn the_reader_wraps_long_lines_and_shows_its_keys() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use storyplan::tui::view;
+
+    let mut model = board();
+    let long = format!("{} end-of-the-long-line", "word ".repeat(40));
+    update(
+        &mut model,
+        Msg::Show {
+            title: "Changes since HEAD".into(),
+            text: format!("first line\n{long}"),
+        },
+    );
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).expect("test terminal");
+    terminal
+        .draw(|frame| {
+            view::draw(frame, &model);
+        })
+        .expect("draws");
+    let screen: String = terminal
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|cell| cell.symbol())
+        .collect();
+    assert!(screen.contains("Changes since HEAD"));
+    assert!(screen.contains("first line"));
+    assert!(
+        screen.contains("end-of-the-long-line"),
+        "the long line was cut"
+    );
+    assert!(screen.contains("j/k scroll · Esc close"));
+}

@@ -5,11 +5,11 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Widget};
+use ratatui::widgets::{Block, Widget};
 
 use super::centered;
 use super::fit;
-use super::overlay::{footer, overlay_block};
+use super::overlay::{footer, scrolled};
 use crate::compose::draft::Draft;
 use crate::plan::{Change, Step};
 use crate::text::clean_line;
@@ -105,25 +105,16 @@ impl Widget for &DraftView<'_> {
         // Borders, a blank line above and below the lines, the keys.
         let rect = centered(area, box_w, (total + 5).min(area.height.saturating_sub(2)));
         let visible = rect.height.saturating_sub(5);
-        let scroll = self.scroll.min(total.saturating_sub(visible));
-
-        let mut block = overlay_block(theme, TITLE);
-        if total > visible {
-            let last = (scroll + visible).min(total);
-            block = block.title_bottom(
-                Line::from(format!(" {}–{} of {} ", scroll + 1, last, total)).right_aligned(),
-            );
-        }
-        Clear.render(rect, buf);
-        let inner = block.inner(rect);
-        block.render(rect, buf);
-        let text = Rect {
-            x: inner.x + 1,
-            y: inner.y + 1,
-            width: inner.width.saturating_sub(2),
-            height: visible,
-        };
-        Paragraph::new(lines).scroll((scroll, 0)).render(text, buf);
+        let text = scrolled(
+            buf,
+            theme,
+            rect,
+            TITLE,
+            None,
+            lines,
+            (self.scroll, visible, 1),
+        );
+        let inner = Block::bordered().inner(rect);
 
         let keys = [
             ("Enter".to_string(), "add the steps"),

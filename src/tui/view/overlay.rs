@@ -25,6 +25,43 @@ pub(super) fn overlay_block(theme: &Theme, title: &str) -> Block<'static> {
         )))
 }
 
+/// Draws a bordered box of lines that scroll: the keys (if any) and, when the lines do
+/// not fit, which of them show, in the bottom border. `top` blank rows go above the
+/// lines. Returns the rect of the lines.
+pub(super) fn scrolled(
+    buf: &mut Buffer,
+    theme: &Theme,
+    rect: Rect,
+    title: &str,
+    keys: Option<&str>,
+    lines: Vec<Line<'static>>,
+    (scroll, visible, top): (u16, u16, u16),
+) -> Rect {
+    let total = lines.len() as u16;
+    let scroll = scroll.min(total.saturating_sub(visible));
+    let mut block = overlay_block(theme, title);
+    if let Some(keys) = keys {
+        block = block.title_bottom(Line::from(Span::styled(format!(" {keys} "), theme.key())));
+    }
+    if total > visible {
+        let last = (scroll + visible).min(total);
+        block = block.title_bottom(
+            Line::from(format!(" {}–{} of {} ", scroll + 1, last, total)).right_aligned(),
+        );
+    }
+    Clear.render(rect, buf);
+    let inner = block.inner(rect);
+    block.render(rect, buf);
+    let text = Rect {
+        x: inner.x + 1,
+        y: inner.y + top,
+        width: inner.width.saturating_sub(2),
+        height: visible.min(inner.height.saturating_sub(top)),
+    };
+    Paragraph::new(lines).scroll((scroll, 0)).render(text, buf);
+    text
+}
+
 /// The keys of an overlay on one line, as the finder shows them: "Enter save · Esc cancel".
 pub(super) fn footer(theme: &Theme, keys: &[(String, &str)]) -> Line<'static> {
     let mut spans = Vec::new();
@@ -147,29 +184,18 @@ impl HelpView<'_> {
 
 impl Widget for &HelpView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let theme = &self.model.theme;
         let (rect, lines, visible) = self.layout(area);
-        let total = lines.len() as u16;
-        let scroll = self.scroll.min(total.saturating_sub(visible));
-        let mut block = overlay_block(theme, "Help").title_bottom(Line::from(Span::styled(
-            format!(" {} ", self.keys()),
-            theme.key(),
-        )));
-        if total > visible {
-            let last = (scroll + visible).min(total);
-            block = block.title_bottom(
-                Line::from(format!(" {}–{} of {} ", scroll + 1, last, total)).right_aligned(),
-            );
-        }
-        Clear.render(rect, buf);
-        let inner = block.inner(rect);
-        block.render(rect, buf);
-        let text = Rect {
-            x: inner.x + 1,
-            width: inner.width.saturating_sub(2),
-            ..inner
-        };
-        Paragraph::new(lines).scroll((scroll, 0)).render(text, buf);
+        let keys = self.keys();
+        let theme = &self.model.theme;
+        scrolled(
+            buf,
+            theme,
+            rect,
+            "Help",
+            Some(&keys),
+            lines,
+            (self.scroll, visible, 0),
+        );
     }
 }
 
@@ -369,25 +395,15 @@ impl Widget for &ReaderView<'_> {
             .map(Line::raw)
             .collect();
         let visible = rect.height.saturating_sub(2);
-        let total = lines.len() as u16;
-        let scroll = self.scroll.min(total.saturating_sub(visible));
-        let mut block = overlay_block(self.theme, self.title).title_bottom(Line::from(
-            Span::styled(format!(" {} ", self.keys), self.theme.key()),
-        ));
-        if total > visible {
-            let last = (scroll + visible).min(total);
-            block = block.title_bottom(
-                Line::from(format!(" {}–{} of {} ", scroll + 1, last, total)).right_aligned(),
-            );
-        }
-        Clear.render(rect, buf);
-        let inner = block.inner(rect);
-        block.render(rect, buf);
-        let text = Rect {
-            x: inner.x + 1,
-            width: inner.width.saturating_sub(2),
-            ..inner
-        };
-        Paragraph::new(lines).scroll((scroll, 0)).render(text, buf);
+        let view = (self.scroll, visible, 0);
+        scrolled(
+            buf,
+            self.theme,
+            rect,
+            self.title,
+            Some(self.keys),
+            lines,
+            view,
+        );
     }
 }
