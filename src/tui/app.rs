@@ -134,7 +134,9 @@ pub fn run_repository(cwd: &Path, settings: Settings) -> io::Result<u8> {
         }
     };
     let Some(path) = chosen else { return Ok(0) };
-    run_file(&path, settings)
+    // Shown in the header: relative to where storyplan was started, when it is below it.
+    let shown = path.strip_prefix(cwd).unwrap_or(&path);
+    run_file(shown, settings)
 }
 
 /// `storyplan new "Story title"`: writes `.storyplan/<slug>.ron` at the git root (or
