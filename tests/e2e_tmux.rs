@@ -66,14 +66,20 @@ impl Tmux {
 
     /// Waits until the screen shows `text`, failing with the screen after a while.
     fn wait_for(&self, text: &str) -> String {
+        self.wait_for_all(&[text])
+    }
+
+    /// Waits until the screen shows every one of `texts` at once (a capture can catch a
+    /// frame half drawn, so one text on screen does not mean the rest is there yet).
+    fn wait_for_all(&self, texts: &[&str]) -> String {
         let start = Instant::now();
         loop {
             let screen = self.screen();
-            if screen.contains(text) {
+            if texts.iter().all(|text| screen.contains(text)) {
                 return screen;
             }
             if start.elapsed() > Duration::from_secs(15) {
-                panic!("waited for {text:?}; the screen shows:\n{screen}");
+                panic!("waited for {texts:?}; the screen shows:\n{screen}");
             }
             sleep(Duration::from_millis(100));
         }
@@ -130,13 +136,11 @@ fn move_undo_redo_and_save_on_the_real_board() {
         env!("CARGO_BIN_EXE_storyplan")
     );
     let tmux = Tmux::start("move", dir.path(), &command);
-    let screen = tmux.wait_for("1 error");
-    assert!(screen.contains("Turn reminders on"), "{screen}");
+    tmux.wait_for_all(&["1 error", "Turn reminders on", "q quit"]);
 
     // Select the flip (third step) and move it below the table.
     tmux.keys(&["j", "j", "J"]);
-    let screen = tmux.wait_for("0 errors");
-    assert!(screen.contains("modified"), "{screen}");
+    tmux.wait_for_all(&["0 errors", "modified"]);
 
     tmux.keys(&["u"]);
     tmux.wait_for("1 error");
