@@ -382,3 +382,33 @@ fn the_board_can_diff_the_open_plan_against_a_ref() {
         "no ref `nosuch` in this repository — branches are main"
     );
 }
+
+#[test]
+fn the_status_bar_of_a_review_says_read_only() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/reminders.ron");
+    let plan = storyplan::store::load(&path).expect("example loads").plan;
+    let mut model = storyplan::tui::model::Model::new(
+        plan,
+        storyplan::tui::model::Source::Ref {
+            reference: "main".into(),
+            path: ".storyplan/reminders.ron".into(),
+        },
+    );
+    model.read_only = true;
+    let mut terminal = Terminal::new(TestBackend::new(120, 36)).expect("test terminal");
+    terminal
+        .draw(|frame| {
+            storyplan::tui::view::draw(frame, &model);
+        })
+        .expect("draws");
+    let buffer = terminal.backend().buffer();
+    let last_row: String = (0..buffer.area.width)
+        .map(|x| buffer[(x, buffer.area.height - 1)].symbol().to_string())
+        .collect();
+    assert!(last_row.contains("READ-ONLY"), "{last_row}");
+    assert!(!last_row.contains("move step"), "{last_row}");
+}

@@ -133,6 +133,7 @@ impl<'a> StatusView<'a> {
             .map(|(k, w)| (k, if findings && w == "open" { "jump" } else { w }))
             .collect();
         let mode = match model.pane {
+            _ if model.read_only => "READ-ONLY",
             Pane::Steps => "STEPS",
             Pane::Findings => "FINDINGS",
             Pane::Components => "COMPONENTS",
