@@ -1,55 +1,11 @@
 //! Each rule on a small plan built in code: the exact findings (rule, step, key, until).
 
 use storyplan::check::{Report, Rollback, Rule, Severity, check};
-use storyplan::plan::{Accept, Change, Component, Fact, Kind, Plan, Step, Switch, Toggle};
+use storyplan::plan::{Accept, Change, Component, Fact, Kind, Step, Switch, Toggle};
 
-fn component(id: &str, kind: Kind, current: Vec<Fact>) -> Component {
-    Component {
-        id: id.into(),
-        name: id.into(),
-        kind,
-        repo: None,
-        current,
-        target: None,
-    }
-}
+mod common;
 
-fn release(id: &str, component: &str, changes: Vec<Change>) -> Step {
-    Step::Release {
-        id: id.into(),
-        component: component.into(),
-        title: id.into(),
-        changes,
-        commit: None,
-        shipped: false,
-        notes: None,
-        pr: None,
-    }
-}
-
-fn flip(id: &str, toggle: &str, to: Switch) -> Step {
-    Step::Flip {
-        id: id.into(),
-        toggle: toggle.into(),
-        to,
-        title: id.into(),
-        shipped: false,
-        notes: None,
-    }
-}
-
-fn plan(components: Vec<Component>, steps: Vec<Step>) -> Plan {
-    Plan {
-        version: 1,
-        story: "test".into(),
-        narrative: None,
-        components,
-        toggles: Vec::new(),
-        steps,
-        accepted: Vec::new(),
-        notes: None,
-    }
-}
+use common::{component, flip, plan, release};
 
 /// (rule, step index, key, until) of a finding.
 type Found<'r> = (Rule, Option<usize>, Option<&'r str>, Option<usize>);

@@ -6,42 +6,11 @@ use storyplan::diff::{
     AcceptChange, ComponentChange, ComponentField, Edit, PlanDiff, StepChange, StepField,
     ToggleChange, diff, render,
 };
-use storyplan::plan::{Accept, Change, Component, Fact, Kind, Plan, Step, Switch, Toggle};
+use storyplan::plan::{Accept, Change, Fact, Kind, Plan, Step, Switch, Toggle};
 
-fn component(id: &str, kind: Kind, current: Vec<Fact>) -> Component {
-    Component {
-        id: id.into(),
-        name: id.into(),
-        kind,
-        repo: None,
-        current,
-        target: None,
-    }
-}
+mod common;
 
-fn release(id: &str, component: &str, changes: Vec<Change>) -> Step {
-    Step::Release {
-        id: id.into(),
-        component: component.into(),
-        title: id.into(),
-        changes,
-        commit: None,
-        shipped: false,
-        notes: None,
-        pr: None,
-    }
-}
-
-fn flip(id: &str, toggle: &str, to: Switch) -> Step {
-    Step::Flip {
-        id: id.into(),
-        toggle: toggle.into(),
-        to,
-        title: id.into(),
-        shipped: false,
-        notes: None,
-    }
-}
+use common::{component, flip, release};
 
 /// web calls an endpoint the api serves from a table in db; the steps build it
 /// inside-out, so the plan is clean.
