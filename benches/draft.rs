@@ -13,7 +13,11 @@ use std::time::Duration;
 use criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
 use storyplan::check::check;
 use storyplan::compose::draft::draft;
-use storyplan::plan::{Component, FORMAT_VERSION, Fact, Kind, Plan};
+use storyplan::plan::{Component, Fact, Kind, Plan};
+
+mod plans;
+
+use plans::component;
 
 const SIZES: [usize; 2] = [20, 100];
 const PER_GROUP: usize = 4;
@@ -23,17 +27,6 @@ enum Change {
     Endpoint,
     Store,
     Both,
-}
-
-fn component(id: String, kind: Kind, current: Vec<Fact>, target: Vec<Fact>) -> Component {
-    Component {
-        name: format!("The {id}"),
-        id,
-        kind,
-        repo: Some("monorepo".to_string()),
-        current,
-        target: Some(target),
-    }
 }
 
 fn group(g: usize, change: Change) -> Vec<Component> {
@@ -89,16 +82,10 @@ fn group(g: usize, change: Change) -> Vec<Component> {
 fn plan(n: usize) -> Plan {
     let changes = [Change::Both, Change::Endpoint, Change::Store];
     Plan {
-        version: FORMAT_VERSION,
-        story: format!("A generated story of {n} components"),
-        narrative: None,
         components: (0..n / PER_GROUP)
             .flat_map(|g| group(g, changes[g % changes.len()]))
             .collect(),
-        toggles: Vec::new(),
-        steps: Vec::new(),
-        accepted: Vec::new(),
-        notes: None,
+        ..Plan::new(format!("A generated story of {n} components"))
     }
 }
 

@@ -39,6 +39,24 @@ fn is_line_break(c: char) -> bool {
     c == '\n' || c == '\t'
 }
 
+/// At most `max` characters of `text`, with "…" where it was cut (names quoted from a
+/// file into a one-line message).
+pub fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
+/// `text` with its first letter in lower case, to continue a sentence with it.
+pub fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,5 +95,18 @@ mod tests {
     #[test]
     fn characters_next_to_the_control_ranges_are_kept() {
         assert_eq!(clean(" ~\u{a0}é"), " ~\u{a0}é");
+    }
+
+    #[test]
+    fn cut_marks_where_it_cut_and_counts_characters() {
+        assert_eq!(cut("Lambda", 6), "Lambda");
+        assert_eq!(cut("Lambdas", 6), "Lambda…");
+        assert_eq!(cut("éééé", 2), "éé…");
+    }
+
+    #[test]
+    fn lower_first_lowers_only_the_first_letter() {
+        assert_eq!(lower_first("Expected A"), "expected A");
+        assert_eq!(lower_first(""), "");
     }
 }

@@ -28,16 +28,7 @@ fn board(plan: Plan) -> Model {
 }
 
 fn empty_plan() -> Plan {
-    Plan {
-        version: 1,
-        story: "Adopt online".into(),
-        narrative: None,
-        components: Vec::new(),
-        toggles: Vec::new(),
-        steps: Vec::new(),
-        accepted: Vec::new(),
-        notes: None,
-    }
+    Plan::new("Adopt online")
 }
 
 fn press(model: &mut Model, code: KeyCode, mods: KeyModifiers) {

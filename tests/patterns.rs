@@ -10,9 +10,7 @@ use storyplan::compose::edit::{
 use storyplan::compose::patterns::{
     DoubleWrite, ExpandContract, Inserted, Pattern, ToggleFeature, insert,
 };
-use storyplan::plan::{
-    Accept, Change, Component, FORMAT_VERSION, Fact, Kind, Plan, Step, Switch, Toggle,
-};
+use storyplan::plan::{Accept, Change, Component, Fact, Kind, Plan, Step, Switch, Toggle};
 
 fn example(name: &str) -> Plan {
     let path = format!("{}/assets/examples/{name}.ron", env!("CARGO_MANIFEST_DIR"));
@@ -89,14 +87,8 @@ fn component(id: &str, kind: Kind, current: Vec<Fact>, target: Option<Vec<Fact>>
 
 fn plan_of(components: Vec<Component>) -> Plan {
     Plan {
-        version: FORMAT_VERSION,
-        story: "A story".into(),
-        narrative: None,
         components,
-        toggles: Vec::new(),
-        steps: Vec::new(),
-        accepted: Vec::new(),
-        notes: None,
+        ..Plan::new("A story")
     }
 }
 

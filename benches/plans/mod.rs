@@ -4,7 +4,10 @@
 //! database, and the steps of a group interleave, so clusters hold several components and
 //! the store, mirror, commit and rollback logic all run.
 
-use storyplan::plan::{Change, Component, FORMAT_VERSION, Fact, Kind, Plan, Step, Switch, Toggle};
+// Each bench uses the parts it needs.
+#![allow(dead_code)]
+
+use storyplan::plan::{Change, Component, Fact, Kind, Plan, Step, Switch, Toggle};
 
 const CHAINS_PER_GROUP: usize = 4;
 
@@ -84,7 +87,7 @@ struct Chain {
     units: Vec<Vec<Step>>,
 }
 
-fn component(id: String, kind: Kind, current: Vec<Fact>, target: Vec<Fact>) -> Component {
+pub fn component(id: String, kind: Kind, current: Vec<Fact>, target: Vec<Fact>) -> Component {
     Component {
         name: format!("The {id}"),
         id,
@@ -314,16 +317,7 @@ fn chain(i: usize, shape: Shape, db: &str) -> Chain {
 
 /// A clean plan of exactly `steps` steps.
 pub fn clean_plan(steps: usize) -> Plan {
-    let mut plan = Plan {
-        version: FORMAT_VERSION,
-        story: format!("A generated story of {steps} steps"),
-        narrative: None,
-        components: Vec::new(),
-        toggles: Vec::new(),
-        steps: Vec::new(),
-        accepted: Vec::new(),
-        notes: None,
-    };
+    let mut plan = Plan::new(format!("A generated story of {steps} steps"));
     let shapes = shapes_for(steps);
     for (g, group) in shapes.chunks(CHAINS_PER_GROUP).enumerate() {
         let db = format!("db-{g}");

@@ -211,6 +211,20 @@ pub struct Accept {
 }
 
 impl Plan {
+    /// A plan of this format version with a story and nothing else yet.
+    pub fn new(story: impl Into<String>) -> Plan {
+        Plan {
+            version: FORMAT_VERSION,
+            story: story.into(),
+            narrative: None,
+            components: Vec::new(),
+            toggles: Vec::new(),
+            steps: Vec::new(),
+            accepted: Vec::new(),
+            notes: None,
+        }
+    }
+
     pub fn component(&self, id: &str) -> Option<&Component> {
         self.components.iter().find(|c| c.id == id)
     }

@@ -6,6 +6,10 @@ use std::path::{Path, PathBuf};
 use ron::error::{Error, SpannedError};
 
 use super::spans::{Pos, next_significant, opening_of};
+use crate::text::{cut, lower_first};
+
+/// How much of a name quoted from the file a message shows.
+const NAME_CHARS: usize = 60;
 
 /// A plan file that could not be read, parsed or understood.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -159,15 +163,6 @@ fn ticked(names: &[&str]) -> String {
     }
 }
 
-/// Text from the file, cut short enough for one line of a message.
-fn short(text: &str) -> String {
-    const MAX: usize = 60;
-    match text.char_indices().nth(MAX) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_string(),
-    }
-}
-
 fn suggestion(found: &str, names: &[&str]) -> String {
     match crate::suggest::closest(found, names.iter().copied()) {
         Some(name) => format!(" (did you mean `{name}`?)"),
@@ -192,7 +187,10 @@ pub(crate) fn describe(code: &Error) -> String {
             "expected a map `{key: value}`".to_string()
         }
         Error::ExpectedDifferentStructName { expected, found } => {
-            format!("expected `{expected}(...)`, found `{}`", short(found))
+            format!(
+                "expected `{expected}(...)`, found `{}`",
+                cut(found, NAME_CHARS)
+            )
         }
         Error::ExpectedStructLike => "expected `(`".to_string(),
         Error::ExpectedNamedStructLike("") => "expected `(`".to_string(),
@@ -219,7 +217,7 @@ pub(crate) fn describe(code: &Error) -> String {
             format!(
                 "expected {}, found {}",
                 plain_expected(expected),
-                short(found)
+                cut(found, NAME_CHARS)
             )
         }
         Error::ExpectedDifferentLength { expected, found } => {
@@ -249,7 +247,7 @@ pub(crate) fn describe(code: &Error) -> String {
             let kind = outer.as_deref().map_or("variant", what);
             format!(
                 "unknown {kind} `{}`{}: expected {}",
-                short(found),
+                cut(found, NAME_CHARS),
                 suggestion(found, expected),
                 ticked(expected)
             )
@@ -260,7 +258,7 @@ pub(crate) fn describe(code: &Error) -> String {
             outer,
         } => format!(
             "unknown field `{}`{}{}: expected {}",
-            short(found),
+            cut(found, NAME_CHARS),
             in_outer(outer.as_deref()),
             suggestion(found, expected),
             ticked(expected)
@@ -286,14 +284,6 @@ fn in_outer(outer: Option<&str>) -> String {
     }
 }
 
-fn lower_first(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -308,9 +298,9 @@ mod tests {
 
     #[test]
     fn long_names_from_the_file_are_cut_short() {
-        assert_eq!(short("Lambda"), "Lambda");
+        assert_eq!(cut("Lambda", NAME_CHARS), "Lambda");
         let long = "é".repeat(100);
-        assert_eq!(short(&long), format!("{}…", "é".repeat(60)));
+        assert_eq!(cut(&long, NAME_CHARS), format!("{}…", "é".repeat(60)));
     }
 
     #[test]

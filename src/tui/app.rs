@@ -158,16 +158,7 @@ pub fn run_new(cwd: &Path, title: &str, settings: Settings) -> io::Result<u8> {
         );
         return Ok(2);
     }
-    let plan = Plan {
-        version: crate::plan::FORMAT_VERSION,
-        story: title,
-        narrative: None,
-        components: Vec::new(),
-        toggles: Vec::new(),
-        steps: Vec::new(),
-        accepted: Vec::new(),
-        notes: None,
-    };
+    let plan = Plan::new(title);
     std::fs::create_dir_all(&folder)?;
     store::save_atomic(&path, &plan)?;
     let shown = path

@@ -68,7 +68,10 @@ use ron::extensions::Extensions;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use crate::text::clean_line;
+use crate::text::{clean_line, cut, lower_first};
+
+/// How much of a name quoted from a settings file a problem shows (one status line).
+const NAME_CHARS: usize = 40;
 use crate::tui::keymap::{Keymap, UserKeymap};
 use crate::tui::theme::Theme;
 
@@ -161,7 +164,7 @@ pub fn load_from(dir: Option<&Path>) -> Settings {
         if !known {
             problems.push(format!(
                 "{SETTINGS_FILE}: unknown theme \"{}\" (expected default or plain)",
-                short(name)
+                cut(name, NAME_CHARS)
             ));
         }
         known
@@ -322,7 +325,7 @@ fn describe(err: &SpannedError) -> String {
             "expected `(`".to_string()
         }
         RonError::ExpectedDifferentStructName { found, .. } => {
-            format!("expected `(`, found `{}`", short(found))
+            format!("expected `(`, found `{}`", cut(found, NAME_CHARS))
         }
         RonError::ExpectedComma => "expected a comma".to_string(),
         RonError::ExpectedIdentifier => "expected a name (without quotes)".to_string(),
@@ -346,24 +349,10 @@ fn unknown(what: &str, found: &str, expected: &[&str]) -> String {
         [one, two] => format!("{one} or {two}"),
         names => format!("one of {}", names.join(", ")),
     };
-    format!("unknown {what} `{}`{hint} (expected {names})", short(found))
-}
-
-/// Text from the file, cut short enough for one status line.
-fn short(text: &str) -> String {
-    const MAX: usize = 40;
-    match text.char_indices().nth(MAX) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_string(),
-    }
-}
-
-fn lower_first(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
+    format!(
+        "unknown {what} `{}`{hint} (expected {names})",
+        cut(found, NAME_CHARS)
+    )
 }
 
 #[cfg(test)]
@@ -404,6 +393,9 @@ mod tests {
 
     #[test]
     fn long_names_are_cut_short() {
-        assert_eq!(short(&"é".repeat(50)), format!("{}…", "é".repeat(40)));
+        assert_eq!(
+            cut(&"é".repeat(50), NAME_CHARS),
+            format!("{}…", "é".repeat(40))
+        );
     }
 }

@@ -42,13 +42,8 @@ pub fn flip(id: &str, toggle: &str, to: Switch) -> Step {
 
 pub fn plan(components: Vec<Component>, steps: Vec<Step>) -> Plan {
     Plan {
-        version: 1,
-        story: "test".into(),
-        narrative: None,
         components,
-        toggles: Vec::new(),
         steps,
-        accepted: Vec::new(),
-        notes: None,
+        ..Plan::new("test")
     }
 }
