@@ -683,7 +683,7 @@ fn a_commit_race_is_found_in_the_cluster_it_happens_in() {
     let report = check(&p);
     assert_eq!(
         found(&report),
-        vec![(Rule::CommitRace, Some(1), Some("A"), None)]
+        vec![(Rule::CommitRace, Some(1), Some("A"), Some(0))]
     );
     let race = report
         .findings

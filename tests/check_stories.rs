@@ -337,7 +337,7 @@ fn cents_api_released_in_one_commit_races() {
             Rule::CommitRace,
             "migrate",
             CENTS,
-            "-"
+            "expand"
         )]
     );
     assert!(
@@ -371,7 +371,7 @@ fn cents_api_replace_in_one_commit_races_in_both_orders() {
         pinned(&plan, &report),
         vec![
             row(e, Rule::CommitRace, "expand", DOLLARS, "migrate"),
-            row(e, Rule::CommitRace, "migrate", CENTS, "-"),
+            row(e, Rule::CommitRace, "migrate", CENTS, "expand"),
         ]
     );
 }
@@ -488,7 +488,7 @@ fn amount_column_migration_and_code_in_one_commit_race() {
             Rule::CommitRace,
             "migrate",
             AMOUNT_CENTS,
-            "-"
+            "expand"
         )]
     );
     assert_eq!(

@@ -9,7 +9,8 @@ use std::fmt;
 use super::index::{CStepKind, Cluster, Index};
 use super::report::{Finding, Rollback, Rule, sentence};
 use super::state::{
-    Atom, Effect, Eval, Evaluator, Events, Op, State, Store, advance, initial_stores, revert,
+    Atom, Backfill, Effect, Eval, Evaluator, Events, Op, State, Store, advance, follow,
+    initial_stores, revert,
 };
 use crate::plan::{Access, Change, Plan};
 use crate::suggest::closest;
@@ -68,9 +69,9 @@ struct Gap {
 /// A cluster's verdict on reverting one of its steps. A release in several clusters gets
 /// the verdict that comes first by `rank` (see `check`).
 pub struct Window {
-    /// Irreversible first (by the global id of the store it drops), then the earliest
-    /// harm: by the step after which reverting does it, then by the change reverted.
-    pub rank: (bool, usize, usize),
+    /// Precedence: irreversible (by the global id of the store it drops), then loses
+    /// data, then `until` the earliest step after which reverting harms.
+    pub rank: (u8, usize),
     pub rollback: Rollback,
     pub finding: Finding,
 }
@@ -286,28 +287,16 @@ impl Sim<'_, '_> {
             }
             let pre = &snaps[p];
             let mut state = pre.state.clone();
-            let mut step_effects = Vec::new();
-            let mut backfills = Vec::new();
-            match &step.kind {
-                CStepKind::Release { comp, ops } => {
-                    for &(n, op) in &cl.ops[ops.clone()] {
-                        if let Op::Backfill { into, from } = op {
-                            backfills.push((into, from));
-                            continue;
-                        }
-                        let effect = state.apply(*comp, op);
-                        if effect == Effect::Nothing {
-                            self.noop(g, n, *comp);
-                        } else {
-                            step_effects.push((n, effect));
-                        }
-                    }
+            let (mut step_effects, backfills) = self.apply_step(&mut state, &step.kind);
+            for &(n, ref effect) in &step_effects {
+                if *effect != Effect::Nothing {
+                    continue;
                 }
-                CStepKind::Flip { toggle, on } => {
-                    let t = *toggle as usize;
-                    if state.toggles[t] == *on {
-                        let name = self.toggle(*toggle);
-                        let value = if *on { "On" } else { "Off" };
+                match step.kind {
+                    CStepKind::Release { comp, .. } => self.noop(g, n, comp),
+                    CStepKind::Flip { toggle, on } => {
+                        let name = self.toggle(toggle);
+                        let value = if on { "On" } else { "Off" };
                         let msg = format!(
                             "{} turns \"{name}\" {value}, and it is already {value}.",
                             self.label(g)
@@ -321,18 +310,10 @@ impl Sim<'_, '_> {
                             msg,
                             hint,
                         );
-                    } else {
-                        state.toggles[t] = *on;
-                        step_effects.push((
-                            0,
-                            Effect::Flipped {
-                                toggle: *toggle,
-                                to: *on,
-                            },
-                        ));
                     }
                 }
             }
+            step_effects.retain(|(_, effect)| *effect != Effect::Nothing);
             let comp = match step.kind {
                 CStepKind::Release { comp, .. } => Some(comp),
                 CStepKind::Flip { .. } => None,
@@ -345,7 +326,6 @@ impl Sim<'_, '_> {
                 g,
                 comp,
                 &events,
-                &stores,
                 &mut gaps,
                 &mut closed_gaps,
                 &mut behind_since,
@@ -451,7 +431,6 @@ impl Sim<'_, '_> {
         g: usize,
         comp: Option<u32>,
         events: &Events,
-        stores: &[Store],
         gaps: &mut HashMap<u32, Gap>,
         closed: &mut Vec<Gap>,
         behind_since: &mut HashMap<u32, (usize, u32, u32)>,
@@ -499,11 +478,11 @@ impl Sim<'_, '_> {
             let label = label();
             let message =
                 format!("{label} drops \"{name}\", which holds data that no other store keeps.");
-            let partial = stores.iter().position(|s| s.mirror_of == Some(k));
+            let partial = events.only_copy.iter().find(|&&(_, source)| source == k);
             let hint = match partial {
-                Some(m) if !stores[m].complete => format!(
+                Some(&(m, _)) => format!(
                     "\"{}\" was meant to keep this data but misses writes: add a pre-emptive double write before it is created, so it is complete when {label} ships.",
-                    self.key(m as u32)
+                    self.key(m)
                 ),
                 _ => format!(
                     "Copy the data into another store first (Backfill), migrate its readers and writers, then drop \"{name}\"; or accept the finding with a reason if the data is not needed."
@@ -518,7 +497,7 @@ impl Sim<'_, '_> {
                 hint,
             );
         }
-        for &m in &events.only_copy {
+        for &(m, _) in &events.only_copy {
             if let Some(gap) = gaps.get_mut(&m) {
                 gap.only_copy.get_or_insert(g);
             }
@@ -679,78 +658,169 @@ impl Sim<'_, '_> {
         f.hint = sentence(hint);
     }
 
-    /// Runs the releases of a commit group in every other deploy order and reports what
-    /// goes wrong in between that the written order does not cause.
+    /// Applies a step to `state`, its changes in order: what each change did (`Nothing`
+    /// for a backfill or a change that changed nothing), and the backfills, each judged
+    /// on the state the changes before it left.
+    fn apply_step(
+        &self,
+        state: &mut State,
+        kind: &CStepKind,
+    ) -> (Vec<(usize, Effect)>, Vec<Backfill>) {
+        let mut effects = Vec::new();
+        let mut backfills = Vec::new();
+        match kind {
+            CStepKind::Release { comp, ops } => {
+                for &(n, op) in &self.cl.ops[ops.clone()] {
+                    if let Op::Backfill { into, from } = op {
+                        let ok = into != from && {
+                            let mut evaluator = self.evaluator.borrow_mut();
+                            let eval = evaluator.evaluate(state.view());
+                            eval.store_available(into) && eval.store_available(from)
+                        };
+                        backfills.push(Backfill { into, from, ok });
+                    }
+                    effects.push((n, state.apply(*comp, op)));
+                }
+            }
+            &CStepKind::Flip { toggle, on } => {
+                let slot = &mut state.toggles[toggle as usize];
+                let effect = if *slot == on {
+                    Effect::Nothing
+                } else {
+                    *slot = on;
+                    Effect::Flipped { toggle, to: on }
+                };
+                effects.push((0, effect));
+            }
+        }
+        (effects, backfills)
+    }
+
+    /// Runs the releases of a commit group in every deploy order and reports the breaks
+    /// that start and end inside the group, on the release whose deployment starts them,
+    /// and the losses and gaps that the written order does not cause.
     fn commit_orders(&mut self, group: usize, start: usize, end: usize, pre: &Snap) {
         let members: Vec<usize> = (start..end).collect();
         if members.len() < 2 {
             return;
         }
-        let written: HashSet<Harm> = self.deploy(pre, &members).into_iter().flatten().collect();
-        let mut seen: HashSet<(usize, Harm)> = HashSet::default();
-        let label = self.index.groups[group].0;
-        for order in orders(&members) {
-            if order == members {
-                continue;
+        let (label, first, last) = self.index.groups[group];
+        // Each order of this cluster's releases, named by the first order of the whole
+        // group that deploys them so: the written order first, then the others in
+        // lexicographic order of their positions.
+        let mut runs: Vec<(Vec<usize>, Vec<usize>)> = orders(&members)
+            .into_iter()
+            .map(|order| {
+                let globals: Vec<usize> = order.iter().map(|&q| self.cl.steps[q].global).collect();
+                (whole_order(first, last, &globals), order)
+            })
+            .collect();
+        runs.sort();
+        let mut written_data: HashSet<Harm> = HashSet::default();
+        let mut seen: HashSet<(usize, Option<u32>, u32, bool)> = HashSet::default();
+        for (whole, order) in &runs {
+            let written = *order == members;
+            let deploys = self.deploy(pre, order);
+            if written {
+                written_data.extend(deploys.iter().flat_map(|(_, data)| data.iter().copied()));
             }
-            let harms = self.deploy(pre, &order);
-            for (n, step_harms) in harms.iter().enumerate().take(order.len() - 1) {
+            for (n, (lasting, data)) in deploys.iter().enumerate() {
                 let g = self.cl.steps[order[n]].global;
-                for &harm in step_harms {
-                    if written.contains(&harm) || !seen.insert((g, harm)) {
+                let started = lasting
+                    .iter()
+                    .filter(|h| n == 0 || !deploys[n - 1].0.contains(h));
+                for &harm in started {
+                    let Some(m) = (n + 1..order.len()).find(|&m| !deploys[m].0.contains(&harm))
+                    else {
+                        continue;
+                    };
+                    // The written order's races are its own breaks (see `written_races`).
+                    if !seen.insert((g, harm.comp(), harm.key(), false)) || written {
                         continue;
                     }
-                    let names: Vec<String> = order
-                        .iter()
-                        .map(|&q| format!("\"{}\"", self.plan.steps[self.cl.steps[q].global].id()))
-                        .collect();
-                    let what = self.describe_harm(harm);
-                    let message = format!(
-                        "If commit \"{label}\" deploys in the order {}, {what} once {} is live.",
-                        names.join(" → "),
-                        self.label(g)
-                    );
-                    let written_names: Vec<String> = members
-                        .iter()
-                        .map(|&q| format!("\"{}\"", self.plan.steps[self.cl.steps[q].global].id()))
-                        .collect();
-                    let hint = format!(
-                        "Ship the releases of commit \"{label}\" as separate commits, in the order {}: their pipelines deploy separately, in any order.",
-                        written_names.join(" → ")
-                    );
-                    let comp = harm.comp().or(match self.cl.steps[order[n]].kind {
-                        CStepKind::Release { comp, .. } => Some(comp),
-                        CStepKind::Flip { .. } => None,
-                    });
-                    let comp = comp.map(|c| self.comp(c).to_string());
-                    let key = Some(self.key(harm.key()).to_string());
-                    self.push(Rule::CommitRace, Some(g), comp, key, message, hint);
+                    let until = self.cl.steps[order[m]].global;
+                    self.race(label, whole, order[n], harm, Some(until));
+                }
+                for &harm in data {
+                    if written_data.contains(&harm)
+                        || !seen.insert((g, harm.comp(), harm.key(), true))
+                    {
+                        continue;
+                    }
+                    self.race(label, whole, order[n], harm, None);
                 }
             }
         }
     }
 
-    /// The harms after each deploy of `order`, starting from `pre`.
-    fn deploy(&self, pre: &Snap, order: &[usize]) -> Vec<Vec<Harm>> {
+    /// Reports a race of commit `label` started by the release at cluster position `q`
+    /// when the group deploys in the order `whole` (global step indices).
+    fn race(&mut self, label: &str, whole: &[usize], q: usize, harm: Harm, until: Option<usize>) {
+        let g = self.cl.steps[q].global;
+        let names: Vec<String> = whole
+            .iter()
+            .map(|&s| format!("\"{}\"", self.plan.steps[s].id()))
+            .collect();
+        let what = self.describe_harm(harm);
+        let message = match until {
+            Some(u) => format!(
+                "If commit \"{label}\" deploys in the order {}, {what} from the moment {} is live until {} is.",
+                names.join(" → "),
+                self.label(g),
+                self.label(u)
+            ),
+            None => format!(
+                "If commit \"{label}\" deploys in the order {}, {what} once {} is live.",
+                names.join(" → "),
+                self.label(g)
+            ),
+        };
+        let hint = match until {
+            Some(u) => format!(
+                "Ship {} in a commit of its own before the one with {}: the releases of one commit deploy separately, in any order.",
+                self.label(u),
+                self.label(g)
+            ),
+            None => {
+                let (_, first, last) = *self
+                    .index
+                    .groups
+                    .iter()
+                    .find(|grp| grp.0 == label)
+                    .expect("a race belongs to a commit group");
+                let written: Vec<String> = (first..=last)
+                    .map(|s| format!("\"{}\"", self.plan.steps[s].id()))
+                    .collect();
+                format!(
+                    "Ship the releases of commit \"{label}\" as separate commits, in the order {}: their pipelines deploy separately, in any order.",
+                    written.join(" → ")
+                )
+            }
+        };
+        let comp = harm.comp().or(match self.cl.steps[q].kind {
+            CStepKind::Release { comp, .. } => Some(comp),
+            CStepKind::Flip { .. } => None,
+        });
+        let comp = comp.map(|c| self.comp(c).to_string());
+        let key = Some(self.key(harm.key()).to_string());
+        let finding = self.push(Rule::CommitRace, Some(g), comp, key, message, hint);
+        self.findings[finding].until = until;
+    }
+
+    /// Deploys `order` from `pre`: after each deploy, the breaks that last while it is live
+    /// and the data harms its deployment causes.
+    fn deploy(&self, pre: &Snap, order: &[usize]) -> Vec<(Vec<Harm>, Vec<Harm>)> {
         let mut state = pre.state.clone();
         let mut stores = pre.stores.clone();
         let mut out = Vec::with_capacity(order.len());
         for &q in order {
-            let mut backfills = Vec::new();
-            if let CStepKind::Release { comp, ops } = &self.cl.steps[q].kind {
-                for &(_, op) in &self.cl.ops[ops.clone()] {
-                    match op {
-                        Op::Backfill { into, from } => backfills.push((into, from)),
-                        op => {
-                            state.apply(*comp, op);
-                        }
-                    }
-                }
-            }
+            let (_, backfills) = self.apply_step(&mut state, &self.cl.steps[q].kind);
             let mut evaluator = self.evaluator.borrow_mut();
             let eval = evaluator.evaluate(state.view());
             let events = advance(&mut stores, eval, &backfills);
-            out.push(harms_since(&pre.broken, &pre.stale, eval, &events).collect());
+            let (lasting, data) = harms_since(&pre.broken, &pre.stale, eval, &events)
+                .partition(|h| matches!(h, Harm::Broken(..)));
+            out.push((lasting, data));
         }
         out
     }
@@ -771,7 +841,7 @@ impl Sim<'_, '_> {
             let Some(until) = self.findings[b.finding].until else {
                 continue;
             };
-            let Some(&(label, _, last)) = self
+            let Some(&(label, first, last)) = self
                 .index
                 .groups
                 .iter()
@@ -782,29 +852,20 @@ impl Sim<'_, '_> {
             if until > last {
                 continue;
             }
-            let message = format!(
-                "Commit \"{label}\" deploys its releases separately: in the written order {} {} \"{}\" while nothing provides it, from step {} until step {} is live.",
-                self.comp(b.comp),
-                verb(b.access),
-                self.key(b.key),
-                start + 1,
-                until + 1
-            );
-            let f = &mut self.findings[b.finding];
-            f.rule = Rule::CommitRace;
-            f.message = message;
-            f.hint = format!(
-                "Ship step {} \"{}\" in a commit before step {} \"{}\".",
-                until + 1,
-                self.plan.steps[until].id(),
-                start + 1,
-                self.plan.steps[start].id()
-            );
+            let whole: Vec<usize> = (first..=last).collect();
+            let Some(q) = self.cl.steps.iter().position(|s| s.global == start) else {
+                continue;
+            };
+            let harm = Harm::Broken(b.comp, b.key, b.access);
+            let at = self.findings.len();
+            self.race(label, &whole, q, harm, Some(until));
+            let race = self.findings.swap_remove(at);
+            self.findings[b.finding] = race;
         }
     }
 
-    /// The rollback window of the step at cluster position `p`, if reverting its changes
-    /// in this cluster is not safe.
+    /// The rollback window of the step at cluster position `p`, if reverting it (all its
+    /// changes in this cluster, as one deployment) is not safe.
     fn rollback(
         &self,
         p: usize,
@@ -832,7 +893,7 @@ impl Sim<'_, '_> {
                 self.label(g)
             );
             return Some(Window {
-                rank: (false, self.cl.keys[k as usize] as usize, 0),
+                rank: (0, self.cl.keys[k as usize] as usize),
                 rollback: Rollback::Irreversible,
                 finding: Finding::new(
                     Rule::Rollback,
@@ -844,13 +905,26 @@ impl Sim<'_, '_> {
                 ),
             });
         }
-        // Changes are judged one by one, in order, the first harm deciding. Steps outside the
-        // cluster leave its keys as they are, so only the cluster's own steps can tell.
-        let (q, change, harm) = (p..self.cl.steps.len()).find_map(|q| {
-            effects.iter().find_map(|(n, effect)| {
-                let harm = self.judge(comp, effect, &snaps[q + 1])?;
-                Some((q, *n, harm))
-            })
+        // What reverting undoes at each later point: an `Add` is followed through the
+        // component's later changes. Steps outside the cluster leave its keys as they are,
+        // so only the cluster's own steps can tell.
+        let mut live: Vec<Effect> = effects.iter().map(|(_, e)| e.clone()).collect();
+        let (q, harm) = (p..self.cl.steps.len()).find_map(|q| {
+            if q > p
+                && let CStepKind::Release { comp: c, ops } = &self.cl.steps[q].kind
+                && Some(*c) == comp
+            {
+                for effect in &mut live {
+                    let Effect::Added(atom) = effect else {
+                        continue;
+                    };
+                    let form = self.cl.ops[ops.clone()]
+                        .iter()
+                        .try_fold(*atom, |a, &(_, op)| follow(a, op));
+                    *effect = form.map_or(Effect::Nothing, Effect::Added);
+                }
+            }
+            Some((q, self.judge(comp, &live, &snaps[q + 1])?))
         })?;
         let what = self.describe_harm(harm);
         let key = Some(self.key(harm.key()).to_string());
@@ -890,19 +964,23 @@ impl Sim<'_, '_> {
             let finding = Finding::new(Rule::Rollback, Some(g), comp_name, key, message, hint);
             (Rollback::Until(g), finding)
         };
-        if let Rollback::Until(u) = rollback {
-            finding.until = Some(u);
-        }
+        let rank = match rollback {
+            Rollback::Until(u) => {
+                finding.until = Some(u);
+                (2, u)
+            }
+            _ => (1, g),
+        };
         Some(Window {
-            rank: (true, self.cl.steps[q].global, change),
+            rank,
             rollback,
             finding,
         })
     }
 
-    /// Whether reverting one change of a step in the state `snap` does harm. (A step's
-    /// changes are judged one by one, in order.)
-    fn judge(&self, comp: Option<u32>, effect: &Effect, snap: &Snap) -> Option<Harm> {
+    /// What reverting a step does in the state `snap`: its changes' inverses applied last
+    /// first, as one deployment. The harm it does, a data harm before a break.
+    fn judge(&self, comp: Option<u32>, live: &[Effect], snap: &Snap) -> Option<Harm> {
         let mut scratch = self.scratch.borrow_mut();
         let Scratch {
             facts,
@@ -910,27 +988,59 @@ impl Sim<'_, '_> {
             stores,
         } = &mut *scratch;
         let mut view = snap.state.view();
-        if let Effect::Flipped { toggle, to } = *effect {
-            if snap.state.toggles[toggle as usize] != to {
-                return None;
-            }
-            toggles.clone_from(&snap.state.toggles);
-            toggles[toggle as usize] = !to;
-            view.toggles = toggles;
-        } else {
-            let comp = comp?;
+        let mut changed = false;
+        if let Some(comp) = comp {
             facts.clone_from(&snap.state.facts[comp as usize]);
-            if !revert(facts, effect) {
-                return None;
+            for effect in live.iter().rev() {
+                changed |= revert(facts, effect);
             }
             view.patch = Some((comp, facts));
+        } else {
+            toggles.clone_from(&snap.state.toggles);
+            for effect in live.iter().rev() {
+                if let Effect::Flipped { toggle, to } = *effect
+                    && toggles[toggle as usize] == to
+                {
+                    toggles[toggle as usize] = !to;
+                    changed = true;
+                }
+            }
+            view.toggles = toggles;
+        }
+        if !changed {
+            return None;
         }
         let mut evaluator = self.evaluator.borrow_mut();
         let eval = evaluator.evaluate(view);
         stores.clone_from(&snap.stores);
         let events = advance(stores, eval, &[]);
-        harms_since(&snap.broken, &snap.stale, eval, &events).next()
+        let mut harms = harms_since(&snap.broken, &snap.stale, eval, &events);
+        let first = harms.next()?;
+        if first.is_data() {
+            return Some(first);
+        }
+        Some(harms.find(|h| h.is_data()).unwrap_or(first))
     }
+}
+
+/// The lexicographically first order of a commit group's steps (`first..=last`) in which
+/// the steps of `sub` deploy in the order given.
+fn whole_order(first: usize, last: usize, sub: &[usize]) -> Vec<usize> {
+    let mut left: Vec<usize> = (first..=last).collect();
+    let mut next = 0;
+    let mut out = Vec::with_capacity(left.len());
+    while !left.is_empty() {
+        let pick = left
+            .iter()
+            .position(|s| !sub.contains(s) || sub.get(next) == Some(s))
+            .unwrap_or(0);
+        let s = left.remove(pick);
+        if sub.get(next) == Some(&s) {
+            next += 1;
+        }
+        out.push(s);
+    }
+    out
 }
 
 /// What is wrong in a state that was not wrong before (`pre_broken`, `pre_stale`), plus

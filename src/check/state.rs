@@ -89,8 +89,9 @@ impl<'a> View<'a> {
     }
 }
 
-/// Undoes what a change did to a component's facts, as far as `facts` still shows it.
-/// Returns whether anything changed. (A flip is undone on the toggles, not here.)
+/// Undoes what a change did to a component's facts, as far as `facts` still shows it
+/// (an `Added` names the fact in the form it has now; see `follow`). Returns whether
+/// anything changed. (A flip is undone on the toggles, not here.)
 pub fn revert(facts: &mut Vec<Atom>, effect: &Effect) -> bool {
     match effect {
         Effect::Added(atom) => {
@@ -125,6 +126,27 @@ pub fn revert(facts: &mut Vec<Atom>, effect: &Effect) -> bool {
     }
 }
 
+/// Whether `Remove` of (access, key, serving) takes `atom` away: same base access and key
+/// (and interface, if the `Remove` names one), or a use serving a provided key.
+fn removes(access: Access, key: u32, serving: Option<u32>, atom: &Atom) -> bool {
+    (atom.access == access && atom.key == key && (serving.is_none() || atom.serving == serving))
+        || (access == Access::Provide && atom.serving == Some(key))
+}
+
+/// The form a fact that an `Add` put there has after a later change of its component: an
+/// `Ungate` strips its gate; a `Remove` that matches it takes it away (`None`).
+pub fn follow(atom: Atom, op: Op) -> Option<Atom> {
+    match op {
+        Op::Remove {
+            access,
+            key,
+            serving,
+        } if removes(access, key, serving, &atom) => None,
+        Op::Ungate(toggle) if atom.gate == Some(toggle) => Some(Atom { gate: None, ..atom }),
+        _ => Some(atom),
+    }
+}
+
 /// Applies one change to a component's facts, returning what it did; the list is copied
 /// only when the change changes it (snapshots share it until then).
 pub fn apply(facts: &mut Rc<Vec<Atom>>, op: Op) -> Effect {
@@ -150,10 +172,7 @@ pub fn apply(facts: &mut Rc<Vec<Atom>>, op: Op) -> Effect {
             key,
             serving,
         } => {
-            let hit = |a: &Atom| {
-                (a.access == access && a.key == key && (serving.is_none() || a.serving == serving))
-                    || (access == Access::Provide && a.serving == Some(key))
-            };
+            let hit = |a: &Atom| removes(access, key, serving, a);
             if !facts.iter().any(hit) {
                 return Effect::Nothing;
             }
@@ -374,6 +393,9 @@ impl Evaluator {
 pub struct Store {
     pub exists: bool,
     pub holds_data: bool,
+    /// Holds rows that the store it mirrors may not have: it came from `current`, or was
+    /// written before it became a mirror.
+    pub own_rows: bool,
     /// False once a gap opened: writes to the store it mirrors did not reach it.
     pub complete: bool,
     /// True once the store mirroring this one got writes that this one did not.
@@ -385,22 +407,38 @@ impl Store {
     const ABSENT: Store = Store {
         exists: false,
         holds_data: false,
+        own_rows: false,
         complete: true,
         behind: false,
         mirror_of: None,
     };
+
+    const NEW: Store = Store {
+        exists: true,
+        ..Store::ABSENT
+    };
 }
 
-/// The stores before the first step: whatever `current` provides holds data.
+/// The stores before the first step: whatever `current` provides holds rows of its own.
 pub fn initial_stores(eval: &Eval) -> Vec<Store> {
     eval.store_exists
         .iter()
         .map(|&exists| Store {
             exists,
             holds_data: exists,
+            own_rows: exists,
             ..Store::ABSENT
         })
         .collect()
+}
+
+/// A `Backfill` of a release, with whether both stores were available at its point of the
+/// release (after the changes before it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backfill {
+    pub into: u32,
+    pub from: u32,
+    pub ok: bool,
 }
 
 /// What moving the stores' bookkeeping to a new state did.
@@ -417,17 +455,20 @@ pub struct Events {
     /// Stores that fell behind: (store, its mirror, component whose write it missed).
     pub behind: Vec<(u32, u32, u32)>,
     /// Incomplete mirrors whose source stopped existing: they became the only copy.
-    pub only_copy: Vec<u32>,
+    /// (mirror, source)
+    pub only_copy: Vec<(u32, u32)>,
     /// Active reads of stores that are behind: (component, key), sorted.
     pub stale: Vec<(u32, u32)>,
     /// Active reads of incomplete stores: (component, key), sorted.
     pub gap_reads: Vec<(u32, u32)>,
 }
 
-/// Whether a store's data survives elsewhere if it stops being provided.
+/// Whether another store available in `eval` holds all of a store's data: a complete
+/// mirror of it, or the store it mirrors when that one has every row this one has.
 fn kept_elsewhere(key: u32, stores: &[Store], eval: &Eval) -> bool {
     let store = stores[key as usize];
     if let Some(source) = store.mirror_of
+        && !store.own_rows
         && eval.store_available(source)
         && !stores[source as usize].behind
     {
@@ -438,36 +479,21 @@ fn kept_elsewhere(key: u32, stores: &[Store], eval: &Eval) -> bool {
     })
 }
 
-/// Moves the bookkeeping of `stores` to the state `eval` describes, applying the
-/// release's backfills and the writes made while that state is live.
-pub fn advance(stores: &mut [Store], eval: &Eval, backfills: &[(u32, u32)]) -> Events {
+/// Moves the bookkeeping of `stores` to the state `eval` describes, at the end of a
+/// release: its backfills (in order, each at its point of the release), the stores it
+/// creates and drops, and the writes made while the new state is live.
+pub fn advance(stores: &mut [Store], eval: &Eval, backfills: &[Backfill]) -> Events {
     let mut events = Events::default();
-    for key in 0..stores.len() {
-        let exists = eval.store_exists[key];
-        let store = stores[key];
-        if store.exists && !exists {
-            if store.holds_data {
-                let kept = kept_elsewhere(key as u32, stores, eval);
-                events.dropped.push((key as u32, kept));
-            }
-            for (m, mirror) in stores.iter().enumerate() {
-                if mirror.mirror_of == Some(key as u32) && mirror.exists && !mirror.complete {
-                    events.only_copy.push(m as u32);
-                }
-            }
-            stores[key] = Store::ABSENT;
-        } else if !store.exists && exists {
-            stores[key] = Store {
-                exists: true,
-                ..Store::ABSENT
-            };
-        }
-    }
-
-    for &(into, from) in backfills {
-        if !(eval.store_available(into) && eval.store_available(from)) || into == from {
+    for &Backfill { into, from, ok } in backfills {
+        if !ok {
             events.bad_backfills.push((into, from));
             continue;
+        }
+        // Both stores exist at the backfill's point, even one the release drops later.
+        for k in [into, from] {
+            if !stores[k as usize].exists {
+                stores[k as usize] = Store::NEW;
+            }
         }
         let source = stores[from as usize];
         let target = &mut stores[into as usize];
@@ -478,10 +504,45 @@ pub fn advance(stores: &mut [Store], eval: &Eval, backfills: &[(u32, u32)]) -> E
         events.backfilled.push(into);
     }
 
+    // A store is dropped when the component no longer provides it in any form at the end
+    // of the release. Whether its data is kept is judged before any relation ends.
+    for key in 0..stores.len() {
+        let store = stores[key];
+        if store.exists && !eval.store_exists[key] {
+            let kept = kept_elsewhere(key as u32, stores, eval);
+            if store.holds_data {
+                events.dropped.push((key as u32, kept));
+            }
+            for (m, mirror) in stores.iter().enumerate() {
+                if mirror.mirror_of == Some(key as u32) && eval.store_exists[m] && !mirror.complete
+                {
+                    events.only_copy.push((m as u32, key as u32));
+                }
+            }
+        }
+    }
+    for key in 0..stores.len() {
+        let exists = eval.store_exists[key];
+        if stores[key].exists && !exists {
+            // Dropping a store ends every mirror relation it is part of, both ways.
+            for mirror in stores.iter_mut() {
+                if mirror.mirror_of == Some(key as u32) {
+                    mirror.mirror_of = None;
+                }
+            }
+            stores[key] = Store::ABSENT;
+        } else if !stores[key].exists && exists {
+            stores[key] = Store::NEW;
+        }
+    }
+
     for write in &eval.writes {
         let store = &mut stores[write.key as usize];
         if store.exists {
             store.holds_data = true;
+            if store.mirror_of.is_none() {
+                store.own_rows = true;
+            }
         }
     }
 
