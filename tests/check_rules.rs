@@ -254,10 +254,11 @@ fn commit_groups_must_be_adjacent_and_release_each_component_once() {
         .findings
         .iter()
         .filter(|f| f.rule == Rule::BadReference)
-        .map(|f| f.step)
+        .map(|f| (f.step, f.key.as_deref(), f.hint.contains("step 2 \"b\"")))
         .collect();
-    // Step b sits inside pr-1; pr-1 releases api twice.
-    assert_eq!(bad, vec![Some(1), Some(2)]);
+    // Step c does not follow a, pr-1's previous release (the hint names b, in between);
+    // and pr-1 releases api twice.
+    assert_eq!(bad, vec![(Some(2), None, false), (Some(2), None, true)]);
 }
 
 #[test]

@@ -138,6 +138,8 @@ struct Builder<'a> {
     toggle_initial: Vec<bool>,
     provided: Vec<bool>,
     bad: Vec<BadRef>,
+    /// Toggles with an id below this one are declared in `toggles`.
+    declared_toggles: usize,
 }
 
 impl<'a> Builder<'a> {
@@ -152,17 +154,46 @@ impl<'a> Builder<'a> {
         })
     }
 
-    /// The toggle's id; an undeclared toggle gets one too (Off), after a finding.
+    /// The toggle's id; an undeclared toggle gets one too (Off). Every reference to an
+    /// undeclared toggle is a finding.
     fn toggle(&mut self, name: &'a str, bad: impl FnOnce(&Plan) -> BadRef) -> usize {
         let name = name.trim();
+        if !self.declared(name) {
+            self.bad.push(bad(self.plan));
+        }
         if let Some(&t) = self.toggle_ids.get(name) {
             return t;
         }
-        self.bad.push(bad(self.plan));
         self.toggle_ids.insert(name, self.toggle_names.len());
         self.toggle_names.push(name);
         self.toggle_initial.push(false);
         self.toggle_names.len() - 1
+    }
+
+    fn declared(&self, toggle: &str) -> bool {
+        self.toggle_ids
+            .get(toggle)
+            .is_some_and(|&t| t < self.declared_toggles)
+    }
+
+    /// Checks a fact of a component's `target`: the same rules as any fact, step null.
+    fn target_fact(&mut self, fact: &Fact, comp: &str) {
+        if let Some(t) = fact.gate.as_deref()
+            && !self.declared(t.trim())
+        {
+            self.bad.push(BadRef {
+                step: None,
+                component: Some(comp.to_string()),
+                key: Some(fact.key.clone()),
+                message: format!(
+                    "{comp}'s target fact {fact} is gated by \"{t}\", which is not a declared toggle."
+                ),
+                hint: toggle_hint(self.plan),
+            });
+        }
+        if fact.tolerant && fact.access == Access::Provide {
+            self.bad.push(tolerant_provide(fact, comp, None));
+        }
     }
 
     fn fact(&mut self, fact: &'a Fact, step: Option<usize>, comp: &str) -> Atom {
@@ -180,13 +211,7 @@ impl<'a> Builder<'a> {
             }) as u32
         });
         if fact.tolerant && fact.access == Access::Provide {
-            self.bad.push(BadRef {
-                step,
-                component: Some(comp.to_string()),
-                key: Some(fact.key.clone()),
-                message: format!("{comp} has {fact}: only Call, Read and Write can be tolerant."),
-                hint: format!("Write Provide(\"{}\") without Tolerant.", fact.key.trim()),
-            });
+            self.bad.push(tolerant_provide(fact, comp, step));
         }
         if fact.access == Access::Provide {
             self.provided[key as usize] = true;
@@ -198,6 +223,16 @@ impl<'a> Builder<'a> {
             gate,
             serving,
         }
+    }
+}
+
+fn tolerant_provide(fact: &Fact, comp: &str, step: Option<usize>) -> BadRef {
+    BadRef {
+        step,
+        component: Some(comp.to_string()),
+        key: Some(fact.key.clone()),
+        message: format!("{comp} has {fact}: only Call, Read and Write can be tolerant."),
+        hint: format!("Write Provide(\"{}\") without Tolerant.", fact.key.trim()),
     }
 }
 
@@ -223,6 +258,7 @@ pub fn build<'a>(plan: &'a Plan) -> Index<'a> {
         toggle_initial: Vec::new(),
         provided: Vec::new(),
         bad: Vec::new(),
+        declared_toggles: 0,
     };
 
     // Components, toggles and steps by id; the first of a duplicated id wins.
@@ -255,6 +291,12 @@ pub fn build<'a>(plan: &'a Plan) -> Index<'a> {
         b.toggle_ids.insert(t.id.trim(), b.toggle_names.len());
         b.toggle_names.push(t.id.trim());
         b.toggle_initial.push(t.initially.is_on());
+    }
+    b.declared_toggles = b.toggle_names.len();
+    for c in &plan.components {
+        for fact in c.target.iter().flatten() {
+            b.target_fact(fact, &c.id);
+        }
     }
     let mut step_ids: HashMap<&str, usize> =
         HashMap::with_capacity_and_hasher(plan.steps.len(), Default::default());
@@ -336,7 +378,7 @@ pub fn build<'a>(plan: &'a Plan) -> Index<'a> {
                         Change::Ungate(t) => Op::Ungate(b.toggle(t, |plan| BadRef {
                             step: Some(i),
                             component: Some(component.clone()),
-                            key: None,
+                            key: Some(t.trim().to_string()),
                             message: format!(
                                 "{} ungates \"{t}\", which is not a declared toggle.",
                                 step_label(plan, i)
@@ -353,10 +395,12 @@ pub fn build<'a>(plan: &'a Plan) -> Index<'a> {
                 releases.push(Some((comp, ops)));
             }
             Step::Flip { toggle, to, .. } => {
+                // A flip of an unknown toggle changes nothing and is judged no further.
+                let known = b.declared(toggle.trim());
                 let id = b.toggle(toggle, |plan| BadRef {
                     step: Some(i),
                     component: None,
-                    key: Some(toggle.clone()),
+                    key: Some(toggle.trim().to_string()),
                     message: format!(
                         "{} flips \"{toggle}\", which is not a declared toggle.",
                         step_label(plan, i)
@@ -364,7 +408,7 @@ pub fn build<'a>(plan: &'a Plan) -> Index<'a> {
                     hint: toggle_hint(plan),
                 });
                 releases.push(None);
-                flips.push(Some((id as u32, to.is_on())));
+                flips.push(known.then_some((id as u32, to.is_on())));
             }
         }
     }
@@ -595,20 +639,32 @@ fn commit_groups<'a>(
     for (label, list) in members {
         let (first, last) = (list[0], list[list.len() - 1]);
         let mut ok = true;
-        if last - first + 1 != list.len() {
+        // Each release that does not directly follow the group's previous one.
+        for pair in list.windows(2) {
+            let (previous, release) = (pair[0], pair[1]);
+            if release == previous + 1 {
+                continue;
+            }
             ok = false;
-            let outsider = (first..=last).find(|i| !list.contains(i)).unwrap_or(first);
+            let between: Vec<String> = (previous + 1..release)
+                .map(|s| step_label(plan, s))
+                .collect();
             bad.push(BadRef {
-                step: Some(outsider),
-                component: plan.steps[outsider].component().map(str::to_string),
+                step: Some(release),
+                component: plan.steps[release].component().map(str::to_string),
                 key: None,
                 message: format!(
-                    "The releases of commit \"{label}\" are not adjacent: {} sits between them.",
-                    step_label(plan, outsider)
+                    "{} is in commit \"{label}\" but does not follow {}, the commit's previous release: {} {} between them.",
+                    step_label(plan, release),
+                    step_label(plan, previous),
+                    between.join(", "),
+                    if between.len() == 1 { "sits" } else { "sit" }
                 ),
                 hint: format!(
-                    "Move {} out from between the releases of commit \"{label}\".",
-                    step_label(plan, outsider)
+                    "Move {} out from between the releases of commit \"{label}\", or {} next to {}.",
+                    between.join(" and "),
+                    step_label(plan, release),
+                    step_label(plan, previous)
                 ),
             });
         }

@@ -315,7 +315,10 @@ fn accept(plan: &Plan, findings: &mut Vec<Finding>) {
         for f in findings.iter_mut() {
             if Some(f.rule) == rule
                 && f.step == step_index
-                && f.key.as_deref() == acceptance.key.as_deref().map(str::trim)
+                && acceptance
+                    .key
+                    .as_deref()
+                    .is_none_or(|key| f.key.as_deref() == Some(key.trim()))
             {
                 f.severity = Severity::Accepted;
                 f.reason = Some(acceptance.reason.clone());

@@ -417,7 +417,7 @@ impl Sim<'_, '_> {
             Change::Ungate(t) => (
                 format!("{label} ungates \"{t}\", but none of {c}'s facts is gated by it then."),
                 "Drop this change, or check which toggle gates the component's facts.".to_string(),
-                Some(t.clone()),
+                Some(t.trim().to_string()),
             ),
             Change::Backfill { .. } => return,
         };
