@@ -156,7 +156,7 @@ fn reminders_ui_first_without_a_toggle_breaks_the_ui_then_the_api() {
     let ui = &report.findings[0];
     assert!(
         ui.hint
-            .contains("Move step 1 \"ui-hidden\" after step 2 \"endpoints\"")
+            .contains("Move step 1 \"ui-hidden\" after step 3 \"table\"")
             && ui.hint.contains("toggle"),
         "{}",
         ui.hint

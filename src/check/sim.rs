@@ -9,7 +9,7 @@ use std::fmt;
 use super::index::{CStepKind, Cluster, Index};
 use super::report::{Finding, Rollback, Rule, sentence};
 use super::state::{
-    Atom, Backfill, Effect, Eval, Evaluator, Events, Op, State, Store, advance, follow,
+    Atom, Backfill, Effect, Eval, Evaluator, Events, Landed, Op, State, Store, advance, follow,
     initial_stores, revert,
 };
 use crate::plan::{Access, Change, Plan};
@@ -326,6 +326,7 @@ impl Sim<'_, '_> {
                 g,
                 comp,
                 &events,
+                &eval.writes,
                 &mut gaps,
                 &mut closed_gaps,
                 &mut behind_since,
@@ -381,7 +382,7 @@ impl Sim<'_, '_> {
         }
 
         for b in &breaks {
-            self.describe_break(b);
+            self.describe_break(b, &snaps);
         }
         for (_, gap) in gaps.drain() {
             closed_gaps.push(gap);
@@ -431,6 +432,7 @@ impl Sim<'_, '_> {
         g: usize,
         comp: Option<u32>,
         events: &Events,
+        writes: &[Landed],
         gaps: &mut HashMap<u32, Gap>,
         closed: &mut Vec<Gap>,
         behind_since: &mut HashMap<u32, (usize, u32, u32)>,
@@ -502,7 +504,7 @@ impl Sim<'_, '_> {
                 gap.only_copy.get_or_insert(g);
             }
         }
-        for &(k, source, writer) in &events.gaps {
+        for &(k, source, writer, serving) in &events.gaps {
             let (kn, sn, wn) = (
                 self.key(k).to_string(),
                 self.key(source).to_string(),
@@ -512,15 +514,7 @@ impl Sim<'_, '_> {
             let message = format!(
                 "\"{kn}\" mirrors \"{sn}\" but misses the writes {wn} makes to \"{sn}\" from {label} on."
             );
-            let hint = if events.backfilled.contains(&k) {
-                format!(
-                    "Add a pre-emptive double write before {label}: a release of {wn} that also writes \"{kn}\" (Tolerant, under the same interface) wherever it writes \"{sn}\"."
-                )
-            } else {
-                format!(
-                    "Keep {wn} writing \"{kn}\" wherever it writes \"{sn}\" until nothing needs \"{sn}\"; then backfill \"{kn}\" again."
-                )
-            };
+            let hint = self.gap_hint(g, (k, source, writer, serving), writes, events);
             let finding = self.push(Rule::DataGap, Some(g), Some(wn), Some(kn), message, hint);
             self.findings[finding].severity = super::Severity::Warning;
             if let Some(old) = gaps.insert(
@@ -559,12 +553,111 @@ impl Sim<'_, '_> {
                     "{cn} reads \"{kn}\" at {label}, but \"{kn}\" has missed writes made only to its mirror."
                 ),
             };
-            let hint = format!(
-                "Keep writing \"{kn}\" as well as its mirror for as long as anything reads it, or backfill \"{kn}\" from its mirror before {label}."
-            );
+            // The reader's migration, placed after the step that started writing only the
+            // mirror: moving it before that step is the fix.
+            let migration = behind_since.get(&k).and_then(|&(s, _, _)| {
+                let reads = |change: &Change| {
+                    matches!(change, Change::Remove(f) if f.access == Access::Read && f.key.trim() == kn)
+                };
+                Some((s, self.later_release(c, s, reads)?))
+            });
+            let hint = match migration {
+                Some((s, r)) => format!(
+                    "Move {}, where {cn} stops reading \"{kn}\", before {}.",
+                    self.label(r),
+                    self.label(s)
+                ),
+                None => format!(
+                    "Keep writing \"{kn}\" as well as its mirror for as long as anything reads it, or backfill \"{kn}\" from its mirror before {label}."
+                ),
+            };
             self.push(Rule::DataGap, Some(g), Some(cn), Some(kn), message, hint);
         }
         drop
+    }
+
+    /// The first release of component `c` after step `after` with a change that `wanted`
+    /// accepts.
+    fn later_release(
+        &self,
+        c: u32,
+        after: usize,
+        wanted: impl Fn(&Change) -> bool,
+    ) -> Option<usize> {
+        let id = self.comp(c);
+        (after + 1..self.plan.steps.len()).find(|&i| {
+            let step = &self.plan.steps[i];
+            step.component().map(str::trim) == Some(id) && step.changes().iter().any(&wanted)
+        })
+    }
+
+    /// How to close a gap that opened at step `g`: mirror `k` of `source` missed
+    /// `writer`'s write under `serving`. Names a double write that is there but serves
+    /// another interface, or one the plan places too late.
+    fn gap_hint(
+        &self,
+        g: usize,
+        (k, source, writer, serving): (u32, u32, u32, Option<u32>),
+        writes: &[Landed],
+        events: &Events,
+    ) -> String {
+        let (kn, sn, wn) = (self.key(k), self.key(source), self.comp(writer));
+        let label = self.label(g);
+        let wanted = serving.map(|i| self.key(i));
+        let under = |interface: Option<&str>| match interface {
+            Some(i) => format!("while serving \"{i}\""),
+            None => "with no Serving".to_string(),
+        };
+        if let Some(double) = writes.iter().find(|w| w.comp == writer && w.key == k) {
+            return format!(
+                "{wn} writes \"{kn}\" {} but writes \"{sn}\" {}: a double write matches only under the same interface, so write \"{kn}\" {} too.",
+                under(double.serving.map(|i| self.key(i))),
+                under(wanted),
+                under(wanted)
+            );
+        }
+        let adds_write = |change: &Change| matches!(change, Change::Add(f) if f.access == Access::Write && f.key.trim() == kn);
+        // A release that adds the write and keeps writing the source: one that stops
+        // writing the source is the migration, not the double write.
+        let stops = |change: &Change| matches!(change, Change::Remove(f) if f.access == Access::Write && f.key.trim() == sn);
+        let double = self
+            .later_release(writer, g, adds_write)
+            .filter(|&later| !self.plan.steps[later].changes().iter().any(stops));
+        if let Some(later) = double {
+            let interface =
+                self.plan.steps[later]
+                    .changes()
+                    .iter()
+                    .find_map(|change| match change {
+                        Change::Add(f) if adds_write(change) => {
+                            Some(f.serving.as_deref().map(str::trim))
+                        }
+                        _ => None,
+                    });
+            let interface = interface.flatten();
+            if interface.is_none() || interface == wanted {
+                return format!(
+                    "Move {}, the double write, before {label}.",
+                    self.label(later)
+                );
+            }
+            return format!(
+                "Move {}, the double write, before {label}, and write \"{kn}\" there {} (it writes {}): a double write matches only under the same interface.",
+                self.label(later),
+                under(wanted),
+                under(interface)
+            );
+        }
+        if events.backfilled.contains(&k) {
+            format!(
+                "Add a pre-emptive double write before {label}: a release of {wn} that also writes \"{kn}\" (Tolerant) {}, as it writes \"{sn}\".",
+                under(wanted)
+            )
+        } else {
+            format!(
+                "Keep {wn} writing \"{kn}\" wherever it writes \"{sn}\" until nothing needs \"{sn}\"; then backfill \"{kn}\" again."
+            )
+        }
     }
 
     fn finish_gap(&mut self, gap: &Gap) {
@@ -589,7 +682,73 @@ impl Sim<'_, '_> {
         }
     }
 
-    fn describe_break(&mut self, b: &Break) {
+    /// The cluster position of a step, by its global index.
+    fn position(&self, global: usize) -> Option<usize> {
+        self.cl
+            .steps
+            .binary_search_by_key(&global, |s| s.global)
+            .ok()
+    }
+
+    /// The step after which the step at cluster position `p` must ship so that it starts
+    /// no break: the first from `at` on, trying the step there as a move would put it.
+    fn move_after(&self, p: usize, at: usize, snaps: &[Snap]) -> Option<usize> {
+        let step = &self.cl.steps[p].kind;
+        let mut state = snaps[p].state.clone();
+        for q in p + 1..self.cl.steps.len() {
+            self.apply_step(&mut state, &self.cl.steps[q].kind);
+            if q < at {
+                continue;
+            }
+            let before = self
+                .evaluator
+                .borrow_mut()
+                .evaluate(state.view())
+                .broken
+                .clone();
+            let mut moved = state.clone();
+            self.apply_step(&mut moved, step);
+            let mut evaluator = self.evaluator.borrow_mut();
+            let after = &evaluator.evaluate(moved.view()).broken;
+            if after
+                .iter()
+                .all(|a| before.iter().any(|b| (b.0, b.1) == (a.0, a.1)))
+            {
+                return Some(self.cl.steps[q].global);
+            }
+        }
+        None
+    }
+
+    /// The toggle of the feature a cluster's keys belong to, if the plan has one.
+    fn feature_toggle(&self) -> Option<&str> {
+        let &t = self.cl.toggles.first()?;
+        Some(self.index.toggle_names[t as usize])
+    }
+
+    /// Whether component `c`'s uses of key `k` are already gated in `snap`.
+    fn gated(&self, snap: &Snap, c: u32, k: u32) -> bool {
+        snap.state.facts[c as usize]
+            .iter()
+            .any(|a| a.key == k && a.access != Access::Provide && a.gate.is_some())
+    }
+
+    /// "gate c's use of k behind the toggle "t" and turn it on after X", naming the plan's
+    /// toggle for the feature when it has one.
+    fn gate_advice(&self, c: &str, k: &str, after: Option<StepLabel>) -> String {
+        let toggle = match self.feature_toggle() {
+            Some(t) => format!("the toggle \"{t}\""),
+            None => "a toggle".to_string(),
+        };
+        match after {
+            Some(step) => {
+                format!("gate {c}'s use of \"{k}\" behind {toggle} and turn it on after {step}")
+            }
+            None => format!("gate {c}'s use of \"{k}\" behind {toggle}"),
+        }
+    }
+
+    fn describe_break(&mut self, b: &Break, snaps: &[Snap]) {
         let (c, k) = (self.comp(b.comp).to_string(), self.key(b.key).to_string());
         let verb = verb(b.access);
         let until = self.findings[b.finding].until;
@@ -630,24 +789,39 @@ impl Sim<'_, '_> {
                 (Some(s), until) => {
                     let own = self.plan.steps[s].component() == Some(c.as_str());
                     let flip = self.plan.steps[s].component().is_none();
-                    match until {
-                        Some(u) if own => format!(
-                            "Move {} after {}, or gate {c}'s use of \"{k}\" behind a toggle and turn it on after {}.",
+                    let p = self.position(s);
+                    // Already gated: the toggle is on, so gating again changes nothing.
+                    let gated = p.is_some_and(|p| self.gated(&snaps[p + 1], b.comp, b.key));
+                    // The last step to follow: the one after which the moved step starts
+                    // no break at all.
+                    let after = until.map(|u| {
+                        p.zip(self.position(u))
+                            .and_then(|(p, at)| self.move_after(p, at, snaps))
+                            .unwrap_or(u)
+                    });
+                    match after {
+                        Some(t) if own && !gated => format!(
+                            "Move {} after {}, or {}.",
                             self.label(s),
-                            self.label(u),
-                            self.label(u)
+                            self.label(t),
+                            self.gate_advice(&c, &k, Some(self.label(t)))
                         ),
-                        Some(u) if flip => {
-                            format!("Move the flip {} after {}.", self.label(s), self.label(u))
+                        Some(t) if flip => {
+                            format!("Move the flip {} after {}.", self.label(s), self.label(t))
                         }
-                        Some(u) => format!("Move {} after {}.", self.label(s), self.label(u)),
+                        Some(t) => format!("Move {} after {}.", self.label(s), self.label(t)),
                         None if b.was_available => format!(
                             "{} stops providing \"{k}\" while {c} still uses it: first release {c} without it (migrate), then remove it.",
                             self.label(s)
                         ),
-                        None => format!(
-                            "Add a release that provides \"{k}\" before {}, or gate {c}'s use behind a toggle.",
+                        None if gated => format!(
+                            "Add a release that provides \"{k}\" before {}.",
                             self.label(s)
+                        ),
+                        None => format!(
+                            "Add a release that provides \"{k}\" before {}, or {}.",
+                            self.label(s),
+                            self.gate_advice(&c, &k, None)
                         ),
                     }
                 }
@@ -1061,7 +1235,7 @@ fn harms_since<'e>(
         .iter()
         .filter(|&&(_, kept)| !kept)
         .map(|&(k, _)| Harm::Lost(k));
-    let gaps = events.gaps.iter().map(|&(k, _, _)| Harm::Gap(k));
+    let gaps = events.gaps.iter().map(|&(k, ..)| Harm::Gap(k));
     let stale = events
         .stale
         .iter()

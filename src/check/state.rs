@@ -450,8 +450,9 @@ pub struct Events {
     pub bad_backfills: Vec<(u32, u32)>,
     /// Backfills that cleared a store's marks.
     pub backfilled: Vec<u32>,
-    /// Gaps that opened: (mirror, mirrored store, component whose write it missed).
-    pub gaps: Vec<(u32, u32, u32)>,
+    /// Gaps that opened: (mirror, mirrored store, component whose write it missed, the
+    /// interface that write served).
+    pub gaps: Vec<(u32, u32, u32, Option<u32>)>,
     /// Stores that fell behind: (store, its mirror, component whose write it missed).
     pub behind: Vec<(u32, u32, u32)>,
     /// Incomplete mirrors whose source stopped existing: they became the only copy.
@@ -567,7 +568,7 @@ pub fn advance(stores: &mut [Store], eval: &Eval, backfills: &[Backfill]) -> Eve
         }
         if let Some(w) = unmatched(g, k) {
             if stores[k as usize].complete {
-                events.gaps.push((k, g, w.comp));
+                events.gaps.push((k, g, w.comp, w.serving));
             }
             stores[k as usize].complete = false;
         }
