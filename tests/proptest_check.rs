@@ -11,7 +11,7 @@ use std::path::Path;
 use proptest::prelude::*;
 use proptest::sample::select;
 use proptest::test_runner::{Config, TestCaseError};
-use storyplan::check::{Finding, Report, Rollback, Rule, check};
+use storyplan::check::{Finding, Report, Rollback, Rule, check, check_whole};
 use storyplan::plan::{
     Accept, Access, Change, Component, FORMAT_VERSION, Fact, Kind, Plan, Step, Switch, Toggle,
 };
@@ -531,8 +531,48 @@ fn report_fits(plan: &Plan) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// The key-group split is only a speed-up: the plan simulated whole gives the same report,
+/// word for word.
+fn split_is_honest(plan: &Plan) -> Result<(), TestCaseError> {
+    let split = checked(plan)?;
+    let whole = catch_unwind(AssertUnwindSafe(|| check_whole(plan)))
+        .map_err(|_| TestCaseError::fail("check_whole panicked"))?;
+    if split != whole {
+        let show = |r: &Report| -> Vec<String> {
+            r.findings
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{:?} {:?} {:?} {:?} {:?}: {} / {}",
+                        f.rule, f.step, f.component, f.key, f.until, f.message, f.hint
+                    )
+                })
+                .collect()
+        };
+        return Err(TestCaseError::fail(format!(
+            "split and whole differ:\nsplit {:#?}\nwhole {:#?}\nsplit windows {:?}\nwhole windows {:?}\n{}",
+            show(&split),
+            show(&whole),
+            split.steps.iter().map(|s| s.rollback).collect::<Vec<_>>(),
+            whole.steps.iter().map(|s| s.rollback).collect::<Vec<_>>(),
+            store::to_canonical_string(plan)
+        )));
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(config())]
+
+    #[test]
+    fn checking_key_groups_apart_gives_the_whole_plan_report(plan in plan()) {
+        split_is_honest(&plan)?;
+    }
+
+    #[test]
+    fn checking_a_reordered_story_apart_gives_the_whole_plan_report(plan in story_reordered()) {
+        split_is_honest(&plan)?;
+    }
 
     #[test]
     fn the_report_fits_the_plan(plan in plan()) {

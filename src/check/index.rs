@@ -58,6 +58,10 @@ pub struct Cluster {
     pub keys: Vec<u32>,
     /// Global id of each local toggle, ascending.
     pub toggles: Vec<u32>,
+    /// The key group of each local key and toggle (a cluster is one group, unless the
+    /// plan is checked whole).
+    pub key_groups: Vec<u32>,
+    pub toggle_groups: Vec<u32>,
     /// Each local component's current facts in this cluster, in file order.
     pub current: Vec<Rc<Vec<Atom>>>,
     /// The changes of the releases that touch the cluster, each with its index in its
@@ -248,7 +252,9 @@ fn toggle_hint(plan: &Plan) -> String {
     }
 }
 
-pub fn build<'a>(plan: &'a Plan) -> Index<'a> {
+/// Compiles a plan; with `split` false every key group goes into one cluster (the plan is
+/// simulated whole, which must give the same report).
+pub fn build<'a>(plan: &'a Plan, split: bool) -> Index<'a> {
     let mut b = Builder {
         plan,
         key_ids: HashMap::with_capacity_and_hasher(plan.components.len() * 4, Default::default()),
@@ -462,7 +468,12 @@ pub fn build<'a>(plan: &'a Plan) -> Index<'a> {
 
     // A cluster for each group that a simulated fact or a step touches, numbered in the
     // order they are first touched.
-    let root: Vec<usize> = (0..nk + nt).map(|node| forest.find(node)).collect();
+    let group: Vec<usize> = (0..nk + nt).map(|node| forest.find(node)).collect();
+    let root: Vec<usize> = if split {
+        group.clone()
+    } else {
+        vec![0; nk + nt]
+    };
     let mut cluster_of_root = vec![u32::MAX; nk + nt];
     let mut count = 0;
     let mut touch = |node: usize| -> u32 {
@@ -511,13 +522,14 @@ pub fn build<'a>(plan: &'a Plan) -> Index<'a> {
         let Some(cluster) = clusters.get_mut(cluster_of(node)) else {
             continue;
         };
-        let (ids, id) = if node < nk {
-            (&mut cluster.keys, node)
+        let (ids, groups, id) = if node < nk {
+            (&mut cluster.keys, &mut cluster.key_groups, node)
         } else {
-            (&mut cluster.toggles, node - nk)
+            (&mut cluster.toggles, &mut cluster.toggle_groups, node - nk)
         };
         *slot = ids.len() as u32;
         ids.push(id as u32);
+        groups.push(group[node] as u32);
     }
     let localize = |f: &Atom| Atom {
         key: local[f.key as usize],

@@ -32,6 +32,10 @@ enum Harm {
     Lost(u32),
 }
 
+/// How harms rank when one must be named: data harms first, then by key, kind and
+/// component, by global ids (so a plan checked whole names the same one).
+pub type HarmOrder = (bool, u32, u8, usize);
+
 impl Harm {
     fn is_data(self) -> bool {
         !matches!(self, Harm::Broken(..))
@@ -48,6 +52,17 @@ impl Harm {
             Harm::Broken(c, ..) | Harm::Stale(c, _) => Some(c),
             Harm::Gap(_) | Harm::Lost(_) => None,
         }
+    }
+
+    fn order(self, cl: &Cluster) -> HarmOrder {
+        let kind = match self {
+            Harm::Lost(_) => 0,
+            Harm::Gap(_) => 1,
+            Harm::Stale(..) => 2,
+            Harm::Broken(..) => 3,
+        };
+        let comp = self.comp().map_or(usize::MAX, |c| cl.comps[c as usize]);
+        (!self.is_data(), cl.keys[self.key() as usize], kind, comp)
     }
 }
 
@@ -71,7 +86,7 @@ struct Gap {
 pub struct Window {
     /// Precedence: irreversible (by the global id of the store it drops), then loses
     /// data, then `until` the earliest step after which reverting harms.
-    pub rank: (u8, usize),
+    pub rank: (u8, usize, HarmOrder),
     pub rollback: Rollback,
     pub finding: Finding,
 }
@@ -691,9 +706,11 @@ impl Sim<'_, '_> {
     }
 
     /// The step after which the step at cluster position `p` must ship so that it starts
-    /// no break: the first from `at` on, trying the step there as a move would put it.
-    fn move_after(&self, p: usize, at: usize, snaps: &[Snap]) -> Option<usize> {
+    /// no break in key group `group`: the first from `at` on, trying the step there as a
+    /// move would put it.
+    fn move_after(&self, p: usize, at: usize, group: u32, snaps: &[Snap]) -> Option<usize> {
         let step = &self.cl.steps[p].kind;
+        let in_group = |&&(_, k, _): &&(u32, u32, Access)| self.cl.key_groups[k as usize] == group;
         let mut state = snaps[p].state.clone();
         for q in p + 1..self.cl.steps.len() {
             self.apply_step(&mut state, &self.cl.steps[q].kind);
@@ -712,6 +729,7 @@ impl Sim<'_, '_> {
             let after = &evaluator.evaluate(moved.view()).broken;
             if after
                 .iter()
+                .filter(in_group)
                 .all(|a| before.iter().any(|b| (b.0, b.1) == (a.0, a.1)))
             {
                 return Some(self.cl.steps[q].global);
@@ -720,10 +738,12 @@ impl Sim<'_, '_> {
         None
     }
 
-    /// The toggle of the feature a cluster's keys belong to, if the plan has one.
-    fn feature_toggle(&self) -> Option<&str> {
-        let &t = self.cl.toggles.first()?;
-        Some(self.index.toggle_names[t as usize])
+    /// The toggle of the feature key `k` belongs to (one in its key group), if the plan
+    /// has one.
+    fn feature_toggle(&self, k: u32) -> Option<&str> {
+        let group = self.cl.key_groups[k as usize];
+        let t = self.cl.toggle_groups.iter().position(|&g| g == group)?;
+        Some(self.index.toggle_names[self.cl.toggles[t] as usize])
     }
 
     /// Whether component `c`'s uses of key `k` are already gated in `snap`.
@@ -735,8 +755,9 @@ impl Sim<'_, '_> {
 
     /// "gate c's use of k behind the toggle "t" and turn it on after X", naming the plan's
     /// toggle for the feature when it has one.
-    fn gate_advice(&self, c: &str, k: &str, after: Option<StepLabel>) -> String {
-        let toggle = match self.feature_toggle() {
+    fn gate_advice(&self, b: &Break, after: Option<StepLabel>) -> String {
+        let (c, k) = (self.comp(b.comp), self.key(b.key));
+        let toggle = match self.feature_toggle(b.key) {
             Some(t) => format!("the toggle \"{t}\""),
             None => "a toggle".to_string(),
         };
@@ -796,7 +817,9 @@ impl Sim<'_, '_> {
                     // no break at all.
                     let after = until.map(|u| {
                         p.zip(self.position(u))
-                            .and_then(|(p, at)| self.move_after(p, at, snaps))
+                            .and_then(|(p, at)| {
+                                self.move_after(p, at, self.cl.key_groups[b.key as usize], snaps)
+                            })
                             .unwrap_or(u)
                     });
                     match after {
@@ -804,7 +827,7 @@ impl Sim<'_, '_> {
                             "Move {} after {}, or {}.",
                             self.label(s),
                             self.label(t),
-                            self.gate_advice(&c, &k, Some(self.label(t)))
+                            self.gate_advice(b, Some(self.label(t)))
                         ),
                         Some(t) if flip => {
                             format!("Move the flip {} after {}.", self.label(s), self.label(t))
@@ -821,7 +844,7 @@ impl Sim<'_, '_> {
                         None => format!(
                             "Add a release that provides \"{k}\" before {}, or {}.",
                             self.label(s),
-                            self.gate_advice(&c, &k, None)
+                            self.gate_advice(b, None)
                         ),
                     }
                 }
@@ -882,13 +905,24 @@ impl Sim<'_, '_> {
         // Each order of this cluster's releases, named by the first order of the whole
         // group that deploys them so: the written order first, then the others in
         // lexicographic order of their positions.
-        let mut runs: Vec<(Vec<usize>, Vec<usize>)> = orders(&members)
-            .into_iter()
-            .map(|order| {
-                let globals: Vec<usize> = order.iter().map(|&q| self.cl.steps[q].global).collect();
-                (whole_order(first, last, &globals), order)
-            })
-            .collect();
+        let mut runs: Vec<(Vec<usize>, Vec<usize>)> = if last - first + 1 > MAX_ORDERED {
+            // Past the limit only the written order and its reverse, of the whole group.
+            let mut reversed = members.clone();
+            reversed.reverse();
+            vec![
+                ((first..=last).collect(), members.clone()),
+                ((first..=last).rev().collect(), reversed),
+            ]
+        } else {
+            orders(&members)
+                .into_iter()
+                .map(|order| {
+                    let globals: Vec<usize> =
+                        order.iter().map(|&q| self.cl.steps[q].global).collect();
+                    (whole_order(first, last, &globals), order)
+                })
+                .collect()
+        };
         runs.sort();
         let mut written_data: HashSet<Harm> = HashSet::default();
         let mut seen: HashSet<(usize, Option<u32>, u32, bool)> = HashSet::default();
@@ -1067,7 +1101,7 @@ impl Sim<'_, '_> {
                 self.label(g)
             );
             return Some(Window {
-                rank: (0, self.cl.keys[k as usize] as usize),
+                rank: (0, self.cl.keys[k as usize] as usize, Default::default()),
                 rollback: Rollback::Irreversible,
                 finding: Finding::new(
                     Rule::Rollback,
@@ -1138,12 +1172,13 @@ impl Sim<'_, '_> {
             let finding = Finding::new(Rule::Rollback, Some(g), comp_name, key, message, hint);
             (Rollback::Until(g), finding)
         };
+        let order = harm.order(self.cl);
         let rank = match rollback {
             Rollback::Until(u) => {
                 finding.until = Some(u);
-                (2, u)
+                (2, u, order)
             }
-            _ => (1, g),
+            _ => (1, g, order),
         };
         Some(Window {
             rank,
@@ -1188,12 +1223,7 @@ impl Sim<'_, '_> {
         let eval = evaluator.evaluate(view);
         stores.clone_from(&snap.stores);
         let events = advance(stores, eval, &[]);
-        let mut harms = harms_since(&snap.broken, &snap.stale, eval, &events);
-        let first = harms.next()?;
-        if first.is_data() {
-            return Some(first);
-        }
-        Some(harms.find(|h| h.is_data()).unwrap_or(first))
+        harms_since(&snap.broken, &snap.stale, eval, &events).min_by_key(|h| h.order(self.cl))
     }
 }
 
@@ -1244,14 +1274,12 @@ fn harms_since<'e>(
     broken.chain(lost).chain(gaps).chain(stale)
 }
 
-/// Every deploy order of a commit group's releases; past six releases only the written
-/// order and its reverse (720 orders is already a lot of simulation per keystroke).
+/// The most releases of a commit group whose every deploy order is simulated (720 orders is
+/// already a lot of simulation per keystroke); past it, the written order and its reverse.
+const MAX_ORDERED: usize = 6;
+
+/// Every deploy order of a commit group's releases.
 fn orders(members: &[usize]) -> Vec<Vec<usize>> {
-    if members.len() > 6 {
-        let mut reversed = members.to_vec();
-        reversed.reverse();
-        return vec![members.to_vec(), reversed];
-    }
     let mut out = Vec::new();
     let mut current = members.to_vec();
     permute(&mut current, 0, &mut out);
