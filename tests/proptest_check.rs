@@ -561,8 +561,73 @@ fn split_is_honest(plan: &Plan) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// The (from, after) step numbers of a hint that says "Move [the flip] step N "…" after
+/// step M "…"".
+fn move_hint(hint: &str) -> Option<(usize, usize)> {
+    let rest = hint.strip_prefix("Move ")?;
+    let rest = rest.strip_prefix("the flip ").unwrap_or(rest);
+    let number = |text: &str| -> Option<(usize, usize)> {
+        let text = text.strip_prefix("step ")?;
+        let digits = text.find(|c: char| !c.is_ascii_digit())?;
+        Some((text[..digits].parse().ok()?, digits + 5))
+    };
+    let (from, used) = number(rest)?;
+    let after = rest[used..].find(" after step ")?;
+    let (to, _) = number(&rest[used + after + " after ".len()..])?;
+    Some((from, to))
+}
+
+/// Following a move hint of a break once clears that break: the moved step no longer
+/// starts a break of that component and key.
+fn move_hints_fix(plan: &Plan) -> Result<(), TestCaseError> {
+    let report = checked(plan)?;
+    for f in &report.findings {
+        if f.rule != Rule::BrokenConsumer {
+            continue;
+        }
+        let Some((from, to)) = move_hint(&f.hint) else {
+            continue;
+        };
+        prop_assert_eq!(
+            Some(from - 1),
+            f.step,
+            "the hint moves another step: {}",
+            &f.hint
+        );
+        prop_assert!(to > from, "the hint moves a step back: {}", &f.hint);
+        let mut moved = plan.clone();
+        let step = moved.steps.remove(from - 1);
+        moved.steps.insert(to - 1, step);
+        let after = checked(&moved)?;
+        let still = after.findings.iter().find(|g| {
+            g.rule == Rule::BrokenConsumer
+                && g.step == Some(to - 1)
+                && g.component == f.component
+                && g.key == f.key
+        });
+        prop_assert!(
+            still.is_none(),
+            "following \"{}\" leaves {:?}\n{}",
+            &f.hint,
+            still,
+            store::to_canonical_string(plan)
+        );
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(config())]
+
+    #[test]
+    fn a_move_hint_followed_clears_its_break(plan in plan()) {
+        move_hints_fix(&plan)?;
+    }
+
+    #[test]
+    fn a_move_hint_in_a_reordered_story_clears_its_break(plan in story_reordered()) {
+        move_hints_fix(&plan)?;
+    }
 
     #[test]
     fn checking_key_groups_apart_gives_the_whole_plan_report(plan in plan()) {

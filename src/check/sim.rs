@@ -814,14 +814,12 @@ impl Sim<'_, '_> {
                     // Already gated: the toggle is on, so gating again changes nothing.
                     let gated = p.is_some_and(|p| self.gated(&snaps[p + 1], b.comp, b.key));
                     // The last step to follow: the one after which the moved step starts
-                    // no break at all.
-                    let after = until.map(|u| {
-                        p.zip(self.position(u))
-                            .and_then(|(p, at)| {
-                                self.move_after(p, at, self.cl.key_groups[b.key as usize], snaps)
-                            })
-                            .unwrap_or(u)
-                    });
+                    // no break at all. None when no move does it (say, the consumer itself
+                    // stops the use later).
+                    let group = self.cl.key_groups[b.key as usize];
+                    let after = until
+                        .and_then(|u| p.zip(self.position(u)))
+                        .and_then(|(p, at)| self.move_after(p, at, group, snaps));
                     match after {
                         Some(t) if own && !gated => format!(
                             "Move {} after {}, or {}.",
@@ -930,14 +928,29 @@ impl Sim<'_, '_> {
             let written = *order == members;
             let deploys = self.deploy(pre, order);
             if written {
-                written_data.extend(deploys.iter().flat_map(|(_, data)| data.iter().copied()));
+                written_data.extend(deploys.iter().flat_map(|(lasting, events)| {
+                    lasting
+                        .iter()
+                        .chain(events)
+                        .copied()
+                        .filter(|h| h.is_data())
+                }));
             }
-            for (n, (lasting, data)) in deploys.iter().enumerate() {
+            for (n, (lasting, events)) in deploys.iter().enumerate() {
                 let g = self.cl.steps[order[n]].global;
                 let started = lasting
                     .iter()
                     .filter(|h| n == 0 || !deploys[n - 1].0.contains(h));
-                for &harm in started {
+                for &harm in started.chain(events) {
+                    if harm.is_data() {
+                        // Lost data does not come back, and a stale read's rows stay stale.
+                        if !written_data.contains(&harm)
+                            && seen.insert((g, harm.comp(), harm.key(), true))
+                        {
+                            self.race(label, whole, order[n], harm, None);
+                        }
+                        continue;
+                    }
                     let Some(m) = (n + 1..order.len()).find(|&m| !deploys[m].0.contains(&harm))
                     else {
                         continue;
@@ -948,14 +961,6 @@ impl Sim<'_, '_> {
                     }
                     let until = self.cl.steps[order[m]].global;
                     self.race(label, whole, order[n], harm, Some(until));
-                }
-                for &harm in data {
-                    if written_data.contains(&harm)
-                        || !seen.insert((g, harm.comp(), harm.key(), true))
-                    {
-                        continue;
-                    }
-                    self.race(label, whole, order[n], harm, None);
                 }
             }
         }
@@ -1015,8 +1020,8 @@ impl Sim<'_, '_> {
         self.findings[finding].until = until;
     }
 
-    /// Deploys `order` from `pre`: after each deploy, the breaks that last while it is live
-    /// and the data harms its deployment causes.
+    /// Deploys `order` from `pre`: after each deploy, the harms that last while it is live
+    /// (breaks and stale reads) and the losses and gaps its deployment causes.
     fn deploy(&self, pre: &Snap, order: &[usize]) -> Vec<(Vec<Harm>, Vec<Harm>)> {
         let mut state = pre.state.clone();
         let mut stores = pre.stores.clone();
@@ -1027,7 +1032,7 @@ impl Sim<'_, '_> {
             let eval = evaluator.evaluate(state.view());
             let events = advance(&mut stores, eval, &backfills);
             let (lasting, data) = harms_since(&pre.broken, &pre.stale, eval, &events)
-                .partition(|h| matches!(h, Harm::Broken(..)));
+                .partition(|h| matches!(h, Harm::Broken(..) | Harm::Stale(..)));
             out.push((lasting, data));
         }
         out
