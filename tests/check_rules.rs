@@ -697,3 +697,617 @@ fn a_commit_race_is_found_in_the_cluster_it_happens_in() {
         race.message
     );
 }
+
+// SPEC v1.1, §1–§3: one test for each paragraph that changed.
+
+fn store(id: &str, current: &[&str]) -> Component {
+    db(id, current)
+}
+
+fn first(report: &Report, rule: Rule) -> &storyplan::check::Finding {
+    report
+        .findings
+        .iter()
+        .find(|f| f.rule == rule)
+        .expect("the rule has a finding")
+}
+
+fn in_commit(mut step: Step, label: &str) -> Step {
+    if let Step::Release { commit, .. } = &mut step {
+        *commit = Some(label.into());
+    }
+    step
+}
+
+fn windows(report: &Report) -> Vec<Rollback> {
+    report.steps.iter().map(|s| s.rollback).collect()
+}
+
+fn backfill(into: &str, from: &str) -> Change {
+    Change::Backfill {
+        into: into.into(),
+        from: from.into(),
+    }
+}
+
+#[test]
+fn a_migration_that_adds_copies_and_drops_in_one_release_is_clean_and_irreversible() {
+    // §1 Step: each change sees the state the changes before it left.
+    let p = plan(
+        vec![store("db", &["archive"])],
+        vec![release(
+            "rename",
+            "db",
+            vec![
+                Change::Add(Fact::provide("archive_2024")),
+                backfill("archive_2024", "archive"),
+                Change::Remove(Fact::provide("archive")),
+            ],
+        )],
+    );
+    let report = check(&p);
+    assert_eq!(found(&report), vec![]);
+    assert_eq!(windows(&report), vec![Rollback::Irreversible]);
+    assert_eq!(rollbacks(&report), vec![(Some(0), Some("archive"), None)]);
+}
+
+#[test]
+fn a_backfill_before_its_store_is_added_in_the_same_release_is_a_bad_reference() {
+    // §1 Step, in order: the store does not exist yet where the backfill stands.
+    let p = plan(
+        vec![store("db", &["archive"])],
+        vec![release(
+            "rename",
+            "db",
+            vec![
+                backfill("archive_2024", "archive"),
+                Change::Add(Fact::provide("archive_2024")),
+            ],
+        )],
+    );
+    assert_eq!(
+        found(&check(&p)),
+        vec![(Rule::BadReference, Some(0), Some("archive_2024"), None)]
+    );
+}
+
+#[test]
+fn a_release_that_adds_and_removes_the_same_call_reverts_to_nothing() {
+    // §3 rollback: reverting is one deployment of all the inverses, last change first.
+    let p = plan(
+        vec![component("web", Kind::Ui, vec![])],
+        vec![release(
+            "s1",
+            "web",
+            vec![
+                Change::Add(Fact::call("GET /i1")),
+                Change::Remove(Fact::call("GET /i1")),
+            ],
+        )],
+    );
+    let report = check(&p);
+    assert_eq!(found(&report), vec![]);
+    assert_eq!(windows(&report), vec![Rollback::Safe]);
+}
+
+#[test]
+fn putting_a_store_behind_a_toggle_in_one_release_keeps_its_data() {
+    // §2: a store is dropped only when the release ends without it in any form.
+    let mut p = plan(
+        vec![store("db", &["notes"])],
+        vec![
+            release(
+                "gate",
+                "db",
+                vec![
+                    Change::Remove(Fact::provide("notes")),
+                    Change::Add(Fact::provide("notes").gated("t")),
+                ],
+            ),
+            flip("on", "t", Switch::On),
+        ],
+    );
+    p.toggles = vec![Toggle {
+        id: "t".into(),
+        initially: Switch::Off,
+    }];
+    let report = check(&p);
+    // No data-loss: only the gate the plan never cleans up.
+    assert_eq!(
+        found(&report),
+        vec![(Rule::ToggleLeftBehind, None, Some("t"), None)]
+    );
+    assert_eq!(windows(&report), vec![Rollback::Safe, Rollback::Safe]);
+}
+
+#[test]
+fn a_store_dropped_and_provided_again_is_new_and_empty() {
+    // §2: dropping it again later loses nothing.
+    let p = plan(
+        vec![store("db", &["notes"])],
+        vec![
+            release("drop", "db", vec![Change::Remove(Fact::provide("notes"))]),
+            release("again", "db", vec![Change::Add(Fact::provide("notes"))]),
+            release(
+                "drop-again",
+                "db",
+                vec![Change::Remove(Fact::provide("notes"))],
+            ),
+        ],
+    );
+    let report = check(&p);
+    assert_eq!(
+        found(&report),
+        vec![(Rule::DataLoss, Some(0), Some("notes"), None)]
+    );
+    assert_eq!(
+        windows(&report),
+        vec![Rollback::Irreversible, Rollback::Safe, Rollback::Safe]
+    );
+}
+
+#[test]
+fn dropping_a_store_ends_its_mirror_relations_both_ways() {
+    // §2: "k" mirrors "g"; once "g" is dropped, a new "g" is no one's source, so writes
+    // to it alone open no gap in "k". With the relation intact they do.
+    let api = component(
+        "api",
+        Kind::Service,
+        vec![Fact::write("g").tolerant(), Fact::write("k").tolerant()],
+    );
+    let expand = release(
+        "expand",
+        "db",
+        vec![Change::Add(Fact::provide("k")), backfill("k", "g")],
+    );
+    let only_g = release("only-g", "api", vec![Change::Remove(Fact::write("k"))]);
+    let p = plan(
+        vec![api.clone(), store("db", &["g"])],
+        vec![
+            expand.clone(),
+            release("drop-g", "db", vec![Change::Remove(Fact::provide("g"))]),
+            only_g.clone(),
+            release("new-g", "db", vec![Change::Add(Fact::provide("g"))]),
+        ],
+    );
+    let report = check(&p);
+    assert_eq!(found(&report), vec![]);
+    assert_eq!(report.steps[1].rollback, Rollback::Irreversible);
+
+    let kept = plan(vec![api, store("db", &["g"])], vec![expand, only_g]);
+    assert_eq!(
+        found(&check(&kept)),
+        vec![(Rule::DataGap, Some(1), Some("k"), None)]
+    );
+}
+
+#[test]
+fn a_store_from_current_is_not_kept_by_the_store_it_mirrors() {
+    // §2 kept elsewhere: "old" has rows of its own that a copy of "new" does not hold.
+    let p = plan(
+        vec![store("db", &["old", "new"])],
+        vec![
+            release("copy", "db", vec![backfill("old", "new")]),
+            release("drop", "db", vec![Change::Remove(Fact::provide("old"))]),
+        ],
+    );
+    assert_eq!(
+        found(&check(&p)),
+        vec![(Rule::DataLoss, Some(1), Some("old"), None)]
+    );
+    // A store new in the plan holds only what it copied, which its source still has.
+    let fresh = plan(
+        vec![store("db", &["new"])],
+        vec![
+            release(
+                "copy",
+                "db",
+                vec![Change::Add(Fact::provide("old")), backfill("old", "new")],
+            ),
+            release("drop", "db", vec![Change::Remove(Fact::provide("old"))]),
+        ],
+    );
+    assert_eq!(found(&check(&fresh)), vec![]);
+}
+
+#[test]
+fn reverting_a_gated_endpoint_after_its_toggle_is_cleaned_up_breaks_the_caller() {
+    // §3 rollback: an Add's inverse removes its fact in the form it has now (ungated).
+    let mut p = plan(
+        vec![
+            component("web", Kind::Ui, vec![]),
+            component("api", Kind::Service, vec![]),
+        ],
+        vec![
+            release(
+                "endpoint",
+                "api",
+                vec![Change::Add(Fact::provide("GET /r").gated("t"))],
+            ),
+            release("cleanup", "api", vec![Change::Ungate("t".into())]),
+            release("caller", "web", vec![Change::Add(Fact::call("GET /r"))]),
+        ],
+    );
+    p.toggles = vec![Toggle {
+        id: "t".into(),
+        initially: Switch::Off,
+    }];
+    let report = check(&p);
+    assert_eq!(found(&report), vec![]);
+    assert_eq!(
+        windows(&report),
+        vec![Rollback::Until(2), Rollback::Until(2), Rollback::Safe]
+    );
+}
+
+#[test]
+fn reverting_a_step_that_breaks_a_writer_and_drops_its_data_is_loses_data() {
+    // §3 precedence: loses-data before until.
+    let p = plan(
+        vec![
+            component("api", Kind::Service, vec![Fact::write("t")]),
+            store("db", &[]),
+        ],
+        vec![release(
+            "table",
+            "db",
+            vec![Change::Add(Fact::provide("t"))],
+        )],
+    );
+    let report = check(&p);
+    assert_eq!(
+        found(&report),
+        vec![(Rule::BrokenConsumer, None, Some("t"), Some(0))]
+    );
+    assert_eq!(windows(&report), vec![Rollback::LosesData]);
+}
+
+#[test]
+fn reverting_a_writer_moved_before_its_new_store_opens_a_gap_once_the_store_exists() {
+    // §3 rollback: the whole release is reverted at once, so its writes go back to
+    // "events" only; that opens a gap in "events_v2" once "new-store" has shipped.
+    let p = plan(
+        vec![
+            component("ingest", Kind::Service, vec![Fact::write("events")]),
+            store("db", &["events"]),
+        ],
+        vec![
+            release(
+                "ingest-move",
+                "ingest",
+                vec![
+                    Change::Remove(Fact::write("events")),
+                    Change::Add(Fact::write("events_v2")),
+                ],
+            ),
+            release(
+                "new-store",
+                "db",
+                vec![
+                    Change::Add(Fact::provide("events_v2")),
+                    backfill("events_v2", "events"),
+                ],
+            ),
+            release(
+                "drop-old",
+                "db",
+                vec![Change::Remove(Fact::provide("events"))],
+            ),
+        ],
+    );
+    let report = check(&p);
+    assert_eq!(
+        found(&report),
+        vec![(Rule::BrokenConsumer, Some(0), Some("events_v2"), Some(1))]
+    );
+    assert_eq!(
+        windows(&report),
+        vec![
+            Rollback::Until(1),
+            Rollback::LosesData,
+            Rollback::Irreversible
+        ]
+    );
+}
+
+#[test]
+fn a_commit_race_is_on_the_release_that_starts_it_not_on_those_deployed_while_it_lasts() {
+    // §2 commit-race: the report job and the API stop reading, then the column is dropped,
+    // all in commit "pr-4". Deployed drop-first, the drop starts both breaks.
+    let notes = "animals.notes";
+    let p = plan(
+        vec![
+            component("report", Kind::Job, vec![Fact::read(notes)]),
+            component("api", Kind::Service, vec![Fact::read(notes)]),
+            store("db", &[notes]),
+        ],
+        vec![
+            in_commit(
+                release(
+                    "stop-report",
+                    "report",
+                    vec![Change::Remove(Fact::read(notes))],
+                ),
+                "pr-4",
+            ),
+            in_commit(
+                release("stop-read", "api", vec![Change::Remove(Fact::read(notes))]),
+                "pr-4",
+            ),
+            in_commit(
+                release(
+                    "drop-notes",
+                    "db",
+                    vec![Change::Remove(Fact::provide(notes))],
+                ),
+                "pr-4",
+            ),
+        ],
+    );
+    let report = check(&p);
+    assert_eq!(
+        found(&report),
+        vec![
+            (Rule::DataLoss, Some(2), Some(notes), None),
+            (Rule::CommitRace, Some(2), Some(notes), Some(1)),
+            (Rule::CommitRace, Some(2), Some(notes), Some(0)),
+        ]
+    );
+    let races: Vec<(Option<&str>, &str)> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == Rule::CommitRace)
+        .map(|f| (f.component.as_deref(), f.message.as_str()))
+        .collect();
+    // Each names the first order (lexicographic by position) in which it happens.
+    assert!(
+        races[0].0 == Some("api")
+            && races[0]
+                .1
+                .contains("\"stop-report\" → \"drop-notes\" → \"stop-read\""),
+        "{races:?}"
+    );
+    assert!(
+        races[1].0 == Some("report")
+            && races[1]
+                .1
+                .contains("\"stop-read\" → \"drop-notes\" → \"stop-report\""),
+        "{races:?}"
+    );
+}
+
+#[test]
+fn a_commit_split_by_two_steps_names_both_on_the_release_that_strays() {
+    // §2: a non-adjacent group is a bad reference on the release that does not follow the
+    // group's previous one, key null; the hint names the steps in between.
+    let p = plan(
+        vec![
+            component("web", Kind::Ui, vec![]),
+            component("api", Kind::Service, vec![]),
+        ],
+        vec![
+            in_commit(
+                release("a", "api", vec![Change::Add(Fact::provide("X"))]),
+                "pr-1",
+            ),
+            release("b", "web", vec![Change::Add(Fact::provide("Y"))]),
+            release("c", "web", vec![Change::Add(Fact::provide("Z"))]),
+            in_commit(
+                release("d", "web", vec![Change::Add(Fact::call("X"))]),
+                "pr-1",
+            ),
+        ],
+    );
+    let report = check(&p);
+    assert_eq!(
+        found(&report),
+        vec![(Rule::BadReference, Some(3), None, None)]
+    );
+    let hint = &first(&report, Rule::BadReference).hint;
+    assert!(hint.contains("step 2 \"b\" and step 3 \"c\""), "{hint}");
+}
+
+#[test]
+fn every_reference_to_an_unknown_toggle_is_a_bad_reference() {
+    // §3 bad-reference: in current, in target, in a change, an Ungate and a Flip; a flip of
+    // an unknown toggle changes nothing and is judged no further (no noop-change).
+    let mut web = component("web", Kind::Ui, vec![Fact::call("A").gated("ghost")]);
+    web.target = Some(vec![Fact::call("B").gated("ghost")]);
+    let mut p = plan(
+        vec![
+            web,
+            component(
+                "api",
+                Kind::Service,
+                vec![Fact::provide("A"), Fact::provide("C")],
+            ),
+        ],
+        vec![
+            release(
+                "add",
+                "web",
+                vec![Change::Add(Fact::call("C").gated("ghost"))],
+            ),
+            release("cleanup", "web", vec![Change::Ungate("ghost".into())]),
+            flip("on", "ghost", Switch::On),
+            flip("off", "ghost", Switch::Off),
+        ],
+    );
+    p.toggles = vec![Toggle {
+        id: "t".into(),
+        initially: Switch::Off,
+    }];
+    let report = check(&p);
+    let bad: Vec<Found> = found(&report)
+        .into_iter()
+        .filter(|f| matches!(f.0, Rule::BadReference | Rule::NoopChange))
+        .collect();
+    assert_eq!(
+        bad,
+        vec![
+            (Rule::BadReference, None, Some("A"), None),
+            (Rule::BadReference, None, Some("B"), None),
+            (Rule::BadReference, Some(0), Some("C"), None),
+            (Rule::BadReference, Some(1), Some("ghost"), None),
+            (Rule::BadReference, Some(2), Some("ghost"), None),
+            (Rule::BadReference, Some(3), Some("ghost"), None),
+        ]
+    );
+}
+
+#[test]
+fn target_facts_are_validated_and_an_unknown_component_has_no_key() {
+    // §3 bad-reference: target facts (step null); an unknown component's key is null.
+    let mut api = component("api", Kind::Service, vec![]);
+    api.target = Some(vec![Fact::provide("X").tolerant()]);
+    let p = plan(
+        vec![api],
+        vec![release(
+            "ghostly",
+            "ghost",
+            vec![Change::Add(Fact::call("X"))],
+        )],
+    );
+    assert_eq!(
+        found(&check(&p)),
+        vec![
+            (Rule::BadReference, None, Some("X"), None),
+            (Rule::TargetNotReached, None, None, None),
+            (Rule::BadReference, Some(0), None, None),
+        ]
+    );
+}
+
+#[test]
+fn noop_ungates_and_flips_name_their_toggle() {
+    // §3: the key of noop-change is the toggle id for Ungate and Flip.
+    let mut p = plan(
+        vec![component("web", Kind::Ui, vec![])],
+        vec![
+            release("cleanup", "web", vec![Change::Ungate(" t ".into())]),
+            flip("off", "t", Switch::Off),
+        ],
+    );
+    p.toggles = vec![Toggle {
+        id: "t".into(),
+        initially: Switch::Off,
+    }];
+    assert_eq!(
+        found(&check(&p)),
+        vec![
+            (Rule::NoopChange, Some(0), Some("t"), None),
+            (Rule::NoopChange, Some(1), Some("t"), None),
+        ]
+    );
+}
+
+#[test]
+fn an_accept_without_key_covers_every_finding_of_its_rule_at_its_step() {
+    // §3 Accepting: no key matches every key; no step matches only plan-wide findings.
+    let mut p = plan(
+        vec![component("web", Kind::Ui, vec![Fact::call("Z")])],
+        vec![release(
+            "prototype",
+            "web",
+            vec![Change::Add(Fact::call("A")), Change::Add(Fact::call("B"))],
+        )],
+    );
+    p.accepted = vec![Accept {
+        rule: "broken-consumer".into(),
+        step: Some("prototype".into()),
+        key: None,
+        reason: "a demo against a stub".into(),
+    }];
+    let report = check(&p);
+    let severities: Vec<(Option<usize>, Option<&str>, Severity)> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == Rule::BrokenConsumer)
+        .map(|f| (f.step, f.key.as_deref(), f.severity))
+        .collect();
+    assert_eq!(
+        severities,
+        vec![
+            (None, Some("Z"), Severity::Error),
+            (Some(0), Some("A"), Severity::Accepted),
+            (Some(0), Some("B"), Severity::Accepted),
+        ]
+    );
+}
+
+#[test]
+fn a_stale_read_names_the_readers_step_to_move_before_the_writers() {
+    // §3 hints: the writer moves to the mirror before the reader does.
+    let p = plan(
+        vec![
+            component(
+                "w",
+                Kind::Service,
+                vec![Fact::write("old"), Fact::write("new").tolerant()],
+            ),
+            component("r", Kind::Job, vec![Fact::read("old")]),
+            store("db", &["old"]),
+        ],
+        vec![
+            release(
+                "expand",
+                "db",
+                vec![Change::Add(Fact::provide("new")), backfill("new", "old")],
+            ),
+            release("writer", "w", vec![Change::Remove(Fact::write("old"))]),
+            release(
+                "reader",
+                "r",
+                vec![
+                    Change::Remove(Fact::read("old")),
+                    Change::Add(Fact::read("new")),
+                ],
+            ),
+            release("contract", "db", vec![Change::Remove(Fact::provide("old"))]),
+        ],
+    );
+    let report = check(&p);
+    assert_eq!(
+        found(&report),
+        vec![(Rule::DataGap, Some(1), Some("old"), None)]
+    );
+    assert_eq!(
+        first(&report, Rule::DataGap).hint,
+        "Move step 3 \"reader\", where r stops reading \"old\", before step 2 \"writer\"."
+    );
+    // Following it clears the finding.
+    let mut moved = p.clone();
+    moved.steps.swap(1, 2);
+    assert_eq!(found(&check(&moved)), vec![]);
+}
+
+#[test]
+fn a_hint_never_proposes_what_the_step_already_does() {
+    // §3 hints: the use is already gated (the toggle is on), so gating is no advice.
+    let mut p = plan(
+        vec![
+            component("web", Kind::Ui, vec![]),
+            component("api", Kind::Service, vec![]),
+        ],
+        vec![
+            release("ui", "web", vec![Change::Add(Fact::call("A").gated("t"))]),
+            release("endpoint", "api", vec![Change::Add(Fact::provide("A"))]),
+        ],
+    );
+    p.toggles = vec![Toggle {
+        id: "t".into(),
+        initially: Switch::On,
+    }];
+    let report = check(&p);
+    assert_eq!(
+        found(&report),
+        vec![
+            (Rule::ToggleLeftBehind, None, Some("t"), None),
+            (Rule::BrokenConsumer, Some(0), Some("A"), Some(1)),
+        ]
+    );
+    assert_eq!(
+        first(&report, Rule::BrokenConsumer).hint,
+        "Move step 1 \"ui\" after step 2 \"endpoint\"."
+    );
+}

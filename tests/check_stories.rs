@@ -454,6 +454,102 @@ fn amount_column_expand_before_the_double_write_still_has_a_gap() {
 }
 
 #[test]
+fn amount_column_double_write_after_its_expand_is_told_to_move_not_to_be_added() {
+    // SPEC §3 hints: the plan already has the double write, in the wrong place.
+    let plan = reorder(
+        example("amount-column"),
+        &["expand", "double-write", "migrate", "contract"],
+    );
+    let report = check(&plan);
+    assert_eq!(
+        first(&report, Rule::DataGap).hint,
+        "Move step 2 \"double-write\", the double write, before step 1 \"expand\"."
+    );
+    // The data loss at the contract names the incomplete copy it was meant to keep.
+    assert!(
+        first(&report, Rule::DataLoss)
+            .hint
+            .starts_with("\"expenses.amount_cents\" was meant to keep this data but misses writes"),
+        "{}",
+        first(&report, Rule::DataLoss).hint
+    );
+}
+
+#[test]
+fn amount_column_double_write_under_another_interface_names_both() {
+    // SPEC §3 hints: a double write whose `Serving` interface differs cannot match.
+    let mut plan = example("amount-column");
+    let at = plan.step_index("double-write").expect("the story has it");
+    if let Step::Release { changes, .. } = &mut plan.steps[at]
+        && let Some(Change::Add(fact)) = changes.first_mut()
+    {
+        fact.serving = Some("GET /animals/{id}/expenses".into());
+    }
+    let report = check(&plan);
+    // Writes compare per interface both ways: "amount_cents" misses the POST writes, and
+    // "amount" falls behind the GET ones, which the API reads from it.
+    let e = Severity::Error;
+    assert_eq!(
+        pinned(&plan, &report),
+        vec![
+            row(e, Rule::DataGap, "expand", AMOUNT, "-"),
+            row(e, Rule::DataGap, "expand", AMOUNT_CENTS, "-"),
+            row(e, Rule::DataLoss, "contract", AMOUNT, "-"),
+        ]
+    );
+    // The stale read happens because the database made the mirror live, so there is no
+    // reader's migration to move before it.
+    assert!(
+        report.findings[0]
+            .hint
+            .starts_with("Keep writing \"expenses.amount\""),
+        "{}",
+        report.findings[0].hint
+    );
+    assert_eq!(
+        report.findings[1].hint,
+        "api writes \"expenses.amount_cents\" while serving \"GET /animals/{id}/expenses\" but writes \"expenses.amount\" while serving \"POST /animals/{id}/expense\": a double write matches only under the same interface, so write \"expenses.amount_cents\" while serving \"POST /animals/{id}/expense\" too."
+    );
+}
+
+#[test]
+fn reminders_flip_before_endpoints_and_table_is_told_to_follow_the_table() {
+    // SPEC §3 hints: a move names the last step to follow, so one move clears the break
+    // (after the endpoints alone, the API's writes would break until the table).
+    let plan = reorder(
+        example("reminders"),
+        &["ui-hidden", "enable", "endpoints", "table", "cleanup"],
+    );
+    let report = check(&plan);
+    let e = Severity::Error;
+    assert_eq!(
+        pinned(&plan, &report),
+        vec![
+            row(e, Rule::BrokenConsumer, "enable", GET_REMINDER, "endpoints"),
+            row(
+                e,
+                Rule::BrokenConsumer,
+                "enable",
+                POST_REMINDER,
+                "endpoints"
+            ),
+            row(e, Rule::BrokenConsumer, "endpoints", "reminders", "table"),
+        ]
+    );
+    for f in report.findings.iter().filter(|f| f.step == Some(1)) {
+        assert_eq!(
+            f.hint,
+            "Move the flip step 2 \"enable\" after step 4 \"table\"."
+        );
+    }
+    // The API's own release: move it, or gate it behind the plan's toggle.
+    assert_eq!(
+        report.findings[2].hint,
+        "Move step 3 \"endpoints\" after step 4 \"table\", or gate api's use of \"reminders\" behind the toggle \"reminders\" and turn it on after step 4 \"table\"."
+    );
+}
+
+#[test]
 fn amount_column_dropped_while_still_written_breaks_the_api() {
     let plan = reorder(
         example("amount-column"),

@@ -570,7 +570,11 @@ impl Sim<'_, '_> {
             };
             // The reader's migration, placed after the step that started writing only the
             // mirror: moving it before that step is the fix.
-            let migration = behind_since.get(&k).and_then(|&(s, _, _)| {
+            let migration = behind_since.get(&k).and_then(|&(s, writer, _)| {
+                // Only a writer's own release can be the step to move before.
+                if self.plan.steps[s].component().map(str::trim) != Some(self.comp(writer)) {
+                    return None;
+                }
                 let reads = |change: &Change| {
                     matches!(change, Change::Remove(f) if f.access == Access::Read && f.key.trim() == kn)
                 };
