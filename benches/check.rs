@@ -1,5 +1,6 @@
 //! How the checker and the loader scale with the length of a plan, on the generated clean
-//! plans of `plans`.
+//! plans of `plans`; and what the checker costs on the article's stories in the unsafe
+//! orders it warns about (findings with hints, whose move hints try moves).
 
 use std::hint::black_box;
 use std::path::Path;
@@ -101,5 +102,45 @@ fn benches(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(bench, benches);
+/// The article's stories in unsafe orders: (name, story, order of its step ids).
+const UNSAFE: [(&str, &str, &[&str]); 3] = [
+    (
+        "reminders-flip-first",
+        include_str!("../assets/examples/reminders.ron"),
+        &["ui-hidden", "enable", "endpoints", "table", "cleanup"],
+    ),
+    (
+        "cents-api-contract-first",
+        include_str!("../assets/examples/cents-api.ron"),
+        &["expand", "contract", "migrate"],
+    ),
+    (
+        "amount-column-expand-first",
+        include_str!("../assets/examples/amount-column.ron"),
+        &["expand", "double-write", "contract", "migrate"],
+    ),
+];
+
+fn unsafe_orders(c: &mut Criterion) {
+    let mut group = c.benchmark_group("check_unsafe");
+    group.warm_up_time(Duration::from_secs(1));
+    group.measurement_time(Duration::from_secs(2));
+    for (name, text, order) in UNSAFE {
+        let mut plan = store::parse(Path::new("story.ron"), text)
+            .unwrap_or_else(|err| panic!("the story {name} does not load: {err}"))
+            .plan;
+        let steps = std::mem::take(&mut plan.steps);
+        plan.steps = order
+            .iter()
+            .filter_map(|id| steps.iter().find(|s| s.id() == *id).cloned())
+            .collect();
+        assert_eq!(plan.steps.len(), steps.len(), "{name} names every step");
+        let errors = check(&plan).summary().errors;
+        assert!(errors > 0, "{name} is meant to be unsafe");
+        group.bench_function(name, |b| b.iter(|| check(black_box(&plan))));
+    }
+    group.finish();
+}
+
+criterion_group!(bench, benches, unsafe_orders);
 criterion_main!(bench);
