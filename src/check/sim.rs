@@ -496,8 +496,17 @@ impl Sim<'_, '_> {
             let message =
                 format!("{label} drops \"{name}\", which holds data that no other store keeps.");
             let partial = events.only_copy.iter().find(|&&(_, source)| source == k);
-            let hint = match partial {
-                Some(&(m, _)) => format!(
+            // The gap finding of the copy already says how to close the gap.
+            let gap = partial.and_then(|&(m, _)| Some((m, &self.findings[gaps.get(&m)?.finding])));
+            let hint = match (partial, gap) {
+                (_, Some((m, gap))) => format!(
+                    "\"{}\" was meant to keep this data but misses writes from {} on. {}",
+                    self.key(m),
+                    gap.step
+                        .map_or(String::new(), |s| self.label(s).to_string()),
+                    gap.hint
+                ),
+                (Some(&(m, _)), None) => format!(
                     "\"{}\" was meant to keep this data but misses writes: add a pre-emptive double write before it is created, so it is complete when {label} ships.",
                     self.key(m)
                 ),
