@@ -719,13 +719,14 @@ impl Sim<'_, '_> {
     }
 
     /// The step after which the step at cluster position `p` must ship so that it starts
-    /// no break in key group `group`: the first from `at` on, trying the step there as a
-    /// move would put it.
+    /// no break in key group `group`: the first from `at` on (trying `MOVE_TRIES` places at
+    /// most), with the step tried there as a move would put it.
     fn move_after(&self, p: usize, at: usize, group: u32, snaps: &[Snap]) -> Option<usize> {
         let step = &self.cl.steps[p].kind;
         let in_group = |&&(_, k, _): &&(u32, u32, Access)| self.cl.key_groups[k as usize] == group;
         let mut state = snaps[p].state.clone();
-        for q in p + 1..self.cl.steps.len() {
+        let end = self.cl.steps.len().min(at + MOVE_TRIES);
+        for q in p + 1..end {
             self.apply_step(&mut state, &self.cl.steps[q].kind);
             if q < at {
                 continue;
@@ -1291,6 +1292,10 @@ fn harms_since<'e>(
         .map(|&(c, k)| Harm::Stale(c, k));
     broken.chain(lost).chain(gaps).chain(stale)
 }
+
+/// How many places after a break's end a move hint tries before it gives up on a move (the
+/// checker runs on every keystroke: a hint must not cost a walk to the end of the plan).
+const MOVE_TRIES: usize = 32;
 
 /// The most releases of a commit group whose every deploy order is simulated (720 orders is
 /// already a lot of simulation per keystroke); past it, the written order and its reverse.
