@@ -700,8 +700,11 @@ fn a_commit_race_is_found_in_the_cluster_it_happens_in() {
 
 // SPEC v1.1, §1–§3: one test for each paragraph that changed.
 
-fn store(id: &str, current: &[&str]) -> Component {
-    db(id, current)
+fn toggle(id: &str, initially: Switch) -> Toggle {
+    Toggle {
+        id: id.into(),
+        initially,
+    }
 }
 
 fn first(report: &Report, rule: Rule) -> &storyplan::check::Finding {
@@ -734,7 +737,7 @@ fn backfill(into: &str, from: &str) -> Change {
 fn a_migration_that_adds_copies_and_drops_in_one_release_is_clean_and_irreversible() {
     // §1 Step: each change sees the state the changes before it left.
     let p = plan(
-        vec![store("db", &["archive"])],
+        vec![db("db", &["archive"])],
         vec![release(
             "rename",
             "db",
@@ -755,7 +758,7 @@ fn a_migration_that_adds_copies_and_drops_in_one_release_is_clean_and_irreversib
 fn a_backfill_before_its_store_is_added_in_the_same_release_is_a_bad_reference() {
     // §1 Step, in order: the store does not exist yet where the backfill stands.
     let p = plan(
-        vec![store("db", &["archive"])],
+        vec![db("db", &["archive"])],
         vec![release(
             "rename",
             "db",
@@ -794,7 +797,7 @@ fn a_release_that_adds_and_removes_the_same_call_reverts_to_nothing() {
 fn putting_a_store_behind_a_toggle_in_one_release_keeps_its_data() {
     // §2: a store is dropped only when the release ends without it in any form.
     let mut p = plan(
-        vec![store("db", &["notes"])],
+        vec![db("db", &["notes"])],
         vec![
             release(
                 "gate",
@@ -807,10 +810,7 @@ fn putting_a_store_behind_a_toggle_in_one_release_keeps_its_data() {
             flip("on", "t", Switch::On),
         ],
     );
-    p.toggles = vec![Toggle {
-        id: "t".into(),
-        initially: Switch::Off,
-    }];
+    p.toggles = vec![toggle("t", Switch::Off)];
     let report = check(&p);
     // No data-loss: only the gate the plan never cleans up.
     assert_eq!(
@@ -824,7 +824,7 @@ fn putting_a_store_behind_a_toggle_in_one_release_keeps_its_data() {
 fn a_store_dropped_and_provided_again_is_new_and_empty() {
     // §2: dropping it again later loses nothing.
     let p = plan(
-        vec![store("db", &["notes"])],
+        vec![db("db", &["notes"])],
         vec![
             release("drop", "db", vec![Change::Remove(Fact::provide("notes"))]),
             release("again", "db", vec![Change::Add(Fact::provide("notes"))]),
@@ -862,7 +862,7 @@ fn dropping_a_store_ends_its_mirror_relations_both_ways() {
     );
     let only_g = release("only-g", "api", vec![Change::Remove(Fact::write("k"))]);
     let p = plan(
-        vec![api.clone(), store("db", &["g"])],
+        vec![api.clone(), db("db", &["g"])],
         vec![
             expand.clone(),
             release("drop-g", "db", vec![Change::Remove(Fact::provide("g"))]),
@@ -874,7 +874,7 @@ fn dropping_a_store_ends_its_mirror_relations_both_ways() {
     assert_eq!(found(&report), vec![]);
     assert_eq!(report.steps[1].rollback, Rollback::Irreversible);
 
-    let kept = plan(vec![api, store("db", &["g"])], vec![expand, only_g]);
+    let kept = plan(vec![api, db("db", &["g"])], vec![expand, only_g]);
     assert_eq!(
         found(&check(&kept)),
         vec![(Rule::DataGap, Some(1), Some("k"), None)]
@@ -885,7 +885,7 @@ fn dropping_a_store_ends_its_mirror_relations_both_ways() {
 fn a_store_from_current_is_not_kept_by_the_store_it_mirrors() {
     // §2 kept elsewhere: "old" has rows of its own that a copy of "new" does not hold.
     let p = plan(
-        vec![store("db", &["old", "new"])],
+        vec![db("db", &["old", "new"])],
         vec![
             release("copy", "db", vec![backfill("old", "new")]),
             release("drop", "db", vec![Change::Remove(Fact::provide("old"))]),
@@ -897,7 +897,7 @@ fn a_store_from_current_is_not_kept_by_the_store_it_mirrors() {
     );
     // A store new in the plan holds only what it copied, which its source still has.
     let fresh = plan(
-        vec![store("db", &["new"])],
+        vec![db("db", &["new"])],
         vec![
             release(
                 "copy",
@@ -928,10 +928,7 @@ fn reverting_a_gated_endpoint_after_its_toggle_is_cleaned_up_breaks_the_caller()
             release("caller", "web", vec![Change::Add(Fact::call("GET /r"))]),
         ],
     );
-    p.toggles = vec![Toggle {
-        id: "t".into(),
-        initially: Switch::Off,
-    }];
+    p.toggles = vec![toggle("t", Switch::Off)];
     let report = check(&p);
     assert_eq!(found(&report), vec![]);
     assert_eq!(
@@ -946,7 +943,7 @@ fn reverting_a_step_that_breaks_a_writer_and_drops_its_data_is_loses_data() {
     let p = plan(
         vec![
             component("api", Kind::Service, vec![Fact::write("t")]),
-            store("db", &[]),
+            db("db", &[]),
         ],
         vec![release(
             "table",
@@ -969,7 +966,7 @@ fn reverting_a_writer_moved_before_its_new_store_opens_a_gap_once_the_store_exis
     let p = plan(
         vec![
             component("ingest", Kind::Service, vec![Fact::write("events")]),
-            store("db", &["events"]),
+            db("db", &["events"]),
         ],
         vec![
             release(
@@ -1019,7 +1016,7 @@ fn a_commit_race_is_on_the_release_that_starts_it_not_on_those_deployed_while_it
         vec![
             component("report", Kind::Job, vec![Fact::read(notes)]),
             component("api", Kind::Service, vec![Fact::read(notes)]),
-            store("db", &[notes]),
+            db("db", &[notes]),
         ],
         vec![
             in_commit(
@@ -1133,10 +1130,7 @@ fn every_reference_to_an_unknown_toggle_is_a_bad_reference() {
             flip("off", "ghost", Switch::Off),
         ],
     );
-    p.toggles = vec![Toggle {
-        id: "t".into(),
-        initially: Switch::Off,
-    }];
+    p.toggles = vec![toggle("t", Switch::Off)];
     let report = check(&p);
     let bad: Vec<Found> = found(&report)
         .into_iter()
@@ -1188,10 +1182,7 @@ fn noop_ungates_and_flips_name_their_toggle() {
             flip("off", "t", Switch::Off),
         ],
     );
-    p.toggles = vec![Toggle {
-        id: "t".into(),
-        initially: Switch::Off,
-    }];
+    p.toggles = vec![toggle("t", Switch::Off)];
     assert_eq!(
         found(&check(&p)),
         vec![
@@ -1246,7 +1237,7 @@ fn a_stale_read_names_the_readers_step_to_move_before_the_writers() {
                 vec![Fact::write("old"), Fact::write("new").tolerant()],
             ),
             component("r", Kind::Job, vec![Fact::read("old")]),
-            store("db", &["old"]),
+            db("db", &["old"]),
         ],
         vec![
             release(
@@ -1294,10 +1285,7 @@ fn a_hint_never_proposes_what_the_step_already_does() {
             release("endpoint", "api", vec![Change::Add(Fact::provide("A"))]),
         ],
     );
-    p.toggles = vec![Toggle {
-        id: "t".into(),
-        initially: Switch::On,
-    }];
+    p.toggles = vec![toggle("t", Switch::On)];
     let report = check(&p);
     assert_eq!(
         found(&report),

@@ -644,25 +644,18 @@ impl Sim<'_, '_> {
                 under(wanted)
             );
         }
-        let adds_write = |change: &Change| matches!(change, Change::Add(f) if f.access == Access::Write && f.key.trim() == kn);
         // A release that adds the write and keeps writing the source: one that stops
         // writing the source is the migration, not the double write.
         let stops = |change: &Change| matches!(change, Change::Remove(f) if f.access == Access::Write && f.key.trim() == sn);
         let double = self
-            .later_release(writer, g, adds_write)
+            .later_release(writer, g, |change| added_write(change, kn).is_some())
             .filter(|&later| !self.plan.steps[later].changes().iter().any(stops));
         if let Some(later) = double {
-            let interface =
-                self.plan.steps[later]
-                    .changes()
-                    .iter()
-                    .find_map(|change| match change {
-                        Change::Add(f) if adds_write(change) => {
-                            Some(f.serving.as_deref().map(str::trim))
-                        }
-                        _ => None,
-                    });
-            let interface = interface.flatten();
+            let interface = self.plan.steps[later]
+                .changes()
+                .iter()
+                .find_map(|change| added_write(change, kn))
+                .flatten();
             if interface.is_none() || interface == wanted {
                 return format!(
                     "Move {}, the double write, before {label}.",
@@ -1243,6 +1236,16 @@ impl Sim<'_, '_> {
         stores.clone_from(&snap.stores);
         let events = advance(stores, eval, &[]);
         harms_since(&snap.broken, &snap.stale, eval, &events).min_by_key(|h| h.order(self.cl))
+    }
+}
+
+/// The interface of a write of `key` that a change adds (`Some(None)`: with no Serving).
+fn added_write<'c>(change: &'c Change, key: &str) -> Option<Option<&'c str>> {
+    match change {
+        Change::Add(f) if f.access == Access::Write && f.key.trim() == key => {
+            Some(f.serving.as_deref().map(str::trim))
+        }
+        _ => None,
     }
 }
 
