@@ -57,6 +57,15 @@ pub fn lower_first(text: &str) -> String {
     }
 }
 
+/// `text` with its first letter in upper case, to start a sentence or a label with it.
+pub fn upper_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

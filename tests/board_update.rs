@@ -337,10 +337,14 @@ fn read_only_plans_refuse_moves_and_saves() {
 #[test]
 fn every_default_binding_has_a_description() {
     let keymap = Keymap::default();
-    for mode in [Mode::Board, Mode::Help] {
-        for (action, chords) in keymap.bindings(mode) {
-            assert!(!action.description().is_empty());
-            assert!(!chords.is_empty(), "{action:?} has no key");
+    for mode in Mode::ALL {
+        for binding in keymap.bindings(mode) {
+            assert!(!binding.desc.is_empty(), "{mode:?} {:?}", binding.action);
+            assert!(
+                !binding.chords.is_empty(),
+                "{mode:?} {:?} has no key",
+                binding.action
+            );
         }
     }
     assert!(keymap.key_for(Mode::Board, Action::Quit).is_some());

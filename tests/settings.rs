@@ -5,7 +5,7 @@ use std::fs;
 use std::path::Path;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use storyplan::tui::keymap::{Action, Keymap, Mode};
+use storyplan::tui::keymap::{Action, Keymap, Mode, action_name};
 use storyplan::tui::settings::{self, Settings};
 use storyplan::tui::theme::Theme;
 use tempfile::TempDir;
@@ -94,7 +94,8 @@ fn an_unknown_action_is_named_with_the_actions_there_are() {
              (expected one of up, down, top, bottom, page_up, page_down, move_step_up, \
              move_step_down, undo, redo, save, quit, help, close, next_pane, prev_pane, jump, \
              add, edit, delete, duplicate, find, templates, draft, accept, toggles, story, export, \
-             compare)"
+             compare, confirm, next_field, prev_field, clear_query, copy, write_file, switch_export, \
+             take, answer_save, answer_discard, answer_reload, answer_overwrite)"
                 .to_string()
         ]
     );
@@ -108,7 +109,7 @@ fn an_unknown_mode_is_named() {
     assert_eq!(
         settings.problems,
         vec![
-            "keymap.ron:1:2: unknown mode `bord`: did you mean `board`? (expected board or help)"
+            "keymap.ron:1:2: unknown mode `bord`: did you mean `board`? (expected one of board, help, list, pattern, form, finder, picker, reader, export, draft, question, prompt)"
                 .to_string()
         ]
     );
@@ -336,4 +337,34 @@ fn the_settings_may_be_named_and_written_with_some() {
     assert_eq!(settings.problems, Vec::<String>::new());
     assert_eq!(settings.theme, Theme::plain());
     assert!(!settings.mouse);
+}
+
+#[test]
+fn the_readme_and_the_settings_docs_name_every_action_of_every_mode() {
+    let readme = include_str!("../README.md");
+    let docs = include_str!("../src/tui/settings.rs");
+    let keymap = Keymap::default();
+    for mode in Mode::ALL {
+        let name = mode.name();
+        let row = readme
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{name}` |")))
+            .unwrap_or_else(|| panic!("the README has no row for {name}"));
+        // The mode's paragraph in the settings docs, wrapped lines and all.
+        let start = docs
+            .find(&format!("//! - `{name}`:"))
+            .unwrap_or_else(|| panic!("the settings docs do not list {name}"));
+        let end = docs[start + 1..]
+            .find("//! - `")
+            .map_or(docs.len(), |at| start + 1 + at);
+        let paragraph = &docs[start..end];
+        for binding in keymap.bindings(mode) {
+            let action = format!("`{}`", action_name(binding.action));
+            assert!(row.contains(&action), "README {name}: {action}");
+            assert!(
+                paragraph.contains(&action),
+                "settings docs {name}: {action}"
+            );
+        }
+    }
 }

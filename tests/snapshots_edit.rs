@@ -456,3 +456,19 @@ fn plan_text_with_control_characters_is_cleaned() {
         Position::new(x + "Reminder endpoints".len() as u16, y)
     );
 }
+
+#[test]
+fn a_remapped_form_key_shows_in_the_forms_footer_and_the_status_bar() {
+    let mut model = step_form(false);
+    let user: storyplan::tui::keymap::UserKeymap =
+        ron::from_str(r#"(form: { confirm: ["ctrl-enter"], close: ["ctrl-q"] })"#)
+            .expect("a keymap");
+    assert_eq!(model.keymap.merge(&user), Vec::<String>::new());
+    let screen = screen(&render(&model, 120, 36));
+    assert!(
+        screen.contains("Space/←→ choose · Ctrl-Enter save · Ctrl-q"),
+        "{screen}"
+    );
+    assert!(screen.contains(" FORM  Tab next  ↑↓ completions  Ctrl-Enter save  Ctrl-q cancel"));
+    assert!(!screen.contains("Esc cancel"), "{screen}");
+}

@@ -129,8 +129,8 @@ pub fn run_repository(cwd: &Path, settings: Settings) -> io::Result<u8> {
         [one] => Some(one.clone()),
         many => {
             let entries = many.iter().map(|path| Entry::load(path.clone())).collect();
-            let theme = settings.theme.clone();
-            with_terminal(false, |terminal| pick(terminal, entries, &theme))?
+            let (theme, keymap) = (settings.theme.clone(), settings.keymap.clone());
+            with_terminal(false, |terminal| pick(terminal, entries, &theme, &keymap))?
         }
     };
     let Some(path) = chosen else { return Ok(0) };

@@ -229,7 +229,7 @@ pub fn story(model: &mut Model) {
 }
 
 pub fn find(model: &mut Model) {
-    let finder = Finder::new(&model.plan, &model.report);
+    let finder = Finder::new(&model.plan, &model.report).with_keymap(&model.keymap);
     model.overlay = Some(Overlay::Finder(Box::new(finder)));
 }
 

@@ -6,7 +6,7 @@
 //! drawing never needs the matcher.
 
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::crossterm::event::{Event, KeyEvent, KeyEventKind};
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Padding, Widget};
@@ -18,6 +18,7 @@ use crate::plan::{Change, Fact, Plan};
 use crate::text::clean_line;
 use crate::tui::complete::{Pool, candidates};
 use crate::tui::fuzzy::{self, Fuzzy};
+use crate::tui::keymap::{Action, Binding, Keymap, Mode, action_in, hints_in};
 use crate::tui::theme::Theme;
 
 /// Where Enter on a row takes the board.
@@ -106,6 +107,8 @@ pub struct Finder {
     offset: usize,
     /// Matched characters of the rows from `offset` on, at most `LIST_ROWS` of them.
     highlights: Vec<Vec<u32>>,
+    /// The finder's key bindings.
+    keys: Vec<Binding>,
 }
 
 impl Finder {
@@ -158,6 +161,7 @@ impl Finder {
             fuzzy: Fuzzy::new(),
             offset: 0,
             highlights: Vec::new(),
+            keys: Keymap::default().bindings(Mode::Finder).to_vec(),
         };
         finder.rank();
         finder
@@ -178,25 +182,27 @@ impl Finder {
         self.rank();
     }
 
-    /// What a key does; `Some` when the finder is done. Typing edits the query (with
-    /// tui-input's keys: ←/→, Home/End, Ctrl-w, Ctrl-u…); ↑/↓, Ctrl-p/Ctrl-n and
-    /// PgUp/PgDn select; Enter jumps to the selection (nothing when nothing matches);
-    /// Esc or Ctrl-c cancels.
+    /// Takes the finder's keys from `keymap` instead of the defaults.
+    pub fn with_keymap(mut self, keymap: &Keymap) -> Self {
+        self.keys = keymap.bindings(Mode::Finder).to_vec();
+        self
+    }
+
+    /// What a key does; `Some` when the finder is done. The finder's bindings select
+    /// (↑/↓, Ctrl-p/Ctrl-n, PgUp/PgDn by default), jump to the selection (Enter; nothing
+    /// when nothing matches) or cancel (Esc, Ctrl-c); any other key edits the query with
+    /// tui-input's keys (←/→, Home/End, Ctrl-w, Ctrl-u…).
     pub fn handle(&mut self, key: &KeyEvent) -> Option<FinderOutcome> {
         if key.kind == KeyEventKind::Release {
             return None;
         }
-        let ctrl = key.modifiers == KeyModifiers::CONTROL;
-        match key.code {
-            KeyCode::Esc => return Some(FinderOutcome::Cancel),
-            KeyCode::Char('c') if ctrl => return Some(FinderOutcome::Cancel),
-            KeyCode::Enter => return self.selected_target().cloned().map(FinderOutcome::Jump),
-            KeyCode::Up => self.select_by(-1),
-            KeyCode::Char('p') if ctrl => self.select_by(-1),
-            KeyCode::Down => self.select_by(1),
-            KeyCode::Char('n') if ctrl => self.select_by(1),
-            KeyCode::PageUp => self.select_by(-(LIST_ROWS as isize)),
-            KeyCode::PageDown => self.select_by(LIST_ROWS as isize),
+        match action_in(&self.keys, key) {
+            Some(Action::Close) => return Some(FinderOutcome::Cancel),
+            Some(Action::Jump) => return self.selected_target().cloned().map(FinderOutcome::Jump),
+            Some(Action::Up) => self.select_by(-1),
+            Some(Action::Down) => self.select_by(1),
+            Some(Action::PageUp) => self.select_by(-(LIST_ROWS as isize)),
+            Some(Action::PageDown) => self.select_by(LIST_ROWS as isize),
             _ => match to_input_request(&Event::Key(*key)) {
                 Some(InputRequest::InsertChar(c)) if c.is_control() => {}
                 // The query changed (not only its cursor): rank again.
@@ -476,20 +482,12 @@ impl Widget for &FinderView<'_> {
             Line::from(spans).render(row_area, buf);
         }
 
-        let hint = |key: &'static str, what: &'static str| {
-            [
-                Span::styled(key, theme.key()),
-                Span::styled(what, theme.muted()),
-            ]
-        };
-        let spans: Vec<Span> = [
-            hint("Enter", " jump · "),
-            hint("↑↓", " select · "),
-            hint("Esc", " close · type to filter"),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
+        let mut spans: Vec<Span> = Vec::new();
+        for (key, what) in hints_in(&self.finder.keys) {
+            spans.push(Span::styled(clean_line(&key).into_owned(), theme.key()));
+            spans.push(Span::styled(format!(" {what} · "), theme.muted()));
+        }
+        spans.push(Span::styled("type to filter", theme.muted()));
         Line::from(spans).render(areas.footer, buf);
     }
 }

@@ -7,7 +7,9 @@ use std::fmt;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde::Deserialize;
 
-/// What a key does on the board.
+/// What a key does. One action may serve several contexts (`Down` moves a cursor on the
+/// board, in a list and in the finder); each binding says in its own words what it does
+/// there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
@@ -40,81 +42,122 @@ pub enum Action {
     Story,
     Export,
     Compare,
+    /// Confirm a form or a prompt.
+    Confirm,
+    NextField,
+    PrevField,
+    /// Clear what was typed into a finder or picker.
+    ClearQuery,
+    /// In an export preview: copy it, write it to a file, switch plan / step.
+    Copy,
+    WriteFile,
+    SwitchExport,
+    /// In a draft preview: add the drafted steps to the plan.
+    Take,
+    /// The answers to the board's questions.
+    AnswerSave,
+    AnswerDiscard,
+    AnswerReload,
+    AnswerOverwrite,
 }
 
-impl Action {
-    pub fn description(self) -> &'static str {
-        match self {
-            Action::Up => "previous row",
-            Action::Down => "next row",
-            Action::Top => "first row",
-            Action::Bottom => "last row",
-            Action::PageUp => "page up",
-            Action::PageDown => "page down",
-            Action::MoveStepUp => "move the step earlier",
-            Action::MoveStepDown => "move the step later",
-            Action::Undo => "undo",
-            Action::Redo => "redo",
-            Action::Save => "save",
-            Action::Quit => "quit",
-            Action::Help => "help",
-            Action::Close => "close",
-            Action::NextPane => "next pane",
-            Action::PrevPane => "previous pane",
-            Action::Jump => "open: a step's changes, a component's facts, a finding's step",
-            Action::Add => "add a step, component, fact, change or toggle",
-            Action::Edit => "edit the selected item",
-            Action::Delete => "delete the selected item (u brings it back)",
-            Action::Duplicate => "duplicate the selected item",
-            Action::Find => "find a step, component, key or finding",
-            Action::Templates => "insert a pattern: toggle, expand/contract, double write",
-            Action::Draft => "draft the steps that reach the target",
-            Action::Accept => "accept the selected finding, with a reason",
-            Action::Toggles => "the plan's toggles",
-            Action::Story => "the story's title, narrative and notes",
-            Action::Export => "export preview (Markdown): copy it or write it to a file",
-            Action::Compare => "compare the plan with its file at a git ref",
-        }
-    }
-
-    /// A short word for the status bar.
-    pub fn short(self) -> &'static str {
-        match self {
-            Action::Up | Action::Down => "select",
-            Action::MoveStepUp | Action::MoveStepDown => "move step",
-            Action::Undo => "undo",
-            Action::Redo => "redo",
-            Action::Save => "save",
-            Action::Quit => "quit",
-            Action::Help => "help",
-            Action::Close => "close",
-            Action::NextPane | Action::PrevPane => "pane",
-            Action::Jump => "open",
-            Action::Add => "add",
-            Action::Edit => "edit",
-            Action::Delete => "delete",
-            Action::Duplicate => "duplicate",
-            Action::Find => "find",
-            Action::Templates => "pattern",
-            Action::Draft => "draft",
-            Action::Accept => "accept",
-            Action::Toggles => "toggles",
-            Action::Story => "story",
-            Action::Export => "export",
-            Action::Compare => "compare",
-            Action::Top => "top",
-            Action::Bottom => "bottom",
-            Action::PageUp | Action::PageDown => "page",
-        }
-    }
-}
-
-/// Where keys are read: the board itself, or the help overlay.
+/// Where keys are read: the board, and each overlay with keys of its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
     Board,
     Help,
+    List,
+    Pattern,
+    Form,
+    Finder,
+    Picker,
+    Reader,
+    Export,
+    Draft,
+    Question,
+    Prompt,
+}
+
+impl Mode {
+    pub const ALL: [Mode; 12] = [
+        Mode::Board,
+        Mode::Help,
+        Mode::List,
+        Mode::Pattern,
+        Mode::Form,
+        Mode::Finder,
+        Mode::Picker,
+        Mode::Reader,
+        Mode::Export,
+        Mode::Draft,
+        Mode::Question,
+        Mode::Prompt,
+    ];
+
+    /// The name in `keymap.ron`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Board => "board",
+            Mode::Help => "help",
+            Mode::List => "list",
+            Mode::Pattern => "pattern",
+            Mode::Form => "form",
+            Mode::Finder => "finder",
+            Mode::Picker => "picker",
+            Mode::Reader => "reader",
+            Mode::Export => "export",
+            Mode::Draft => "draft",
+            Mode::Question => "question",
+            Mode::Prompt => "prompt",
+        }
+    }
+
+    /// The heading of the mode's section in the help.
+    pub fn title(self) -> &'static str {
+        match self {
+            Mode::Board => "On the board",
+            Mode::Help => "In the help",
+            Mode::List => "In a list (changes, facts, toggles, accepted findings)",
+            Mode::Pattern => "Choosing a pattern",
+            Mode::Form => "In a form",
+            Mode::Finder => "In the finder (type to filter)",
+            Mode::Picker => "Picking a plan (type to filter)",
+            Mode::Reader => "Reading a diff",
+            Mode::Export => "In the export preview",
+            Mode::Draft => "In the draft preview",
+            Mode::Question => "Answering a question",
+            Mode::Prompt => "In a prompt (save as, compare, write)",
+        }
+    }
+
+    /// The mode's name on the status bar.
+    pub fn status(self) -> &'static str {
+        match self {
+            Mode::Board => "BOARD",
+            Mode::Help => "HELP",
+            Mode::List => "LIST",
+            Mode::Pattern => "PATTERN",
+            Mode::Form => "FORM",
+            Mode::Finder => "FIND",
+            Mode::Picker => "PICK",
+            Mode::Reader => "READ",
+            Mode::Export => "EXPORT",
+            Mode::Draft => "DRAFT",
+            Mode::Question => "QUESTION",
+            Mode::Prompt => "PROMPT",
+        }
+    }
+}
+
+/// One action's keys in a mode, with what it does there: in a sentence for the help, and
+/// in a word for the status bar and footers (empty: not shown there).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binding {
+    pub action: Action,
+    pub chords: Vec<Chord>,
+    pub short: &'static str,
+    pub desc: &'static str,
 }
 
 /// One key with its modifiers, written like `ctrl-s`, `alt-up`, `J` or `?`.
@@ -233,14 +276,14 @@ impl fmt::Display for Chord {
     }
 }
 
-/// The bindings of each mode, in the order the help overlay lists them.
+/// The bindings of each mode, in the order the help lists them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keymap {
-    modes: HashMap<Mode, Vec<(Action, Vec<Chord>)>>,
+    modes: HashMap<Mode, Vec<Binding>>,
 }
 
 /// A user's `keymap.ron`: per mode, the keys of the actions it changes, e.g.
-/// `(board: { move_step_down: ["J", "ctrl-down"] })`.
+/// `(board: { move_step_down: ["J", "ctrl-down"] }, form: { confirm: ["ctrl-enter"] })`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UserKeymap {
@@ -248,77 +291,407 @@ pub struct UserKeymap {
     pub board: HashMap<Action, Vec<String>>,
     #[serde(default)]
     pub help: HashMap<Action, Vec<String>>,
+    #[serde(default)]
+    pub list: HashMap<Action, Vec<String>>,
+    #[serde(default)]
+    pub pattern: HashMap<Action, Vec<String>>,
+    #[serde(default)]
+    pub form: HashMap<Action, Vec<String>>,
+    #[serde(default)]
+    pub finder: HashMap<Action, Vec<String>>,
+    #[serde(default)]
+    pub picker: HashMap<Action, Vec<String>>,
+    #[serde(default)]
+    pub reader: HashMap<Action, Vec<String>>,
+    #[serde(default)]
+    pub export: HashMap<Action, Vec<String>>,
+    #[serde(default)]
+    pub draft: HashMap<Action, Vec<String>>,
+    #[serde(default)]
+    pub question: HashMap<Action, Vec<String>>,
+    #[serde(default)]
+    pub prompt: HashMap<Action, Vec<String>>,
 }
 
-const BOARD: &[(Action, &[&str])] = &[
-    (Action::Down, &["j", "down"]),
-    (Action::Up, &["k", "up"]),
-    (Action::Top, &["g", "home"]),
-    (Action::Bottom, &["G", "end"]),
-    (Action::PageDown, &["pagedown"]),
-    (Action::PageUp, &["pageup"]),
-    (Action::MoveStepDown, &["J", "alt-down"]),
-    (Action::MoveStepUp, &["K", "alt-up"]),
-    (Action::Undo, &["u"]),
-    (Action::Redo, &["ctrl-r"]),
-    (Action::Save, &["ctrl-s"]),
-    (Action::NextPane, &["tab"]),
-    (Action::PrevPane, &["backtab"]),
-    (Action::Jump, &["enter"]),
-    (Action::Add, &["a"]),
-    (Action::Edit, &["e"]),
-    (Action::Delete, &["d"]),
-    (Action::Duplicate, &["y"]),
-    (Action::Find, &["/"]),
-    (Action::Templates, &["p"]),
-    (Action::Draft, &["D"]),
-    (Action::Accept, &["A"]),
-    (Action::Toggles, &["t"]),
-    (Action::Story, &["i"]),
-    (Action::Export, &["x"]),
-    (Action::Compare, &["c"]),
-    (Action::Help, &["?"]),
-    (Action::Close, &["esc"]),
-    (Action::Quit, &["q"]),
+impl UserKeymap {
+    fn mode(&self, mode: Mode) -> &HashMap<Action, Vec<String>> {
+        match mode {
+            Mode::Board => &self.board,
+            Mode::Help => &self.help,
+            Mode::List => &self.list,
+            Mode::Pattern => &self.pattern,
+            Mode::Form => &self.form,
+            Mode::Finder => &self.finder,
+            Mode::Picker => &self.picker,
+            Mode::Reader => &self.reader,
+            Mode::Export => &self.export,
+            Mode::Draft => &self.draft,
+            Mode::Question => &self.question,
+            Mode::Prompt => &self.prompt,
+        }
+    }
+}
+
+/// A default binding: action, keys, short word, description.
+type Row = (Action, &'static [&'static str], &'static str, &'static str);
+
+const BOARD: &[Row] = &[
+    (Action::Down, &["j", "down"], "select", "next row"),
+    (Action::Up, &["k", "up"], "select", "previous row"),
+    (Action::Top, &["g", "home"], "top", "first row"),
+    (Action::Bottom, &["G", "end"], "bottom", "last row"),
+    (Action::PageDown, &["pagedown"], "page", "page down"),
+    (Action::PageUp, &["pageup"], "page", "page up"),
+    (
+        Action::MoveStepDown,
+        &["J", "alt-down"],
+        "move step",
+        "move the step later",
+    ),
+    (
+        Action::MoveStepUp,
+        &["K", "alt-up"],
+        "move step",
+        "move the step earlier",
+    ),
+    (Action::Undo, &["u"], "undo", "undo"),
+    (Action::Redo, &["ctrl-r"], "redo", "redo"),
+    (Action::Save, &["ctrl-s"], "save", "save"),
+    (Action::NextPane, &["tab"], "pane", "next pane"),
+    (Action::PrevPane, &["backtab"], "pane", "previous pane"),
+    (
+        Action::Jump,
+        &["enter"],
+        "open",
+        "open: a step's changes, a component's facts, a finding's step",
+    ),
+    (
+        Action::Add,
+        &["a"],
+        "add",
+        "add a step, component, fact, change or toggle",
+    ),
+    (Action::Edit, &["e"], "edit", "edit the selected item"),
+    (
+        Action::Delete,
+        &["d"],
+        "delete",
+        "delete the selected item (undo brings it back)",
+    ),
+    (
+        Action::Duplicate,
+        &["y"],
+        "duplicate",
+        "duplicate the selected item",
+    ),
+    (
+        Action::Find,
+        &["/"],
+        "find",
+        "find a step, component, key or finding",
+    ),
+    (
+        Action::Templates,
+        &["p"],
+        "pattern",
+        "insert a pattern: toggle, expand/contract, double write",
+    ),
+    (
+        Action::Draft,
+        &["D"],
+        "draft",
+        "draft the steps that reach the target",
+    ),
+    (
+        Action::Accept,
+        &["A"],
+        "accept",
+        "accept the selected finding, with a reason",
+    ),
+    (Action::Toggles, &["t"], "toggles", "the plan's toggles"),
+    (
+        Action::Story,
+        &["i"],
+        "story",
+        "the story's title, narrative and notes",
+    ),
+    (
+        Action::Export,
+        &["x"],
+        "export",
+        "export preview (Markdown): copy it or write it to a file",
+    ),
+    (
+        Action::Compare,
+        &["c"],
+        "compare",
+        "compare the plan with its file at a git ref",
+    ),
+    (Action::Help, &["?"], "help", "help"),
+    (Action::Close, &["esc"], "close", "close"),
+    (Action::Quit, &["q"], "quit", "quit"),
 ];
 
-const HELP: &[(Action, &[&str])] = &[
-    (Action::Down, &["j", "down"]),
-    (Action::Up, &["k", "up"]),
-    (Action::PageDown, &["pagedown", "space"]),
-    (Action::PageUp, &["pageup"]),
-    (Action::Top, &["g", "home"]),
-    (Action::Bottom, &["G", "end"]),
-    (Action::Close, &["esc", "?", "q"]),
+const HELP: &[Row] = &[
+    (Action::Down, &["j", "down"], "scroll", "scroll down"),
+    (Action::Up, &["k", "up"], "scroll", "scroll up"),
+    (
+        Action::PageDown,
+        &["pagedown", "space"],
+        "page",
+        "page down",
+    ),
+    (Action::PageUp, &["pageup"], "page", "page up"),
+    (Action::Top, &["g", "home"], "", "to the top"),
+    (Action::Bottom, &["G", "end"], "", "to the end"),
+    (Action::Close, &["esc", "?", "q"], "close", "close the help"),
 ];
+
+const LIST: &[Row] = &[
+    (Action::Down, &["j", "down"], "select", "next item"),
+    (Action::Up, &["k", "up"], "select", "previous item"),
+    (Action::Top, &["g", "home"], "", "first item"),
+    (Action::Bottom, &["G", "end"], "", "last item"),
+    (Action::Add, &["a"], "add", "add an item"),
+    (
+        Action::Edit,
+        &["e", "enter"],
+        "edit",
+        "edit the selected item",
+    ),
+    (Action::Delete, &["d"], "delete", "delete the selected item"),
+    // Not every list duplicates or reorders: its own footer says when these work.
+    (Action::Duplicate, &["y"], "", "duplicate the selected item"),
+    (
+        Action::MoveStepDown,
+        &["J", "alt-down"],
+        "",
+        "move the item later",
+    ),
+    (
+        Action::MoveStepUp,
+        &["K", "alt-up"],
+        "",
+        "move the item earlier",
+    ),
+    (Action::Undo, &["u"], "", "undo, as on the board"),
+    (Action::Redo, &["ctrl-r"], "", "redo, as on the board"),
+    (Action::Save, &["ctrl-s"], "", "save, as on the board"),
+    (Action::Close, &["esc", "q"], "close", "close the list"),
+];
+
+const PATTERN: &[Row] = &[
+    (Action::Down, &["j", "down"], "select", "next pattern"),
+    (Action::Up, &["k", "up"], "select", "previous pattern"),
+    (
+        Action::Jump,
+        &["enter"],
+        "choose",
+        "fill in the selected pattern",
+    ),
+    (Action::Close, &["esc", "q"], "close", "close"),
+];
+
+const FORM: &[Row] = &[
+    (Action::NextField, &["tab"], "next", "next field"),
+    (Action::PrevField, &["backtab"], "", "previous field"),
+    (
+        Action::Down,
+        &["down"],
+        "completions",
+        "next completion (or field)",
+    ),
+    (
+        Action::Up,
+        &["up"],
+        "completions",
+        "previous completion (or field)",
+    ),
+    (
+        Action::Confirm,
+        &["enter"],
+        "save",
+        "take the highlighted completion, or save the form",
+    ),
+    (Action::Close, &["esc"], "cancel", "cancel the form"),
+];
+
+const FINDER: &[Row] = &[
+    (Action::Jump, &["enter"], "jump", "jump to the match"),
+    (Action::Down, &["down", "ctrl-n"], "select", "next match"),
+    (Action::Up, &["up", "ctrl-p"], "select", "previous match"),
+    (
+        Action::PageDown,
+        &["pagedown"],
+        "",
+        "a page of matches down",
+    ),
+    (Action::PageUp, &["pageup"], "", "a page of matches up"),
+    (
+        Action::Close,
+        &["esc", "ctrl-c"],
+        "close",
+        "close the finder",
+    ),
+];
+
+const PICKER: &[Row] = &[
+    (Action::Jump, &["enter"], "open", "open the plan"),
+    (Action::Down, &["down", "ctrl-n"], "", "next plan"),
+    (Action::Up, &["up", "ctrl-p"], "", "previous plan"),
+    (Action::ClearQuery, &["ctrl-u"], "", "clear the filter"),
+    (
+        Action::Close,
+        &["esc", "ctrl-c"],
+        "quit",
+        "leave without opening a plan",
+    ),
+];
+
+const READER: &[Row] = &[
+    (Action::Down, &["j", "down"], "scroll", "scroll down"),
+    (Action::Up, &["k", "up"], "scroll", "scroll up"),
+    (Action::PageDown, &["pagedown", "space"], "", "page down"),
+    (Action::PageUp, &["pageup"], "", "page up"),
+    (Action::Top, &["g", "home"], "", "to the top"),
+    (Action::Bottom, &["G", "end"], "", "to the end"),
+    (Action::Close, &["esc", "q"], "close", "close"),
+];
+
+const EXPORT: &[Row] = &[
+    (Action::Down, &["j", "down"], "scroll", "scroll down"),
+    (Action::Up, &["k", "up"], "scroll", "scroll up"),
+    (Action::PageDown, &["pagedown", "space"], "", "page down"),
+    (Action::PageUp, &["pageup"], "", "page up"),
+    (Action::Top, &["g", "home"], "", "to the top"),
+    (Action::Bottom, &["G", "end"], "", "to the end"),
+    (
+        Action::Copy,
+        &["c"],
+        "copy",
+        "copy it to the clipboard (OSC 52)",
+    ),
+    (Action::WriteFile, &["w"], "write", "write it to a file"),
+    (
+        Action::SwitchExport,
+        &["tab", "backtab"],
+        "plan/step",
+        "switch between the whole plan and the selected step",
+    ),
+    (Action::Close, &["esc", "q"], "close", "close"),
+];
+
+const DRAFT: &[Row] = &[
+    (
+        Action::Take,
+        &["enter"],
+        "add the steps",
+        "add the drafted steps to the plan",
+    ),
+    (Action::Close, &["esc", "q"], "discard", "discard the draft"),
+    (Action::Down, &["j", "down"], "scroll", "scroll down"),
+    (Action::Up, &["k", "up"], "scroll", "scroll up"),
+];
+
+const QUESTION: &[Row] = &[
+    (Action::AnswerSave, &["s", "S"], "save", "save, then go on"),
+    (
+        Action::AnswerDiscard,
+        &["d", "D"],
+        "discard",
+        "discard the changes",
+    ),
+    (
+        Action::AnswerReload,
+        &["r", "R"],
+        "reload",
+        "reload the file from disk",
+    ),
+    (
+        Action::AnswerOverwrite,
+        &["o", "O"],
+        "overwrite",
+        "overwrite the file on disk",
+    ),
+    (Action::Close, &["c", "C", "esc"], "cancel", "cancel"),
+];
+
+const PROMPT: &[Row] = &[
+    (Action::Confirm, &["enter"], "ok", "confirm"),
+    (Action::Close, &["esc"], "cancel", "cancel"),
+];
+
+fn defaults(mode: Mode) -> &'static [Row] {
+    match mode {
+        Mode::Board => BOARD,
+        Mode::Help => HELP,
+        Mode::List => LIST,
+        Mode::Pattern => PATTERN,
+        Mode::Form => FORM,
+        Mode::Finder => FINDER,
+        Mode::Picker => PICKER,
+        Mode::Reader => READER,
+        Mode::Export => EXPORT,
+        Mode::Draft => DRAFT,
+        Mode::Question => QUESTION,
+        Mode::Prompt => PROMPT,
+    }
+}
 
 impl Default for Keymap {
     fn default() -> Self {
-        let table = |rows: &[(Action, &[&str])]| {
+        let table = |rows: &[Row]| {
             rows.iter()
-                .map(|(action, keys)| {
-                    let chords = keys.iter().filter_map(|k| Chord::parse(k).ok()).collect();
-                    (*action, chords)
+                .map(|&(action, keys, short, desc)| Binding {
+                    action,
+                    chords: keys.iter().filter_map(|k| Chord::parse(k).ok()).collect(),
+                    short,
+                    desc,
                 })
                 .collect()
         };
         Keymap {
-            modes: HashMap::from([(Mode::Board, table(BOARD)), (Mode::Help, table(HELP))]),
+            modes: Mode::ALL
+                .iter()
+                .map(|&mode| (mode, table(defaults(mode))))
+                .collect(),
         }
     }
 }
 
 impl Keymap {
+    /// A mode's hints on one line, as footers show them: "Enter jump · Esc close".
+    pub fn footer(&self, mode: Mode) -> String {
+        let hints: Vec<String> = self
+            .hints(mode)
+            .iter()
+            .map(|(key, short)| format!("{key} {short}"))
+            .collect();
+        hints.join(" · ")
+    }
+
     /// Applies a user's bindings over these: an action the user names gets exactly the
-    /// user's keys, and those keys are taken from whatever action had them. Returns the
-    /// problems found (unknown keys); the rest still applies.
+    /// user's keys, and those keys are taken from whatever action of that mode had them.
+    /// Returns the problems found (unknown keys, actions a mode does not have); the rest
+    /// still applies.
     pub fn merge(&mut self, user: &UserKeymap) -> Vec<String> {
         let mut problems = Vec::new();
-        for (mode, actions) in [(Mode::Board, &user.board), (Mode::Help, &user.help)] {
-            let bindings = self.modes.entry(mode).or_default();
+        for mode in Mode::ALL {
+            let actions = user.mode(mode);
+            let Some(bindings) = self.modes.get_mut(&mode) else {
+                continue;
+            };
             let mut names: Vec<_> = actions.iter().collect();
-            names.sort_by_key(|(action, _)| action.description());
+            names.sort_by_key(|(action, _)| format!("{action:?}"));
             for (action, keys) in names {
+                if !bindings.iter().any(|b| b.action == *action) {
+                    problems.push(format!(
+                        "the action {} does nothing in {}",
+                        action_name(*action),
+                        mode.name()
+                    ));
+                    continue;
+                }
                 let mut chords = Vec::new();
                 for key in keys {
                     match Chord::parse(key) {
@@ -326,12 +699,11 @@ impl Keymap {
                         Err(problem) => problems.push(problem),
                     }
                 }
-                for (_, taken) in bindings.iter_mut() {
-                    taken.retain(|c| !chords.contains(c));
+                for binding in bindings.iter_mut() {
+                    binding.chords.retain(|c| !chords.contains(c));
                 }
-                match bindings.iter_mut().find(|(a, _)| a == action) {
-                    Some((_, existing)) => *existing = chords,
-                    None => bindings.push((*action, chords)),
+                if let Some(binding) = bindings.iter_mut().find(|b| b.action == *action) {
+                    binding.chords = chords;
                 }
             }
         }
@@ -339,24 +711,82 @@ impl Keymap {
     }
 
     pub fn action(&self, mode: Mode, key: &KeyEvent) -> Option<Action> {
-        let chord = Chord::from_event(key);
-        self.bindings(mode)
-            .iter()
-            .find(|(_, chords)| chords.contains(&chord))
-            .map(|(action, _)| *action)
+        action_in(self.bindings(mode), key)
     }
 
-    pub fn bindings(&self, mode: Mode) -> &[(Action, Vec<Chord>)] {
+    pub fn bindings(&self, mode: Mode) -> &[Binding] {
         self.modes.get(&mode).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn binding(&self, mode: Mode, action: Action) -> Option<&Binding> {
+        self.bindings(mode).iter().find(|b| b.action == action)
     }
 
     /// The first key of an action, for hints ("J move step").
     pub fn key_for(&self, mode: Mode, action: Action) -> Option<Chord> {
-        self.bindings(mode)
-            .iter()
-            .find(|(a, _)| *a == action)
-            .and_then(|(_, chords)| chords.first().copied())
+        self.binding(mode, action)
+            .and_then(|b| b.chords.first().copied())
     }
+
+    /// The hints of a mode, in its order: each binding with a short word, its first key;
+    /// neighbours with the same word share one hint ("j/k select").
+    pub fn hints(&self, mode: Mode) -> Vec<(String, &'static str)> {
+        hints_in(self.bindings(mode))
+    }
+}
+
+/// The hints of `bindings` (see [`Keymap::hints`]).
+pub fn hints_in(bindings: &[Binding]) -> Vec<(String, &'static str)> {
+    let mut hints: Vec<(String, &'static str)> = Vec::new();
+    {
+        for binding in bindings {
+            let Some(chord) = binding.chords.first() else {
+                continue;
+            };
+            if binding.short.is_empty() {
+                continue;
+            }
+            match hints.last_mut() {
+                Some((keys, short)) if *short == binding.short => {
+                    // Down and Up read best as one glyph pair.
+                    let chord = chord.to_string();
+                    if keys == "↓" && chord == "↑" {
+                        *keys = "↑↓".to_string();
+                    } else {
+                        keys.push('/');
+                        keys.push_str(&chord);
+                    }
+                }
+                _ => hints.push((chord.to_string(), binding.short)),
+            }
+        }
+    }
+    hints
+}
+
+/// The action bound to a key among `bindings`.
+pub fn action_in(bindings: &[Binding], key: &KeyEvent) -> Option<Action> {
+    let chord = Chord::from_event(key);
+    bindings
+        .iter()
+        .find(|b| b.chords.contains(&chord))
+        .map(|b| b.action)
+}
+
+/// The snake_case name of an action, as `keymap.ron` writes it.
+pub fn action_name(action: Action) -> String {
+    let mut name = String::new();
+    for (i, c) in format!("{action:?}").chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                name.push('_');
+            }
+            name.push(c.to_ascii_lowercase());
+        } else {
+            name.push(c);
+        }
+    }
+    name
 }
 
 #[cfg(test)]
@@ -413,6 +843,52 @@ mod tests {
         // Ctrl-r no longer redoes: the user gave redo exactly one key.
         let ctrl_r = key(KeyCode::Char('r'), KeyModifiers::CONTROL);
         assert_eq!(map.action(Mode::Board, &ctrl_r), None);
+    }
+
+    #[test]
+    fn every_mode_reads_its_own_bindings() {
+        let mut map = Keymap::default();
+        let user: UserKeymap = ron::from_str(
+            r#"(form: { confirm: ["ctrl-enter"] }, question: { answer_save: ["w"] })"#,
+        )
+        .unwrap();
+        assert_eq!(map.merge(&user), Vec::<String>::new());
+        let enter = key(KeyCode::Enter, KeyModifiers::NONE);
+        let ctrl_enter = key(KeyCode::Enter, KeyModifiers::CONTROL);
+        assert_eq!(map.action(Mode::Form, &enter), None);
+        assert_eq!(map.action(Mode::Form, &ctrl_enter), Some(Action::Confirm));
+        // The prompt keeps its own Enter.
+        assert_eq!(map.action(Mode::Prompt, &enter), Some(Action::Confirm));
+        let w = key(KeyCode::Char('w'), KeyModifiers::NONE);
+        assert_eq!(map.action(Mode::Question, &w), Some(Action::AnswerSave));
+        assert_eq!(
+            map.footer(Mode::Form).split(" · ").nth(2),
+            Some("Ctrl-Enter save")
+        );
+    }
+
+    #[test]
+    fn an_action_a_mode_does_not_have_is_reported() {
+        let mut map = Keymap::default();
+        let user: UserKeymap = ron::from_str(r#"(picker: { undo: ["u"] })"#).unwrap();
+        assert_eq!(
+            map.merge(&user),
+            vec!["the action undo does nothing in picker".to_string()]
+        );
+        assert_eq!(map, Keymap::default());
+    }
+
+    #[test]
+    fn hints_pair_neighbours_that_share_a_word() {
+        let map = Keymap::default();
+        assert_eq!(
+            map.footer(Mode::Finder),
+            "Enter jump · ↑↓ select · Esc close"
+        );
+        assert_eq!(
+            map.footer(Mode::Help),
+            "j/k scroll · PgDn/PgUp page · Esc close"
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use tui_input::Input;
 use super::complete::Completion;
 use super::finder::Finder;
 use super::form::Form;
-use super::keymap::{Keymap, Mode};
+use super::keymap::{Action, Keymap, Mode};
 use super::theme::Theme;
 use crate::check::{Report, check};
 use crate::compose::draft::Draft;
@@ -52,6 +52,18 @@ pub enum Question {
     Quit,
     /// The file changed on disk since it was loaded: Reload / Overwrite / Cancel.
     Conflict { then_quit: bool },
+}
+
+impl Question {
+    /// The answers it takes, as the question mode's actions, in the order they show.
+    pub fn answers(self) -> &'static [Action] {
+        match self {
+            Question::Quit => &[Action::AnswerSave, Action::AnswerDiscard, Action::Close],
+            Question::Conflict { .. } => {
+                &[Action::AnswerReload, Action::AnswerOverwrite, Action::Close]
+            }
+        }
+    }
 }
 
 /// The lists of things inside a step, a component or the plan, edited in an overlay.

@@ -20,6 +20,7 @@ use ratatui::{DefaultTerminal, Terminal};
 use crate::store::{self, LoadError, Loaded};
 use crate::text::clean_line;
 use crate::tui::fuzzy::{self, Fuzzy};
+use crate::tui::keymap::{Action, Binding, Keymap, Mode, action_in, hints_in};
 use crate::tui::theme::Theme;
 
 /// One plan file in the list.
@@ -87,6 +88,8 @@ pub struct Picker {
     /// A row of `matches`.
     selected: usize,
     fuzzy: Fuzzy,
+    /// The picker's key bindings.
+    keys: Vec<Binding>,
 }
 
 impl Picker {
@@ -104,9 +107,16 @@ impl Picker {
             matches: Vec::new(),
             selected: 0,
             fuzzy: Fuzzy::new(),
+            keys: Keymap::default().bindings(Mode::Picker).to_vec(),
         };
         picker.rank();
         picker
+    }
+
+    /// Takes the picker's keys from `keymap` instead of the defaults.
+    pub fn with_keymap(mut self, keymap: &Keymap) -> Self {
+        self.keys = keymap.bindings(Mode::Picker).to_vec();
+        self
     }
 
     pub fn query(&self) -> &str {
@@ -185,23 +195,23 @@ impl Picker {
         if !key.is_press() {
             return None;
         }
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Esc => return Some(Outcome::Cancel),
-            KeyCode::Char('c') if ctrl => return Some(Outcome::Cancel),
-            KeyCode::Enter => {
+        match action_in(&self.keys, key) {
+            Some(Action::Close) => return Some(Outcome::Cancel),
+            Some(Action::Jump) => {
                 return self
                     .selected_entry()
                     .map(|entry| Outcome::Open(entry.path.clone()));
             }
-            KeyCode::Up => self.up(),
-            KeyCode::Char('p') if ctrl => self.up(),
-            KeyCode::Down => self.down(),
-            KeyCode::Char('n') if ctrl => self.down(),
-            KeyCode::Char('u') if ctrl => self.set_query(""),
-            KeyCode::Backspace => self.pop(),
-            KeyCode::Char(c) if (key.modifiers - KeyModifiers::SHIFT).is_empty() => self.push(c),
-            _ => {}
+            Some(Action::Up) => self.up(),
+            Some(Action::Down) => self.down(),
+            Some(Action::ClearQuery) => self.set_query(""),
+            _ => match key.code {
+                KeyCode::Backspace => self.pop(),
+                KeyCode::Char(c) if (key.modifiers - KeyModifiers::SHIFT).is_empty() => {
+                    self.push(c)
+                }
+                _ => {}
+            },
         }
         None
     }
@@ -333,13 +343,13 @@ impl Widget for &PickerView<'_> {
             Line::from(spans).style(style).render(line_area, buf);
         }
 
-        Line::from(vec![
-            Span::styled("Enter", theme.key()),
-            Span::styled(" open · ", theme.muted()),
-            Span::styled("Esc", theme.key()),
-            Span::styled(" quit · type to filter", theme.muted()),
-        ])
-        .render(areas.footer, buf);
+        let mut spans: Vec<Span> = Vec::new();
+        for (key, what) in hints_in(&picker.keys) {
+            spans.push(Span::styled(clean_line(&key).into_owned(), theme.key()));
+            spans.push(Span::styled(format!(" {what} · "), theme.muted()));
+        }
+        spans.push(Span::styled("type to filter", theme.muted()));
+        Line::from(spans).render(areas.footer, buf);
     }
 }
 
@@ -365,8 +375,10 @@ pub fn pick(
     terminal: &mut DefaultTerminal,
     entries: Vec<Entry>,
     theme: &Theme,
+    keymap: &Keymap,
 ) -> io::Result<Option<PathBuf>> {
-    run(terminal, Picker::new(entries), theme, event::read)
+    let picker = Picker::new(entries).with_keymap(keymap);
+    run(terminal, picker, theme, event::read)
 }
 
 fn run<B>(

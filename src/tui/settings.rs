@@ -11,10 +11,9 @@
 //!
 //! # `keymap.ron`
 //!
-//! Per mode (`board`, `help`), the actions whose keys you want to change, each with the
-//! complete list of its keys. An action you name gets exactly your keys, and those keys are
-//! taken away from any other action of that mode; actions you do not name keep their
-//! defaults.
+//! Per mode, the actions whose keys you want to change, each with the complete list of its
+//! keys. An action you name gets exactly your keys, and those keys are taken away from any
+//! other action of that mode; actions you do not name keep their defaults.
 //!
 //! ```ron
 //! (
@@ -26,12 +25,30 @@
 //!     help: {
 //!         close: ["esc", "q"],
 //!     },
+//!     form: {
+//!         confirm: ["enter", "ctrl-s"],
+//!     },
 //! )
 //! ```
 //!
-//! Actions: `up`, `down`, `top`, `bottom`, `page_up`, `page_down`, `move_step_up`,
-//! `move_step_down`, `undo`, `redo`, `save`, `quit`, `help`, `close`, `next_pane`,
-//! `prev_pane`, `jump`.
+//! The modes and their actions (the README lists their default keys):
+//! - `board`: `down`, `up`, `top`, `bottom`, `page_down`, `page_up`, `move_step_down`,
+//!   `move_step_up`, `undo`, `redo`, `save`, `next_pane`, `prev_pane`, `jump`, `add`, `edit`,
+//!   `delete`, `duplicate`, `find`, `templates`, `draft`, `accept`, `toggles`, `story`,
+//!   `export`, `compare`, `help`, `close`, `quit`.
+//! - `help`: `down`, `up`, `page_down`, `page_up`, `top`, `bottom`, `close`.
+//! - `list`: `down`, `up`, `top`, `bottom`, `add`, `edit`, `delete`, `duplicate`,
+//!   `move_step_down`, `move_step_up`, `undo`, `redo`, `save`, `close`.
+//! - `pattern`: `down`, `up`, `jump`, `close`.
+//! - `form`: `next_field`, `prev_field`, `down`, `up`, `confirm`, `close`.
+//! - `finder`: `jump`, `down`, `up`, `page_down`, `page_up`, `close`.
+//! - `picker`: `jump`, `down`, `up`, `clear_query`, `close`.
+//! - `reader`: `down`, `up`, `page_down`, `page_up`, `top`, `bottom`, `close`.
+//! - `export`: `down`, `up`, `page_down`, `page_up`, `top`, `bottom`, `copy`, `write_file`,
+//!   `switch_export`, `close`.
+//! - `draft`: `take`, `close`, `down`, `up`.
+//! - `question`: `answer_save`, `answer_discard`, `answer_reload`, `answer_overwrite`, `close`.
+//! - `prompt`: `confirm`, `close`.
 //!
 //! Keys: one character (`"z"`, `"J"`, `"?"`), or a name: `up`, `down`, `left`, `right`,
 //! `enter`, `esc`, `tab`, `backtab`, `home`, `end`, `pageup`, `pagedown`, `space`,

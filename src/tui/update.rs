@@ -119,6 +119,23 @@ pub enum Context {
     Finder,
     Preview,
     Reader,
+    Export,
+}
+
+impl Context {
+    /// The keymap mode whose bindings this context reads.
+    pub fn mode(self) -> Mode {
+        match self {
+            Context::Keys(mode) => mode,
+            Context::Ask(_) => Mode::Question,
+            Context::Text => Mode::Prompt,
+            Context::Form => Mode::Form,
+            Context::Finder => Mode::Finder,
+            Context::Preview => Mode::Draft,
+            Context::Reader => Mode::Reader,
+            Context::Export => Mode::Export,
+        }
+    }
 }
 
 impl Model {
@@ -128,74 +145,80 @@ impl Model {
             Some(Overlay::Help { .. }) => Context::Keys(Mode::Help),
             Some(Overlay::Ask(question)) => Context::Ask(*question),
             Some(Overlay::SaveAs { .. } | Overlay::Prompt { .. }) => Context::Text,
+            Some(Overlay::Reader {
+                export: Some(_), ..
+            }) => Context::Export,
             Some(Overlay::Reader { .. }) => Context::Reader,
             Some(Overlay::Form { .. }) => Context::Form,
             Some(Overlay::Finder(_)) => Context::Finder,
             Some(Overlay::Draft { .. }) => Context::Preview,
-            Some(Overlay::List { .. } | Overlay::Templates { .. }) => Context::Keys(Mode::Board),
+            Some(Overlay::List { .. }) => Context::Keys(Mode::List),
+            Some(Overlay::Templates { .. }) => Context::Keys(Mode::Pattern),
         }
     }
 }
 
-/// Turns a key press into a message.
+/// Turns a key press into a message: the context's bindings first, then what typing does
+/// there.
 pub fn key_to_msg(keymap: &Keymap, context: Context, key: KeyEvent) -> Option<Msg> {
     if !key.is_press() && !key.is_repeat() {
         return None;
     }
+    let action = keymap.action(context.mode(), &key);
     match context {
-        Context::Keys(mode) => keymap.action(mode, &key).map(Msg::Action),
+        Context::Keys(_) => action.map(Msg::Action),
         Context::Ask(question) => {
-            let answer = match (question, key.code) {
-                (_, KeyCode::Esc) => Answer::Cancel,
-                (_, KeyCode::Char('c' | 'C')) => Answer::Cancel,
-                (Question::Quit, KeyCode::Char('s' | 'S')) => Answer::Save,
-                (Question::Quit, KeyCode::Char('d' | 'D')) => Answer::Discard,
-                (Question::Conflict { .. }, KeyCode::Char('r' | 'R')) => Answer::Reload,
-                (Question::Conflict { .. }, KeyCode::Char('o' | 'O')) => Answer::Overwrite,
+            let answer = match (question, action?) {
+                (_, Action::Close) => Answer::Cancel,
+                (Question::Quit, Action::AnswerSave) => Answer::Save,
+                (Question::Quit, Action::AnswerDiscard) => Answer::Discard,
+                (Question::Conflict { .. }, Action::AnswerReload) => Answer::Reload,
+                (Question::Conflict { .. }, Action::AnswerOverwrite) => Answer::Overwrite,
                 _ => return None,
             };
             Some(Msg::Answer(answer))
         }
-        Context::Text => match key.code {
-            KeyCode::Enter => Some(Msg::Submit),
-            KeyCode::Esc => Some(Msg::Action(Action::Close)),
+        Context::Text => match action {
+            Some(Action::Confirm) => Some(Msg::Submit),
+            Some(Action::Close) => Some(Msg::Action(Action::Close)),
             _ => tui_input::backend::crossterm::to_input_request(&Event::Key(key)).map(Msg::Edit),
         },
-        Context::Form => form_key_to_msg(key).map(Msg::Form),
+        Context::Form => form_key_to_msg(action, key).map(Msg::Form),
         Context::Finder => Some(Msg::Finder(key)),
-        Context::Reader => Some(match key.code {
-            KeyCode::Down | KeyCode::Char('j') => Msg::Read(Reading::Scroll(1)),
-            KeyCode::Up | KeyCode::Char('k') => Msg::Read(Reading::Scroll(-1)),
-            KeyCode::PageDown | KeyCode::Char(' ') => Msg::Read(Reading::Scroll(PAGE as i32)),
-            KeyCode::PageUp => Msg::Read(Reading::Scroll(-(PAGE as i32))),
-            KeyCode::Char('g') | KeyCode::Home => Msg::Read(Reading::Scroll(i32::MIN)),
-            KeyCode::Char('G') | KeyCode::End => Msg::Read(Reading::Scroll(i32::MAX)),
-            KeyCode::Char('c') => Msg::Read(Reading::Copy),
-            KeyCode::Char('w') => Msg::Read(Reading::Write),
-            KeyCode::Tab | KeyCode::BackTab => Msg::Read(Reading::Switch),
-            KeyCode::Esc | KeyCode::Char('q') => Msg::Action(Action::Close),
+        Context::Reader | Context::Export => Some(match action? {
+            Action::Down => Msg::Read(Reading::Scroll(1)),
+            Action::Up => Msg::Read(Reading::Scroll(-1)),
+            Action::PageDown => Msg::Read(Reading::Scroll(PAGE as i32)),
+            Action::PageUp => Msg::Read(Reading::Scroll(-(PAGE as i32))),
+            Action::Top => Msg::Read(Reading::Scroll(i32::MIN)),
+            Action::Bottom => Msg::Read(Reading::Scroll(i32::MAX)),
+            Action::Copy => Msg::Read(Reading::Copy),
+            Action::WriteFile => Msg::Read(Reading::Write),
+            Action::SwitchExport => Msg::Read(Reading::Switch),
+            Action::Close => Msg::Action(Action::Close),
             _ => return None,
         }),
-        Context::Preview => match key.code {
-            KeyCode::Enter => Some(Msg::Draft(true)),
-            KeyCode::Esc | KeyCode::Char('q') => Some(Msg::Draft(false)),
-            KeyCode::Down | KeyCode::Char('j') => Some(Msg::DraftScroll(true)),
-            KeyCode::Up | KeyCode::Char('k') => Some(Msg::DraftScroll(false)),
+        Context::Preview => match action? {
+            Action::Take => Some(Msg::Draft(true)),
+            Action::Close => Some(Msg::Draft(false)),
+            Action::Down => Some(Msg::DraftScroll(true)),
+            Action::Up => Some(Msg::DraftScroll(false)),
             _ => None,
         },
     }
 }
 
-/// Keys in a form: Tab moves between fields, ↑/↓ through completions (or fields), Space
-/// and ←/→ change a choice, Enter takes a completion or submits, Esc cancels.
-fn form_key_to_msg(key: KeyEvent) -> Option<FormKey> {
-    Some(match (key.code, key.modifiers) {
-        (KeyCode::Tab, _) => FormKey::Next,
-        (KeyCode::BackTab, _) => FormKey::Prev,
-        (KeyCode::Down, _) => FormKey::Down,
-        (KeyCode::Up, _) => FormKey::Up,
-        (KeyCode::Enter, _) => FormKey::Submit,
-        (KeyCode::Esc, _) => FormKey::Cancel,
+/// Keys in a form: the form's bindings move between fields (Tab), through completions or
+/// fields (↑/↓), take a completion or submit (Enter) and cancel (Esc); Space and ←/→
+/// change a choice; any other key edits the field.
+fn form_key_to_msg(action: Option<Action>, key: KeyEvent) -> Option<FormKey> {
+    Some(match action {
+        Some(Action::NextField) => FormKey::Next,
+        Some(Action::PrevField) => FormKey::Prev,
+        Some(Action::Down) => FormKey::Down,
+        Some(Action::Up) => FormKey::Up,
+        Some(Action::Confirm) => FormKey::Submit,
+        Some(Action::Close) => FormKey::Cancel,
         _ => {
             let request = tui_input::backend::crossterm::to_input_request(&Event::Key(key));
             return Some(match (key.code, request) {
@@ -441,6 +464,19 @@ fn act(model: &mut Model, action: Action) -> Option<Effect> {
         Action::Story => editing::story(model),
         Action::Export => share::preview(model),
         Action::Compare => share::ask_ref(model),
+        // The actions of the overlays' own contexts do nothing on the board.
+        Action::Confirm
+        | Action::NextField
+        | Action::PrevField
+        | Action::ClearQuery
+        | Action::Copy
+        | Action::WriteFile
+        | Action::SwitchExport
+        | Action::Take
+        | Action::AnswerSave
+        | Action::AnswerDiscard
+        | Action::AnswerReload
+        | Action::AnswerOverwrite => {}
     }
     None
 }

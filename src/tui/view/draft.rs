@@ -14,10 +14,11 @@ use crate::compose::draft::Draft;
 use crate::plan::{Change, Step};
 use crate::text::clean_line;
 use crate::tui::editing::describe;
+use crate::tui::keymap::Mode;
 use crate::tui::model::Model;
 
 const DRAFT_WIDTH: u16 = 90;
-const TITLE: &str = "Drafted steps (Enter adds them, Esc discards)";
+const TITLE: &str = "Drafted steps";
 
 pub struct DraftView<'a> {
     model: &'a Model,
@@ -116,11 +117,13 @@ impl Widget for &DraftView<'_> {
         );
         let inner = Block::bordered().inner(rect);
 
-        let keys = [
-            ("Enter".to_string(), "add the steps"),
-            ("Esc".to_string(), "discard"),
-            ("↑↓".to_string(), "scroll"),
-        ];
+        let keys: Vec<(String, &str)> = self
+            .model
+            .keymap
+            .hints(Mode::Draft)
+            .into_iter()
+            .map(|(key, short)| (clean_line(&key).into_owned(), short))
+            .collect();
         let keys = fit::cut_line(&footer(theme, &keys), text.width as usize);
         if inner.height > 0 {
             buf.set_line(text.x, inner.bottom() - 1, &keys, text.width);

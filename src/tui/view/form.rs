@@ -17,6 +17,7 @@ use crate::check::Severity;
 use crate::text::clean_line;
 use crate::tui::complete::{Completion, CompletionView};
 use crate::tui::form::{Field, FieldKind, Form};
+use crate::tui::keymap::{Keymap, Mode};
 use crate::tui::theme::Theme;
 
 const FORM_WIDTH: u16 = 76;
@@ -25,17 +26,12 @@ const MAX_LABEL: usize = 16;
 /// Room kept after a pick field for its "new" tag.
 const TAG_WIDTH: u16 = 5;
 
-/// The form's keys are fixed (they are not in the keymap), so the footer is too.
-const KEYS: [(&str, &str); 5] = [
-    ("Tab", "next"),
-    ("↑↓", "completions"),
-    ("Space/←→", "choose"),
-    ("Enter", "save"),
-    ("Esc", "cancel"),
-];
+/// The keys that change a choice: editing keys, so not in the keymap.
+const CHOOSE: (&str, &str) = ("Space/←→", "choose");
 
 pub struct FormView<'a> {
     theme: &'a Theme,
+    keymap: &'a Keymap,
     form: &'a Form,
     /// The completions of the focused field, when it names something.
     completion: Option<&'a Completion>,
@@ -53,9 +49,15 @@ struct Areas {
 }
 
 impl<'a> FormView<'a> {
-    pub fn new(theme: &'a Theme, form: &'a Form, completion: Option<&'a Completion>) -> Self {
+    pub fn new(
+        theme: &'a Theme,
+        keymap: &'a Keymap,
+        form: &'a Form,
+        completion: Option<&'a Completion>,
+    ) -> Self {
         FormView {
             theme,
+            keymap,
             form,
             completion,
         }
@@ -272,7 +274,17 @@ impl Widget for &FormView<'_> {
             put(buf, at, y, line, theme.severity(Severity::Error));
         }
 
-        let keys: Vec<(String, &str)> = KEYS.iter().map(|(k, w)| (k.to_string(), *w)).collect();
+        let mut keys: Vec<(String, &str)> = self
+            .keymap
+            .hints(Mode::Form)
+            .into_iter()
+            .map(|(key, short)| (clean_line(&key).into_owned(), short))
+            .collect();
+        // Before the form's last two (save, cancel), as the keys a form is filled with.
+        keys.insert(
+            keys.len().saturating_sub(2),
+            (CHOOSE.0.to_string(), CHOOSE.1),
+        );
         let keys = fit::cut_line(
             &footer(theme, &keys),
             areas.footer.width.saturating_sub(2) as usize,

@@ -20,18 +20,21 @@ use crate::tui::theme::Theme;
 const LIST_WIDTH: u16 = 84;
 const TEMPLATES_WIDTH: u16 = 96;
 
-/// The key of an action on the board, as the hints show it.
-fn key(model: &Model, action: Action) -> Option<String> {
-    let chord = model.keymap.key_for(Mode::Board, action)?;
+/// The key of an action in a mode, as the hints show it.
+fn key(model: &Model, mode: Mode, action: Action) -> Option<String> {
+    let chord = model.keymap.key_for(mode, action)?;
     Some(clean_line(&chord.to_string()).into_owned())
 }
 
-/// The hints for `actions` that have a key, each with its word.
+/// The list's hints for `actions` that have a key, each with its word.
 fn hints(model: &Model, actions: &[(&[Action], &'static str)]) -> Vec<(String, &'static str)> {
     actions
         .iter()
         .filter_map(|(actions, word)| {
-            let keys: Vec<String> = actions.iter().filter_map(|a| key(model, *a)).collect();
+            let keys: Vec<String> = actions
+                .iter()
+                .filter_map(|a| key(model, Mode::List, *a))
+                .collect();
             (!keys.is_empty()).then(|| (keys.join("/"), *word))
         })
         .collect()
@@ -110,13 +113,14 @@ impl<'a> ListView<'a> {
     /// What an empty list says: how to add to it.
     fn empty(&self) -> String {
         let model = self.model;
-        let add = key(model, Action::Add);
+        let add = key(model, Mode::List, Action::Add);
         let (what, how) = match self.list {
             List::Changes { .. } => ("No changes yet", "adds one"),
             List::Facts { .. } => ("No facts yet", "adds one, current or target"),
             List::Toggles => ("No toggles yet", "adds one"),
             List::Accepted => {
-                let accept = key(model, Action::Accept);
+                // Findings are accepted on the board.
+                let accept = key(model, Mode::Board, Action::Accept);
                 return match accept {
                     Some(k) => format!("No accepted findings: {k} on a finding accepts it"),
                     None => "No accepted findings".to_string(),
@@ -275,10 +279,12 @@ impl Widget for &TemplatesView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let model = self.model;
         let theme = &model.theme;
-        let keys = hints(
-            model,
-            &[(&[Action::Jump], "choose"), (&[Action::Close], "close")],
-        );
+        let keys: Vec<(String, &str)> = model
+            .keymap
+            .hints(Mode::Pattern)
+            .into_iter()
+            .map(|(key, short)| (clean_line(&key).into_owned(), short))
+            .collect();
         let box_w = TEMPLATES_WIDTH.min(area.width.saturating_sub(4));
         // Two lines a template and a blank line between them.
         let wanted = (TEMPLATES.len() * 3 - 1) as u16 + 5;

@@ -23,8 +23,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
 use super::finder::FinderView;
+use super::keymap::Mode;
 use super::model::{Model, Overlay, Pane, Prompt};
 use super::theme::Theme;
+use crate::text::clean_line;
 
 pub use components::ComponentsView;
 pub use details::DetailsView;
@@ -126,10 +128,10 @@ fn draw_overlay(frame: &mut Frame, model: &Model, overlay: &Overlay, top: bool) 
             frame.render_widget(&help, area);
         }
         Overlay::Ask(question) => {
-            frame.render_widget(&AskView::new(theme, *question), area);
+            frame.render_widget(&AskView::new(theme, &model.keymap, *question), area);
         }
         Overlay::SaveAs { input, .. } => {
-            let view = SaveAsView::new(theme, input);
+            let view = SaveAsView::new(theme, &model.keymap, input);
             frame.render_widget(&view, area);
             cursor = Some(view.cursor(area));
         }
@@ -138,7 +140,7 @@ fn draw_overlay(frame: &mut Frame, model: &Model, overlay: &Overlay, top: bool) 
             completion,
             back,
         } => {
-            let view = FormView::new(theme, form, completion.as_deref());
+            let view = FormView::new(theme, &model.keymap, form, completion.as_deref());
             if let Some(back) = back {
                 draw_overlay(frame, model, back, false);
                 frame.render_widget(Clear, view.rect(area, 2));
@@ -169,7 +171,7 @@ fn draw_overlay(frame: &mut Frame, model: &Model, overlay: &Overlay, top: bool) 
                 ),
                 Prompt::ExportTo(_) => ("Write export", "Write the export to the file:", "write"),
             };
-            let view = SaveAsView::asking(theme, input, title, question, action);
+            let view = SaveAsView::asking(theme, &model.keymap, input, title, question, action);
             frame.render_widget(&view, area);
             cursor = Some(view.cursor(area));
         }
@@ -179,12 +181,13 @@ fn draw_overlay(frame: &mut Frame, model: &Model, overlay: &Overlay, top: bool) 
             scroll,
             export,
         } => {
-            let keys = if export.is_some() {
-                "j/k scroll · c copy · w write to a file · Tab whole plan / this step · Esc close"
+            let mode = if export.is_some() {
+                Mode::Export
             } else {
-                "j/k scroll · Esc close"
+                Mode::Reader
             };
-            frame.render_widget(&ReaderView::new(theme, title, text, *scroll, keys), area);
+            let keys = clean_line(&model.keymap.footer(mode)).into_owned();
+            frame.render_widget(&ReaderView::new(theme, title, text, *scroll, &keys), area);
         }
     }
     if top && let Some(cursor) = cursor {

@@ -9,8 +9,8 @@ use tui_input::Input;
 
 use super::centered;
 use super::fit::{self, width};
-use crate::text::clean_line;
-use crate::tui::keymap::{Action, Mode};
+use crate::text::{clean_line, upper_first};
+use crate::tui::keymap::{Keymap, Mode};
 use crate::tui::model::{Model, Question};
 use crate::tui::theme::Theme;
 
@@ -107,26 +107,30 @@ impl<'a> HelpView<'a> {
     fn lines(&self, cols: usize) -> Vec<Line<'static>> {
         let model = self.model;
         let theme = &model.theme;
-        let bindings = model.keymap.bindings(Mode::Board);
-        let keys: Vec<String> = bindings
-            .iter()
-            .map(|(_, chords)| {
-                let keys: Vec<String> = chords.iter().map(|c| c.to_string()).collect();
-                clean_line(&keys.join(", ")).into_owned()
-            })
-            .collect();
-        let key_w = keys.iter().map(|k| width(k)).max().unwrap_or(0).min(24) + 2;
-        let mut lines = vec![Line::styled("Keys on the board", theme.heading())];
-        for ((action, _), keys) in bindings.iter().zip(keys) {
-            let line = Line::from(vec![
-                Span::raw("  "),
-                Span::styled(fit::pad(&keys, key_w), theme.key()),
-                Span::raw(action.description()),
-            ]);
-            // A long description wraps under itself, clear of the keys.
-            lines.extend(fit::wrap_line(&line, cols, 2 + key_w));
+        let mut lines = Vec::new();
+        // A section per context, the board first: every binding with what it does there.
+        for mode in Mode::ALL {
+            let bindings = model.keymap.bindings(mode);
+            let keys: Vec<String> = bindings
+                .iter()
+                .map(|binding| {
+                    let keys: Vec<String> = binding.chords.iter().map(|c| c.to_string()).collect();
+                    clean_line(&keys.join(", ")).into_owned()
+                })
+                .collect();
+            let key_w = keys.iter().map(|k| width(k)).max().unwrap_or(0).min(24) + 2;
+            lines.push(Line::styled(mode.title(), theme.heading()));
+            for (binding, keys) in bindings.iter().zip(keys) {
+                let line = Line::from(vec![
+                    Span::raw("  "),
+                    Span::styled(fit::pad(&keys, key_w), theme.key()),
+                    Span::raw(binding.desc),
+                ]);
+                // A long description wraps under itself, clear of the keys.
+                lines.extend(fit::wrap_line(&line, cols, 2 + key_w));
+            }
+            lines.push(Line::raw(""));
         }
-        lines.push(Line::raw(""));
         lines.push(Line::styled("Mouse", theme.heading()));
         if model.mouse {
             for line in fit::wrap(MOUSE, cols.saturating_sub(2)) {
@@ -149,19 +153,12 @@ impl<'a> HelpView<'a> {
 
     /// The bottom title: the help mode's keys, from the keymap.
     fn keys(&self) -> String {
-        let keymap = &self.model.keymap;
-        let key = |a| {
-            keymap
-                .key_for(Mode::Help, a)
-                .map(|k| clean_line(&k.to_string()).into_owned())
-        };
-        let mut parts = Vec::new();
-        if let (Some(down), Some(up)) = (key(Action::Down), key(Action::Up)) {
-            parts.push(format!("{down}/{up} scroll"));
-        }
-        if let Some(close) = key(Action::Close) {
-            parts.push(format!("{close} close"));
-        }
+        let keys = self.model.keymap.hints(Mode::Help);
+        let parts: Vec<String> = keys
+            .iter()
+            .filter(|(_, short)| *short != "page")
+            .map(|(key, short)| format!("{} {short}", clean_line(key)))
+            .collect();
         parts.join(" · ")
     }
 }
@@ -201,36 +198,43 @@ impl Widget for &HelpView<'_> {
 
 pub struct AskView<'a> {
     theme: &'a Theme,
+    keymap: &'a Keymap,
     question: Question,
 }
 
 impl<'a> AskView<'a> {
-    pub fn new(theme: &'a Theme, question: Question) -> Self {
-        AskView { theme, question }
+    pub fn new(theme: &'a Theme, keymap: &'a Keymap, question: Question) -> Self {
+        AskView {
+            theme,
+            keymap,
+            question,
+        }
     }
 }
 
 impl Widget for &AskView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let (title, message, answers): (&str, &str, &[(&str, &str)]) = match self.question {
-            Question::Quit => (
-                "Quit",
-                "Unsaved changes.",
-                &[("s", "Save"), ("d", "Discard"), ("c", "Cancel")],
-            ),
+        let (title, message) = match self.question {
+            Question::Quit => ("Quit", "Unsaved changes."),
             Question::Conflict { .. } => (
                 "File changed",
                 "The file changed on disk since it was opened.",
-                &[("r", "Reload"), ("o", "Overwrite"), ("c", "Cancel")],
             ),
         };
         let mut spans = Vec::new();
-        for (n, (key, word)) in answers.iter().enumerate() {
-            if n > 0 {
+        for &action in self.question.answers() {
+            let Some(binding) = self.keymap.binding(Mode::Question, action) else {
+                continue;
+            };
+            let Some(key) = binding.chords.first() else {
+                continue;
+            };
+            if !spans.is_empty() {
                 spans.push(Span::raw("  "));
             }
+            let key = clean_line(&key.to_string()).into_owned();
             spans.push(Span::styled(format!("[{key}]"), self.theme.key()));
-            spans.push(Span::raw(format!(" {word}")));
+            spans.push(Span::raw(format!(" {}", upper_first(binding.short))));
         }
         let answers = Line::from(spans).centered();
         let box_w = (width(message).max(answers.width()) as u16 + 8).max(40);
@@ -250,6 +254,7 @@ impl Widget for &AskView<'_> {
 /// One line of input in a small box: "Save as", and the other prompts.
 pub struct SaveAsView<'a> {
     theme: &'a Theme,
+    keymap: &'a Keymap,
     input: &'a Input,
     title: &'a str,
     question: &'a str,
@@ -259,9 +264,10 @@ pub struct SaveAsView<'a> {
 const SAVE_AS_WIDTH: u16 = 64;
 
 impl<'a> SaveAsView<'a> {
-    pub fn new(theme: &'a Theme, input: &'a Input) -> Self {
+    pub fn new(theme: &'a Theme, keymap: &'a Keymap, input: &'a Input) -> Self {
         SaveAsView::asking(
             theme,
+            keymap,
             input,
             "Save as",
             "Save the plan to the file:",
@@ -272,6 +278,7 @@ impl<'a> SaveAsView<'a> {
     /// A prompt with its own title, question and word for Enter.
     pub fn asking(
         theme: &'a Theme,
+        keymap: &'a Keymap,
         input: &'a Input,
         title: &'a str,
         question: &'a str,
@@ -279,6 +286,7 @@ impl<'a> SaveAsView<'a> {
     ) -> Self {
         SaveAsView {
             theme,
+            keymap,
             input,
             title,
             question,
@@ -333,13 +341,17 @@ impl Widget for &SaveAsView<'_> {
             height: 1,
         };
         Line::raw(self.question).render(row(1), buf);
-        Line::from(vec![
-            Span::styled("Enter", self.theme.key()),
-            Span::raw(format!(" {}, ", self.action)),
-            Span::styled("Esc", self.theme.key()),
-            Span::raw(" cancel"),
-        ])
-        .render(row(4), buf);
+        // The prompt's keys, Enter's word said for this prompt.
+        let keys: Vec<(String, &str)> = self
+            .keymap
+            .hints(Mode::Prompt)
+            .into_iter()
+            .map(|(key, short)| {
+                let short = if short == "ok" { self.action } else { short };
+                (clean_line(&key).into_owned(), short)
+            })
+            .collect();
+        footer(self.theme, &keys).render(row(4), buf);
         buf.set_style(field, self.theme.input());
         Paragraph::new(clean_line(self.input.value()).into_owned())
             .style(self.theme.input())
@@ -405,5 +417,35 @@ impl Widget for &ReaderView<'_> {
             lines,
             view,
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::Plan;
+    use crate::tui::model::Source;
+
+    #[test]
+    fn the_help_lists_every_binding_of_every_mode() {
+        let model = Model::new(
+            Plan::new("story"),
+            Source::Example {
+                name: "reminders".into(),
+            },
+        );
+        // Wide enough that nothing wraps.
+        let lines = HelpView::new(&model, 0).lines(400);
+        let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        for mode in Mode::ALL {
+            assert!(text.iter().any(|l| l == mode.title()), "{mode:?}");
+            for binding in model.keymap.bindings(mode) {
+                let keys: Vec<String> = binding.chords.iter().map(|c| c.to_string()).collect();
+                let row = text
+                    .iter()
+                    .find(|l| l.contains(&keys.join(", ")) && l.ends_with(binding.desc));
+                assert!(row.is_some(), "{mode:?} {:?}", binding.action);
+            }
+        }
     }
 }

@@ -22,91 +22,49 @@ impl<'a> StatusView<'a> {
 
     /// The key of an action (or of a pair, "j/k") and its short word.
     fn hint(&self, mode: Mode, actions: &[Action]) -> Option<(String, &'static str)> {
+        let keymap = &self.model.keymap;
         let keys: Vec<String> = actions
             .iter()
-            .filter_map(|a| self.model.keymap.key_for(mode, *a))
+            .filter_map(|a| keymap.key_for(mode, *a))
             .map(|chord| clean_line(&chord.to_string()).into_owned())
             .collect();
         if keys.is_empty() {
             return None;
         }
-        Some((keys.join("/"), actions[0].short()))
+        let short = keymap.binding(mode, actions[0]).map_or("", |b| b.short);
+        Some((keys.join("/"), short))
     }
 
     /// The mode's name and its hints, most useful first.
     fn hints(&self) -> (&'static str, Vec<(String, &'static str)>) {
         let model = self.model;
-        let fixed = |pairs: &[(&str, &'static str)]| {
-            pairs.iter().map(|(k, w)| (k.to_string(), *w)).collect()
+        let keymap = &model.keymap;
+        let clean = |hints: Vec<(String, &'static str)>| {
+            hints
+                .into_iter()
+                .map(|(k, w)| (clean_line(&k).into_owned(), w))
+                .collect()
         };
         match &model.overlay {
-            Some(Overlay::Help { .. }) => {
-                let hints = [
-                    &[Action::Down, Action::Up][..],
-                    &[Action::PageDown, Action::PageUp],
-                    &[Action::Close],
-                ]
-                .iter()
-                .filter_map(|a| self.hint(Mode::Help, a))
-                .map(|(k, w)| (k, if w == "select" { "scroll" } else { w }))
-                .collect();
-                return ("HELP", hints);
-            }
-            Some(Overlay::Ask(_)) => return ("QUESTION", fixed(&[("Esc", "cancel")])),
-            Some(Overlay::SaveAs { .. }) => {
-                return ("SAVE AS", fixed(&[("Enter", "save"), ("Esc", "cancel")]));
-            }
-            Some(Overlay::Prompt { .. }) => {
-                return ("PROMPT", fixed(&[("Enter", "ok"), ("Esc", "cancel")]));
-            }
-            Some(Overlay::Reader {
-                export: Some(_), ..
-            }) => {
-                let keys = [
-                    ("c", "copy"),
-                    ("w", "write"),
-                    ("Tab", "plan/step"),
-                    ("Esc", "close"),
-                ];
-                return ("EXPORT", fixed(&keys));
-            }
-            Some(Overlay::Reader { .. }) => {
-                return ("READ", fixed(&[("j/k", "scroll"), ("Esc", "close")]));
-            }
-            Some(Overlay::Form { .. }) => {
-                let keys = [("Tab", "next"), ("Enter", "save"), ("Esc", "cancel")];
-                return ("FORM", fixed(&keys));
-            }
-            Some(Overlay::Finder(_)) => {
-                let keys = [("↑↓", "select"), ("Enter", "jump"), ("Esc", "close")];
-                return ("FIND", fixed(&keys));
-            }
-            Some(Overlay::Draft { .. }) => {
-                let keys = [("↑↓", "scroll"), ("Enter", "add"), ("Esc", "discard")];
-                return ("DRAFT", fixed(&keys));
-            }
-            Some(Overlay::List { .. }) => {
-                let groups: [&[Action]; 5] = [
-                    &[Action::Down, Action::Up],
-                    &[Action::Add],
-                    &[Action::Edit],
-                    &[Action::Delete],
-                    &[Action::Close],
-                ];
-                let hints = groups.iter().filter_map(|a| self.hint(Mode::Board, a));
-                return ("LIST", hints.collect());
-            }
-            Some(Overlay::Templates { .. }) => {
-                let groups: [&[Action]; 3] = [
-                    &[Action::Down, Action::Up],
-                    &[Action::Jump],
-                    &[Action::Close],
-                ];
-                let hints = groups
+            Some(Overlay::Ask(question)) => {
+                let answers = question.answers();
+                let hints = keymap
+                    .bindings(Mode::Question)
                     .iter()
-                    .filter_map(|a| self.hint(Mode::Board, a))
-                    .map(|(k, w)| (k, if w == "open" { "choose" } else { w }));
-                return ("PATTERN", hints.collect());
+                    .filter(|b| answers.contains(&b.action))
+                    .filter_map(|b| Some((b.chords.first()?.to_string(), b.short)))
+                    .collect();
+                return (Mode::Question.status(), clean(hints));
+            }
+            Some(Overlay::SaveAs { .. }) => {
+                // Enter saves here: the prompt's "ok" says less.
+                let hints = keymap.hints(Mode::Prompt).into_iter();
+                let hints = hints.map(|(k, w)| (k, if w == "ok" { "save" } else { w }));
+                return ("SAVE AS", clean(hints.collect()));
+            }
+            Some(_) => {
+                let mode = model.context().mode();
+                return (mode.status(), clean(keymap.hints(mode)));
             }
             None => {}
         }
