@@ -400,3 +400,45 @@ fn the_kickoff_goes_story_components_facts() {
     );
     assert_eq!(check(&model.plan).summary().errors, 0);
 }
+
+#[test]
+fn a_story_form_confirmed_as_it_opened_keeps_the_text_as_written() {
+    let mut plan = example("reminders");
+    plan.story = "Reminders  ".to_string();
+    plan.narrative = Some("GET / POST of reminders\nline two  \n\nafter a blank line".into());
+    plan.notes = Some(" / starts with a slash".into());
+    let before = plan.clone();
+    let mut model = board(plan);
+    key(&mut model, KeyCode::Char('i'));
+    assert_eq!(model.context(), Context::Form);
+    // Through every field and back, then Enter.
+    for _ in 0..3 {
+        key(&mut model, KeyCode::Tab);
+    }
+    key(&mut model, KeyCode::Enter);
+    assert!(model.overlay.is_none(), "{:?}", form_error(&model));
+    assert_eq!(model.plan, before);
+    assert!(!model.modified, "an unchanged form is not an edit");
+}
+
+#[test]
+fn narrative_and_notes_take_several_lines() {
+    let mut model = board(example("reminders"));
+    key(&mut model, KeyCode::Char('i'));
+    key(&mut model, KeyCode::Tab);
+    // ↓ moves between the narrative's lines: to the end of its last line, then a new line
+    // with Alt-Enter.
+    key(&mut model, KeyCode::Down);
+    key(&mut model, KeyCode::Down);
+    key(&mut model, KeyCode::End);
+    press(&mut model, KeyCode::Enter, KeyModifiers::ALT);
+    typed(&mut model, "Even on weekends");
+    key(&mut model, KeyCode::Enter);
+    assert!(model.overlay.is_none(), "{:?}", form_error(&model));
+    let narrative = model.plan.narrative.as_deref().unwrap_or_default();
+    assert!(
+        narrative.ends_with("accurate schedule\nEven on weekends"),
+        "{narrative:?}"
+    );
+    assert_eq!(narrative.lines().count(), 4);
+}

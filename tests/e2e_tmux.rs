@@ -265,3 +265,49 @@ fn a_two_component_plan_from_storyplan_new_with_keys_only() {
     let summary = check(plan).summary();
     assert_eq!((summary.errors, summary.warnings), (0, 0));
 }
+
+#[test]
+fn the_story_form_confirmed_as_it_opened_changes_nothing() {
+    if !tmux_or_skip() {
+        return;
+    }
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let config = dir.path().join("config");
+    std::fs::create_dir(&config).expect("config dir");
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/reminders.ron");
+    let mut plan = store::load(&example).expect("example loads").plan;
+    plan.narrative = Some("Reminders on GET / POST\nfor every volunteer".into());
+    plan.notes = Some("a / b".into());
+    let file = dir.path().join("plan.ron");
+    store::save_atomic(&file, &plan).expect("plan written");
+    let before = std::fs::read(&file).expect("file reads");
+
+    let command = format!(
+        "env STORYPLAN_CONFIG_DIR={} {} open plan.ron",
+        config.display(),
+        env!("CARGO_BIN_EXE_storyplan")
+    );
+    let tmux = Tmux::start("story", dir.path(), &command);
+    tmux.wait_for_all(&["0 errors", "q quit"]);
+    tmux.keys(&["i"]);
+    // The narrative shows as written, on its own lines.
+    tmux.wait_for_all(&[
+        "Reminders on GET / POST",
+        "for every volunteer",
+        "Enter save",
+    ]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("STEPS");
+    // Nothing changed, so quitting does not ask, and the file is as it was.
+    tmux.keys(&["q"]);
+    let start = Instant::now();
+    while tmux.running() && start.elapsed() < Duration::from_secs(10) {
+        sleep(Duration::from_millis(100));
+    }
+    assert!(
+        !tmux.running(),
+        "the board did not quit:\n{}",
+        tmux.screen()
+    );
+    assert_eq!(std::fs::read(&file).expect("file reads"), before);
+}

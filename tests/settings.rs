@@ -94,7 +94,8 @@ fn an_unknown_action_is_named_with_the_actions_there_are() {
              (expected one of up, down, top, bottom, page_up, page_down, move_step_up, \
              move_step_down, undo, redo, save, quit, help, close, next_pane, prev_pane, jump, \
              add, edit, delete, duplicate, find, templates, draft, accept, toggles, story, export, \
-             compare, confirm, next_field, prev_field, clear_query, copy, write_file, switch_export, \
+             compare, confirm, new_line, next_field, prev_field, clear_query, copy, write_file, \
+             switch_export, \
              take, answer_save, answer_discard, answer_reload, answer_overwrite)"
                 .to_string()
         ]

@@ -109,7 +109,7 @@ fn focus(form: &mut Form, name: &str) {
     form.focus = form
         .fields
         .iter()
-        .position(|f| f.name == name)
+        .position(|f| f.id.label() == name)
         .expect("the form has the field");
 }
 

@@ -91,6 +91,8 @@ pub enum Switch {
 }
 
 impl Switch {
+    pub const ALL: [Switch; 2] = [Switch::Off, Switch::On];
+
     pub fn is_on(self) -> bool {
         self == Switch::On
     }

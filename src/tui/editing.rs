@@ -2,12 +2,13 @@
 //! pattern templates and drafted steps. `update` hands these messages over; every change
 //! of the plan goes through `change`, so each is one undo step and is checked at once.
 
-use ratatui::crossterm::event::KeyEvent;
-use tui_input::InputRequest;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
+use ratatui_textarea::CursorMove;
+use tui_input::backend::crossterm::to_input_request;
 
 use super::complete::{Completion, candidates};
 use super::finder::{Finder, FinderOutcome, Target, first_mention};
-use super::form::{FieldKind, Form, Purpose};
+use super::form::{FieldId, FieldKind, Form, Purpose, Template};
 use super::keymap::Action;
 use super::model::{Kickoff, List, Model, Notice, Overlay, Pane};
 use crate::compose::draft::draft;
@@ -22,30 +23,14 @@ pub enum FormKey {
     Prev,
     Up,
     Down,
-    /// Space: toggles a flag or the next choice; types a space in a text field.
-    Space(InputRequest),
-    /// ← or →: the previous or next choice; moves the cursor in a text field.
-    Side(bool, InputRequest),
-    Edit(InputRequest),
+    /// Enter: takes a completion or submits.
     Submit,
+    /// A line break in a field of several lines.
+    NewLine,
     Cancel,
+    /// Any other key: edits the focused field (Space and ←/→ change a choice or a flag).
+    Type(KeyEvent),
 }
-
-/// The patterns `p` offers, in order.
-pub const TEMPLATES: [(&str, &str); 3] = [
-    (
-        "New feature behind a toggle",
-        "outside-in: gated UI → endpoints → data store → flip → clean-up",
-    ),
-    (
-        "Change an interface by expand / migrate / contract",
-        "inside-out: producer provides both → consumers migrate → producer drops the old",
-    ),
-    (
-        "Move data with a pre-emptive double write",
-        "writers write both → new store with backfill → migrate → old store dropped",
-    ),
-];
 
 fn notice(model: &mut Model, text: impl Into<String>, error: bool) {
     model.notice = Some(Notice {
@@ -279,17 +264,17 @@ pub fn templates_action(model: &mut Model, action: Action) {
     };
     match action {
         Action::Up => *selected = selected.saturating_sub(1),
-        Action::Down => *selected = (*selected + 1).min(TEMPLATES.len() - 1),
+        Action::Down => *selected = (*selected + 1).min(Template::ALL.len() - 1),
         Action::Close | Action::Quit => model.overlay = None,
         Action::Jump => {
-            let which = *selected;
+            let template = Template::ALL[(*selected).min(Template::ALL.len() - 1)];
             let at = if model.plan.steps.is_empty() {
                 0
             } else {
                 model.selected + 1
             };
             model.overlay = None;
-            open_form(model, Form::template(which, at));
+            open_form(model, Form::template(template, at));
         }
         _ => {}
     }
@@ -576,6 +561,33 @@ pub fn form_key(model: &mut Model, key: FormKey) {
     else {
         return;
     };
+    // A field of several lines takes ↑/↓ between its lines (past the first or the last,
+    // they move on as in any form), line breaks and typing.
+    if let Some(lines) = form.lines_mut() {
+        let (row, last) = (lines.cursor().0, lines.lines().len().saturating_sub(1));
+        let handled = match key {
+            FormKey::Up if row > 0 => {
+                lines.move_cursor(CursorMove::Up);
+                true
+            }
+            FormKey::Down if row < last => {
+                lines.move_cursor(CursorMove::Down);
+                true
+            }
+            FormKey::NewLine => {
+                lines.insert_newline();
+                true
+            }
+            FormKey::Type(event) => {
+                lines.input(event);
+                true
+            }
+            _ => false,
+        };
+        if handled {
+            return;
+        }
+    }
     match key {
         FormKey::Next | FormKey::Prev => {
             form.move_focus(key == FormKey::Next);
@@ -595,25 +607,25 @@ pub fn form_key(model: &mut Model, key: FormKey) {
                 *completion = None;
             }
         },
-        FormKey::Space(request) => {
-            if form.is_text() {
-                form.edit(request);
-            } else {
-                form.cycle(true);
+        FormKey::Type(event) => {
+            let Some(request) = to_input_request(&Event::Key(event)) else {
+                return;
+            };
+            match event.code {
+                // A choice or a flag is changed with Space or the side arrows; a text
+                // field takes them as editing.
+                KeyCode::Char(' ') if !form.is_text() => form.cycle(true),
+                KeyCode::Left | KeyCode::Right if !form.is_text() => {
+                    form.cycle(event.code == KeyCode::Right)
+                }
+                _ => form.edit(request),
             }
         }
-        FormKey::Side(forward, request) => {
-            if form.is_text() {
-                form.edit(request);
-            } else {
-                form.cycle(forward);
-            }
-        }
-        FormKey::Edit(request) => form.edit(request),
         FormKey::Cancel => {
             close_form(model, false);
             return;
         }
+        FormKey::NewLine => {}
         FormKey::Submit => {
             // Enter on a highlighted completion takes it; otherwise it submits.
             if let Some(list) = completion
@@ -636,6 +648,11 @@ fn submit(model: &mut Model) {
         return;
     };
     let form = form.clone();
+    // Confirming what was already there changes nothing: no undo step, no rewrite.
+    if form.unchanged() && is_edit(form.purpose) {
+        close_form(model, true);
+        return;
+    }
     let result = match form.purpose {
         Purpose::Accept { finding } => {
             let Some(f) = model.report.findings.get(finding) else {
@@ -657,21 +674,23 @@ fn submit(model: &mut Model) {
                 Err(problem) => Err(problem),
             }
         }
-        Purpose::Template { which, at } => match template_inserted(&form, which, &model.plan, at) {
-            Ok(inserted) => {
-                let count = inserted.steps.len();
-                let result = change(model, |plan| {
-                    patterns::insert(plan, at, inserted);
-                    Ok(format!("Inserted {count} steps"))
-                });
-                if result.is_ok() {
-                    model.selected = at;
-                    model.pane = Pane::Steps;
+        Purpose::Template { template, at } => {
+            match template_inserted(&form, template, &model.plan, at) {
+                Ok(inserted) => {
+                    let count = inserted.steps.len();
+                    let result = change(model, |plan| {
+                        patterns::insert(plan, at, inserted);
+                        Ok(format!("Inserted {count} steps"))
+                    });
+                    if result.is_ok() {
+                        model.selected = at;
+                        model.pane = Pane::Steps;
+                    }
+                    result
                 }
-                result
+                Err(problem) => Err(problem),
             }
-            Err(problem) => Err(problem),
-        },
+        }
         _ => change(model, |plan| form.apply(plan)),
     };
     match result {
@@ -753,43 +772,50 @@ fn split(list: &str) -> Vec<String> {
 
 fn template_inserted(
     form: &Form,
-    which: usize,
+    template: Template,
     plan: &Plan,
     at: usize,
 ) -> Result<patterns::Inserted, String> {
-    let text = |name: &str| {
-        form.get(name)
-            .map(|f| f.value().trim().to_string())
-            .unwrap_or_default()
-    };
-    let optional = |name: &str| Some(text(name)).filter(|t| !t.is_empty());
-    match which {
-        0 => ToggleFeature {
-            name: text("name"),
-            toggle: text("toggle"),
-            ui: text("ui"),
-            service: text("service"),
-            store: optional("store"),
-            interfaces: split(&text("interfaces")),
-            data: optional("data"),
+    let text = |id| form.text(id).trim().to_string();
+    let optional = |id| form.optional(id).map(|t| t.trim().to_string());
+    match template {
+        Template::ToggleFeature => ToggleFeature {
+            name: text(FieldId::Name),
+            toggle: text(FieldId::Toggle),
+            ui: text(FieldId::Ui),
+            service: text(FieldId::Service),
+            store: optional(FieldId::Store),
+            interfaces: split(&text(FieldId::Interfaces)),
+            data: optional(FieldId::Data),
         }
         .steps(plan, at),
-        1 => ExpandContract {
-            name: text("name"),
-            producer: text("producer"),
-            old: text("old"),
-            new: text("new"),
-            consumers: split(&text("consumers")),
+        Template::ExpandContract => ExpandContract {
+            name: text(FieldId::Name),
+            producer: text(FieldId::Producer),
+            old: text(FieldId::Old),
+            new: text(FieldId::New),
+            consumers: split(&text(FieldId::Consumers)),
         }
         .steps(plan, at),
-        _ => DoubleWrite {
-            name: text("name"),
-            store: text("store"),
-            old: text("old"),
-            new: text("new"),
-            writers: split(&text("writers")),
-            readers: split(&text("readers")),
+        Template::DoubleWrite => DoubleWrite {
+            name: text(FieldId::Name),
+            store: text(FieldId::Store),
+            old: text(FieldId::Old),
+            new: text(FieldId::New),
+            writers: split(&text(FieldId::Writers)),
+            readers: split(&text(FieldId::Readers)),
         }
         .steps(plan, at),
+    }
+}
+
+/// Whether a form edits something that exists (so that leaving it as it was is a no-op).
+fn is_edit(purpose: Purpose) -> bool {
+    match purpose {
+        Purpose::Story => true,
+        Purpose::Component(index) | Purpose::Toggle(index) => index.is_some(),
+        Purpose::Fact { index, .. } | Purpose::Step { index, .. } => index.is_some(),
+        Purpose::Change { index, .. } => index.is_some(),
+        Purpose::Accept { .. } | Purpose::Template { .. } => false,
     }
 }

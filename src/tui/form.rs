@@ -2,6 +2,7 @@
 //! and turns its fields into a change of the plan when it is submitted; everything here
 //! is pure, so the forms are tested without a terminal.
 
+use ratatui_textarea::TextArea;
 use tui_input::{Input, InputRequest};
 
 use super::complete::Pool;
@@ -9,63 +10,221 @@ use super::complete::Pool;
 use crate::compose::edit::{fresh_id, rename_component, rename_step, rename_toggle};
 use crate::plan::{Accept, Access, Change, Component, Fact, Kind, Plan, Step, Switch, Toggle};
 
+/// Every field a form can have; the label is what the form shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FieldId {
+    Story,
+    Narrative,
+    Notes,
+    Id,
+    Name,
+    Kind,
+    Repo,
+    Initially,
+    State,
+    Access,
+    Key,
+    Tolerant,
+    GatedBy,
+    Serving,
+    StepKind,
+    Title,
+    Component,
+    Toggle,
+    To,
+    Commit,
+    Shipped,
+    Pr,
+    ChangeKind,
+    Into,
+    From,
+    Reason,
+    /// The inputs of the patterns.
+    Ui,
+    Service,
+    Store,
+    Interfaces,
+    Data,
+    Producer,
+    Old,
+    New,
+    Consumers,
+    Writers,
+    Readers,
+}
+
+impl FieldId {
+    pub fn label(self) -> &'static str {
+        match self {
+            FieldId::Story => "story",
+            FieldId::Narrative => "narrative",
+            FieldId::Notes => "notes",
+            FieldId::Id => "id",
+            FieldId::Name => "name",
+            FieldId::Kind => "kind",
+            FieldId::Repo => "repo",
+            FieldId::Initially => "initially",
+            FieldId::State => "state",
+            FieldId::Access => "access",
+            FieldId::Key => "key",
+            FieldId::Tolerant => "tolerant",
+            FieldId::GatedBy => "gated by",
+            FieldId::Serving => "serving",
+            FieldId::StepKind => "step",
+            FieldId::Title => "title",
+            FieldId::Component => "component",
+            FieldId::Toggle => "toggle",
+            FieldId::To => "to",
+            FieldId::Commit => "commit",
+            FieldId::Shipped => "shipped",
+            FieldId::Pr => "pr",
+            FieldId::ChangeKind => "change",
+            FieldId::Into => "into",
+            FieldId::From => "from",
+            FieldId::Reason => "reason",
+            FieldId::Ui => "ui",
+            FieldId::Service => "service",
+            FieldId::Store => "store",
+            FieldId::Interfaces => "interfaces",
+            FieldId::Data => "data",
+            FieldId::Producer => "producer",
+            FieldId::Old => "old",
+            FieldId::New => "new",
+            FieldId::Consumers => "consumers",
+            FieldId::Writers => "writers",
+            FieldId::Readers => "readers",
+        }
+    }
+}
+
+/// The patterns a form can fill in, in the order the board offers them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Template {
+    ToggleFeature,
+    ExpandContract,
+    DoubleWrite,
+}
+
+impl Template {
+    pub const ALL: [Template; 3] = [
+        Template::ToggleFeature,
+        Template::ExpandContract,
+        Template::DoubleWrite,
+    ];
+
+    /// The pattern's name, as the list of patterns and its form's title show it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Template::ToggleFeature => "New feature behind a toggle",
+            Template::ExpandContract => "Change an interface by expand / migrate / contract",
+            Template::DoubleWrite => "Move data with a pre-emptive double write",
+        }
+    }
+
+    /// The title of its form.
+    pub fn form_title(self) -> &'static str {
+        match self {
+            Template::ToggleFeature => "New feature behind a toggle",
+            Template::ExpandContract => "Expand / migrate / contract",
+            Template::DoubleWrite => "Pre-emptive double write",
+        }
+    }
+
+    /// The shape of the steps it inserts, in one line.
+    pub fn shape(self) -> &'static str {
+        match self {
+            Template::ToggleFeature => {
+                "outside-in: gated UI → endpoints → data store → flip → clean-up"
+            }
+            Template::ExpandContract => {
+                "inside-out: producer provides both → consumers migrate → producer drops the old"
+            }
+            Template::DoubleWrite => {
+                "writers write both → new store with backfill → migrate → old store dropped"
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FieldKind {
     Text,
+    /// Text of several lines (narrative, notes), edited in place.
+    Lines,
     /// An id or key that should usually be one the plan already has.
     Pick(Pool),
-    Choice(&'static [&'static str]),
+    Choice(Vec<&'static str>),
     Flag,
 }
 
 #[derive(Debug, Clone)]
 pub struct Field {
-    pub name: &'static str,
+    pub id: FieldId,
     pub kind: FieldKind,
     pub input: Input,
+    /// The text of a `Lines` field.
+    pub lines: TextArea<'static>,
     pub choice: usize,
     pub flag: bool,
-    /// Shown only while the field `.0` has the choice `.1`.
-    pub when: Option<(&'static str, &'static str)>,
+    /// Shown only while the field `.0` has one of the choices `.1`.
+    pub when: Option<(FieldId, &'static [&'static str])>,
+    /// The value the form opened with: a field left as it was keeps it to the byte.
+    initial: String,
 }
 
 impl Field {
-    fn text(name: &'static str, value: &str) -> Field {
+    fn text(id: FieldId, value: &str) -> Field {
         Field {
-            name,
+            id,
             kind: FieldKind::Text,
             input: Input::new(value.to_string()),
+            lines: TextArea::default(),
             choice: 0,
             flag: false,
             when: None,
+            initial: value.to_string(),
         }
     }
 
-    fn pick(name: &'static str, pool: Pool, value: &str) -> Field {
+    fn lines(id: FieldId, value: &str) -> Field {
+        let lines = TextArea::new(value.split('\n').map(str::to_string).collect());
+        Field {
+            kind: FieldKind::Lines,
+            lines,
+            ..Field::text(id, value)
+        }
+    }
+
+    fn pick(id: FieldId, pool: Pool, value: &str) -> Field {
         Field {
             kind: FieldKind::Pick(pool),
-            ..Field::text(name, value)
+            ..Field::text(id, value)
         }
     }
 
-    fn choice(name: &'static str, options: &'static [&'static str], value: &str) -> Field {
-        Field {
+    fn choice(id: FieldId, options: Vec<&'static str>, value: &str) -> Field {
+        let choice = options.iter().position(|o| *o == value).unwrap_or(0);
+        let mut field = Field {
             kind: FieldKind::Choice(options),
-            choice: options.iter().position(|o| *o == value).unwrap_or(0),
-            ..Field::text(name, "")
-        }
+            choice,
+            ..Field::text(id, "")
+        };
+        field.initial = field.value();
+        field
     }
 
-    fn flag(name: &'static str, value: bool) -> Field {
-        Field {
+    fn flag(id: FieldId, value: bool) -> Field {
+        let mut field = Field {
             kind: FieldKind::Flag,
             flag: value,
-            ..Field::text(name, "")
-        }
+            ..Field::text(id, "")
+        };
+        field.initial = field.value();
+        field
     }
 
-    fn when(mut self, field: &'static str, choice: &'static str) -> Field {
-        self.when = Some((field, choice));
+    fn when(mut self, field: FieldId, choices: &'static [&'static str]) -> Field {
+        self.when = Some((field, choices));
         self
     }
 
@@ -73,9 +232,15 @@ impl Field {
     pub fn value(&self) -> String {
         match &self.kind {
             FieldKind::Text | FieldKind::Pick(_) => self.input.value().to_string(),
+            FieldKind::Lines => self.lines.clone().into_lines().join("\n"),
             FieldKind::Choice(options) => options.get(self.choice).copied().unwrap_or("").into(),
             FieldKind::Flag => if self.flag { "yes" } else { "no" }.into(),
         }
+    }
+
+    /// Whether the field still holds the value the form opened with.
+    pub fn unchanged(&self) -> bool {
+        self.value() == self.initial
     }
 }
 
@@ -103,9 +268,9 @@ pub enum Purpose {
     Accept {
         finding: usize,
     },
-    /// One of the pattern templates, inserted at `at`.
+    /// One of the patterns, inserted at `at`.
     Template {
-        which: usize,
+        template: Template,
         at: usize,
     },
 }
@@ -119,25 +284,39 @@ pub struct Form {
     pub error: Option<String>,
 }
 
-const KINDS: &[&str] = &["Ui", "Service", "Database", "Queue", "Job", "External"];
-const ACCESS: &[&str] = &["Provide", "Call", "Read", "Write"];
-const SWITCH: &[&str] = &["Off", "On"];
-const STEP_KINDS: &[&str] = &["Release", "Flip"];
-const CHANGE_KINDS: &[&str] = &["Add", "Remove", "Ungate", "Backfill"];
+/// The choices of a field, from the model's own names.
+fn kinds() -> Vec<&'static str> {
+    Kind::ALL.iter().map(|k| k.name()).collect()
+}
 
-fn fact_fields(fact: Option<&Fact>, when: Option<(&'static str, &'static str)>) -> Vec<Field> {
+fn accesses() -> Vec<&'static str> {
+    Access::ALL.iter().map(|a| a.name()).collect()
+}
+
+fn switches() -> Vec<&'static str> {
+    Switch::ALL.iter().map(|s| s.name()).collect()
+}
+
+const RELEASE: &str = "Release";
+const FLIP: &str = "Flip";
+const CHANGE_KINDS: [&str; 4] = ["Add", "Remove", "Ungate", "Backfill"];
+
+fn fact_fields(
+    fact: Option<&Fact>,
+    when: Option<(FieldId, &'static [&'static str])>,
+) -> Vec<Field> {
     let access = fact.map_or("Call", |f| f.access.name());
     let mut fields = vec![
-        Field::choice("access", ACCESS, access),
-        Field::pick("key", Pool::Keys, fact.map_or("", |f| &f.key)),
-        Field::flag("tolerant", fact.is_some_and(|f| f.tolerant)),
+        Field::choice(FieldId::Access, accesses(), access),
+        Field::pick(FieldId::Key, Pool::Keys, fact.map_or("", |f| &f.key)),
+        Field::flag(FieldId::Tolerant, fact.is_some_and(|f| f.tolerant)),
         Field::pick(
-            "gated by",
+            FieldId::GatedBy,
             Pool::Toggles,
             fact.and_then(|f| f.gate.as_deref()).unwrap_or(""),
         ),
         Field::pick(
-            "serving",
+            FieldId::Serving,
             Pool::Keys,
             fact.and_then(|f| f.serving.as_deref()).unwrap_or(""),
         ),
@@ -164,19 +343,12 @@ impl Form {
             "Story",
             Purpose::Story,
             vec![
-                Field::text("story", &plan.story),
-                Field::text(
-                    "narrative",
-                    &plan
-                        .narrative
-                        .clone()
-                        .unwrap_or_default()
-                        .replace('\n', " / "),
+                Field::text(FieldId::Story, &plan.story),
+                Field::lines(
+                    FieldId::Narrative,
+                    plan.narrative.as_deref().unwrap_or_default(),
                 ),
-                Field::text(
-                    "notes",
-                    &plan.notes.clone().unwrap_or_default().replace('\n', " / "),
-                ),
+                Field::lines(FieldId::Notes, plan.notes.as_deref().unwrap_or_default()),
             ],
         )
     }
@@ -192,10 +364,17 @@ impl Form {
             title,
             Purpose::Component(index),
             vec![
-                Field::text("id", c.map_or("", |c| &c.id)),
-                Field::text("name", c.map_or("", |c| &c.name)),
-                Field::choice("kind", KINDS, c.map_or("Service", |c| c.kind.name())),
-                Field::text("repo", c.and_then(|c| c.repo.as_deref()).unwrap_or("")),
+                Field::text(FieldId::Id, c.map_or("", |c| &c.id)),
+                Field::text(FieldId::Name, c.map_or("", |c| &c.name)),
+                Field::choice(
+                    FieldId::Kind,
+                    kinds(),
+                    c.map_or("Service", |c| c.kind.name()),
+                ),
+                Field::text(
+                    FieldId::Repo,
+                    c.and_then(|c| c.repo.as_deref()).unwrap_or(""),
+                ),
             ],
         )
     }
@@ -211,8 +390,12 @@ impl Form {
             title,
             Purpose::Toggle(index),
             vec![
-                Field::text("id", t.map_or("", |t| &t.id)),
-                Field::choice("initially", SWITCH, t.map_or("Off", |t| t.initially.name())),
+                Field::text(FieldId::Id, t.map_or("", |t| &t.id)),
+                Field::choice(
+                    FieldId::Initially,
+                    switches(),
+                    t.map_or("Off", |t| t.initially.name()),
+                ),
             ],
         )
     }
@@ -232,7 +415,10 @@ impl Form {
         let verb = if fact.is_some() { "Edit" } else { "New" };
         let mut fields = fact_fields(fact, None);
         if index.is_none() {
-            fields.insert(0, Field::choice("state", &["current", "target"], which));
+            fields.insert(
+                0,
+                Field::choice(FieldId::State, vec!["current", "target"], which),
+            );
         }
         Form::new(
             format!("{verb} fact of {id}"),
@@ -245,44 +431,41 @@ impl Form {
         )
     }
 
-    /// The inputs of a pattern template (lists are comma-separated).
-    pub fn template(which: usize, at: usize) -> Form {
-        let (title, fields) = match which {
-            0 => (
-                "New feature behind a toggle",
-                vec![
-                    Field::text("name", ""),
-                    Field::pick("toggle", Pool::Toggles, ""),
-                    Field::pick("ui", Pool::Components, ""),
-                    Field::pick("service", Pool::Components, ""),
-                    Field::pick("store", Pool::Components, ""),
-                    Field::text("interfaces", ""),
-                    Field::pick("data", Pool::Keys, ""),
-                ],
-            ),
-            1 => (
-                "Expand / migrate / contract",
-                vec![
-                    Field::text("name", ""),
-                    Field::pick("producer", Pool::Components, ""),
-                    Field::pick("old", Pool::Keys, ""),
-                    Field::text("new", ""),
-                    Field::text("consumers", ""),
-                ],
-            ),
-            _ => (
-                "Pre-emptive double write",
-                vec![
-                    Field::text("name", ""),
-                    Field::pick("store", Pool::Components, ""),
-                    Field::pick("old", Pool::Keys, ""),
-                    Field::text("new", ""),
-                    Field::text("writers", ""),
-                    Field::text("readers", ""),
-                ],
-            ),
+    /// The inputs of a pattern (lists are comma-separated).
+    pub fn template(template: Template, at: usize) -> Form {
+        let text = |id| Field::text(id, "");
+        let pick = |id, pool| Field::pick(id, pool, "");
+        let fields = match template {
+            Template::ToggleFeature => vec![
+                text(FieldId::Name),
+                pick(FieldId::Toggle, Pool::Toggles),
+                pick(FieldId::Ui, Pool::Components),
+                pick(FieldId::Service, Pool::Components),
+                pick(FieldId::Store, Pool::Components),
+                text(FieldId::Interfaces),
+                pick(FieldId::Data, Pool::Keys),
+            ],
+            Template::ExpandContract => vec![
+                text(FieldId::Name),
+                pick(FieldId::Producer, Pool::Components),
+                pick(FieldId::Old, Pool::Keys),
+                text(FieldId::New),
+                text(FieldId::Consumers),
+            ],
+            Template::DoubleWrite => vec![
+                text(FieldId::Name),
+                pick(FieldId::Store, Pool::Components),
+                pick(FieldId::Old, Pool::Keys),
+                text(FieldId::New),
+                text(FieldId::Writers),
+                text(FieldId::Readers),
+            ],
         };
-        Form::new(title, Purpose::Template { which, at }, fields)
+        Form::new(
+            template.form_title(),
+            Purpose::Template { template, at },
+            fields,
+        )
     }
 
     pub fn step(plan: &Plan, index: Option<usize>, at: usize) -> Form {
@@ -290,14 +473,14 @@ impl Form {
         let (kind, id, title) = match step {
             Some(s) => (
                 if s.component().is_some() {
-                    "Release"
+                    RELEASE
                 } else {
-                    "Flip"
+                    FLIP
                 },
                 s.id(),
                 s.title(),
             ),
-            None => ("Release", "", ""),
+            None => (RELEASE, "", ""),
         };
         let (component, commit, pr, toggle, to) = match step {
             Some(Step::Release {
@@ -324,20 +507,23 @@ impl Form {
         } else {
             "New step"
         };
+        let release: &'static [&'static str] = &[RELEASE];
+        let flip: &'static [&'static str] = &[FLIP];
         Form::new(
             verb,
             Purpose::Step { index, at },
             vec![
-                Field::choice("step", STEP_KINDS, kind),
-                Field::text("id", id),
-                Field::text("title", title),
-                Field::pick("component", Pool::Components, component).when("step", "Release"),
-                Field::pick("toggle", Pool::Toggles, toggle).when("step", "Flip"),
-                Field::choice("to", &["On", "Off"], to).when("step", "Flip"),
-                Field::text("commit", commit.unwrap_or("")).when("step", "Release"),
-                Field::flag("shipped", step.is_some_and(Step::shipped)),
-                Field::text("notes", notes.unwrap_or("")),
-                Field::text("pr", pr.unwrap_or("")).when("step", "Release"),
+                Field::choice(FieldId::StepKind, vec![RELEASE, FLIP], kind),
+                Field::text(FieldId::Id, id),
+                Field::text(FieldId::Title, title),
+                Field::pick(FieldId::Component, Pool::Components, component)
+                    .when(FieldId::StepKind, release),
+                Field::pick(FieldId::Toggle, Pool::Toggles, toggle).when(FieldId::StepKind, flip),
+                Field::choice(FieldId::To, vec!["On", "Off"], to).when(FieldId::StepKind, flip),
+                Field::text(FieldId::Commit, commit.unwrap_or("")).when(FieldId::StepKind, release),
+                Field::flag(FieldId::Shipped, step.is_some_and(Step::shipped)),
+                Field::lines(FieldId::Notes, notes.unwrap_or("")),
+                Field::text(FieldId::Pr, pr.unwrap_or("")).when(FieldId::StepKind, release),
             ],
         )
     }
@@ -359,12 +545,25 @@ impl Form {
         } else {
             "New change"
         };
-        // The fact's fields apply to Add and Remove: `visible` reads "a|b" as either.
-        let mut fields = vec![Field::choice("change", CHANGE_KINDS, kind)];
-        fields.extend(fact_fields(fact, Some(("change", "Add|Remove"))));
-        fields.push(Field::pick("toggle", Pool::Toggles, toggle).when("change", "Ungate"));
-        fields.push(Field::pick("into", Pool::Keys, into).when("change", "Backfill"));
-        fields.push(Field::pick("from", Pool::Keys, from).when("change", "Backfill"));
+        // The fact's fields apply to Add and Remove.
+        let mut fields = vec![Field::choice(
+            FieldId::ChangeKind,
+            CHANGE_KINDS.to_vec(),
+            kind,
+        )];
+        fields.extend(fact_fields(
+            fact,
+            Some((FieldId::ChangeKind, &CHANGE_KINDS[..2])),
+        ));
+        let ungate: &'static [&'static str] = &CHANGE_KINDS[2..3];
+        let backfill: &'static [&'static str] = &CHANGE_KINDS[3..];
+        fields.push(
+            Field::pick(FieldId::Toggle, Pool::Toggles, toggle).when(FieldId::ChangeKind, ungate),
+        );
+        fields
+            .push(Field::pick(FieldId::Into, Pool::Keys, into).when(FieldId::ChangeKind, backfill));
+        fields
+            .push(Field::pick(FieldId::From, Pool::Keys, from).when(FieldId::ChangeKind, backfill));
         Form::new(
             format!("{verb} of step \"{id}\""),
             Purpose::Change { step, index },
@@ -376,45 +575,69 @@ impl Form {
         Form::new(
             format!("Accept {rule}"),
             Purpose::Accept { finding },
-            vec![Field::text("reason", existing.unwrap_or(""))],
+            vec![Field::text(FieldId::Reason, existing.unwrap_or(""))],
         )
     }
 
     /// Whether a field is shown (and so used) with the current choices.
     pub fn visible(&self, index: usize) -> bool {
-        let Some((name, wanted)) = self.fields[index].when else {
+        let Some((id, wanted)) = self.fields[index].when else {
             return true;
         };
-        let value = self.get(name).map(Field::value).unwrap_or_default();
-        wanted.split('|').any(|w| w == value)
+        let value = self.get(id).map(Field::value).unwrap_or_default();
+        wanted.contains(&value.as_str())
     }
 
-    pub fn get(&self, name: &str) -> Option<&Field> {
-        self.fields.iter().find(|f| f.name == name)
+    pub fn get(&self, id: FieldId) -> Option<&Field> {
+        self.fields.iter().find(|f| f.id == id)
     }
 
-    fn text(&self, name: &str) -> String {
-        self.get(name)
-            .map(|f| f.value().trim().to_string())
-            .unwrap_or_default()
+    /// Whether every field still holds what the form opened with: confirming changes
+    /// nothing then.
+    pub fn unchanged(&self) -> bool {
+        self.fields.iter().all(Field::unchanged)
     }
 
-    fn optional(&self, name: &str) -> Option<String> {
-        Some(self.text(name)).filter(|t| !t.is_empty())
+    /// A field's value: trimmed once typed into, exactly as it was when left alone.
+    pub fn text(&self, id: FieldId) -> String {
+        let Some(field) = self.get(id) else {
+            return String::new();
+        };
+        let value = field.value();
+        if field.unchanged() {
+            value
+        } else {
+            value.trim().to_string()
+        }
     }
 
-    fn flag(&self, name: &str) -> bool {
-        self.get(name).is_some_and(|f| f.flag)
+    pub fn optional(&self, id: FieldId) -> Option<String> {
+        Some(self.text(id)).filter(|t| !t.trim().is_empty())
+    }
+
+    fn flag(&self, id: FieldId) -> bool {
+        self.get(id).is_some_and(|f| f.flag)
     }
 
     pub fn focused(&self) -> Option<&Field> {
         self.fields.get(self.focus)
     }
 
-    /// Whether the focused field takes typed text.
+    /// Whether the focused field takes typed text on one line.
     pub fn is_text(&self) -> bool {
         self.focused()
             .is_some_and(|f| matches!(f.kind, FieldKind::Text | FieldKind::Pick(_)))
+    }
+
+    /// Whether the focused field takes several lines of text.
+    pub fn is_lines(&self) -> bool {
+        self.focused().is_some_and(|f| f.kind == FieldKind::Lines)
+    }
+
+    /// The focused field's lines, to edit them.
+    pub fn lines_mut(&mut self) -> Option<&mut TextArea<'static>> {
+        let field = self.fields.get_mut(self.focus)?;
+        (field.kind == FieldKind::Lines).then_some(&mut field.lines)
     }
 
     /// Moves the focus to the next (or previous) visible field, wrapping around.
@@ -454,7 +677,7 @@ impl Form {
         let Some(field) = self.fields.get_mut(self.focus) else {
             return;
         };
-        match field.kind {
+        match &field.kind {
             FieldKind::Choice(options) => {
                 let n = options.len();
                 field.choice = if forward {
@@ -469,18 +692,18 @@ impl Form {
     }
 
     fn fact_value(&self) -> Result<Fact, String> {
-        let key = self.text("key");
+        let key = self.text(FieldId::Key);
         if key.is_empty() {
             return Err("A fact needs a key".into());
         }
         let access = Access::ALL
             .into_iter()
-            .find(|a| a.name() == self.text("access"))
+            .find(|a| a.name() == self.text(FieldId::Access))
             .unwrap_or(Access::Call);
         let mut fact = Fact::new(access, key);
-        fact.tolerant = self.flag("tolerant");
-        fact.gate = self.optional("gated by");
-        fact.serving = self.optional("serving");
+        fact.tolerant = self.flag(FieldId::Tolerant);
+        fact.gate = self.optional(FieldId::GatedBy);
+        fact.serving = self.optional(FieldId::Serving);
         if fact.tolerant && access == Access::Provide {
             return Err("Only Call, Read and Write can be tolerant".into());
         }
@@ -490,236 +713,260 @@ impl Form {
     /// Applies the form to the plan. On an error the plan is unchanged.
     pub fn apply(&self, plan: &mut Plan) -> Result<String, String> {
         let mut draft = plan.clone();
-        let done = self.apply_to(&mut draft)?;
-        *plan = draft;
-        Ok(done)
-    }
-
-    fn apply_to(&self, plan: &mut Plan) -> Result<String, String> {
-        match self.purpose {
-            Purpose::Story => {
-                let story = self.text("story");
-                if story.is_empty() {
-                    return Err("The story needs a title".into());
-                }
-                plan.story = story;
-                plan.narrative = self.optional("narrative").map(|t| t.replace(" / ", "\n"));
-                plan.notes = self.optional("notes").map(|t| t.replace(" / ", "\n"));
-                Ok("Story updated".into())
-            }
-            Purpose::Component(index) => {
-                let id = self.text("id");
-                if id.is_empty() {
-                    return Err("A component needs an id".into());
-                }
-                let kind = Kind::ALL
-                    .into_iter()
-                    .find(|k| k.name() == self.text("kind"))
-                    .unwrap_or(Kind::Service);
-                let name = self.optional("name").unwrap_or_else(|| id.clone());
-                let repo = self.optional("repo");
-                match index {
-                    Some(i) => {
-                        let old = plan
-                            .components
-                            .get(i)
-                            .ok_or("The component is gone")?
-                            .id
-                            .clone();
-                        if old != id {
-                            rename_component(plan, &old, &id)?;
-                        }
-                        let c = &mut plan.components[i];
-                        c.name = name;
-                        c.kind = kind;
-                        c.repo = repo;
-                        Ok(format!("Component {id} updated"))
-                    }
-                    None => {
-                        if plan.component(&id).is_some() {
-                            return Err(format!("There is already a component {id}"));
-                        }
-                        plan.components.push(Component {
-                            id: id.clone(),
-                            name,
-                            kind,
-                            repo,
-                            current: Vec::new(),
-                            target: None,
-                        });
-                        Ok(format!("Component {id} added"))
-                    }
-                }
-            }
-            Purpose::Toggle(index) => {
-                let id = self.text("id");
-                if id.is_empty() {
-                    return Err("A toggle needs an id".into());
-                }
-                let initially = if self.text("initially") == "On" {
-                    Switch::On
-                } else {
-                    Switch::Off
-                };
-                match index {
-                    Some(i) => {
-                        let old = plan.toggles.get(i).ok_or("The toggle is gone")?.id.clone();
-                        if old != id {
-                            rename_toggle(plan, &old, &id)?;
-                        }
-                        plan.toggles[i].initially = initially;
-                        Ok(format!("Toggle {id} updated"))
-                    }
-                    None => {
-                        if plan.toggles.iter().any(|t| t.id == id) {
-                            return Err(format!("There is already a toggle {id}"));
-                        }
-                        plan.toggles.push(Toggle {
-                            id: id.clone(),
-                            initially,
-                        });
-                        Ok(format!("Toggle {id} added"))
-                    }
-                }
-            }
+        let done = match self.purpose {
+            Purpose::Story => self.apply_story(&mut draft),
+            Purpose::Component(index) => self.apply_component(&mut draft, index),
+            Purpose::Toggle(index) => self.apply_toggle(&mut draft, index),
             Purpose::Fact {
                 component,
                 target,
                 index,
-            } => {
-                let target = match self.get("state") {
-                    Some(field) => field.value() == "target",
-                    None => target,
-                };
-                let fact = self.fact_value()?;
-                let c = plan
-                    .components
-                    .get_mut(component)
-                    .ok_or("The component is gone")?;
-                let list = if target {
-                    c.target.get_or_insert_with(Vec::new)
-                } else {
-                    &mut c.current
-                };
-                let text = fact.to_string();
-                match index {
-                    Some(i) if i < list.len() => list[i] = fact,
-                    _ => {
-                        if list.contains(&fact) {
-                            return Err(format!("{} already has {text}", c.id));
-                        }
-                        list.push(fact);
-                    }
-                }
-                Ok(format!(
-                    "{text} in {} of {}",
-                    if target {
-                        "the target"
-                    } else {
-                        "the current state"
-                    },
-                    c.id
-                ))
-            }
-            Purpose::Step { index, at } => {
-                let typed = self.text("id");
-                let title = self.text("title");
-                let notes = self.optional("notes");
-                let shipped = self.flag("shipped");
-                let old = index
-                    .and_then(|i| plan.steps.get(i))
-                    .map(|s| s.id().to_string());
-                let taken = |x: &str| plan.step_index(x).is_some() && old.as_deref() != Some(x);
-                let id = if typed.is_empty() {
-                    fresh_id(taken, &crate::compose::edit::slug(&title))
-                } else if taken(&typed) {
-                    return Err(format!("There is already a step {typed}"));
-                } else {
-                    typed
-                };
-                let changes = index
-                    .and_then(|i| plan.steps.get(i))
-                    .map(|s| s.changes().to_vec())
-                    .unwrap_or_default();
-                let step = if self.text("step") == "Flip" {
-                    let toggle = self.text("toggle");
-                    if toggle.is_empty() {
-                        return Err("A flip needs a toggle".into());
-                    }
-                    Step::Flip {
-                        id: id.clone(),
-                        toggle,
-                        to: if self.text("to") == "Off" {
-                            Switch::Off
-                        } else {
-                            Switch::On
-                        },
-                        title,
-                        shipped,
-                        notes,
-                    }
-                } else {
-                    let component = self.text("component");
-                    if component.is_empty() {
-                        return Err("A release needs a component".into());
-                    }
-                    Step::Release {
-                        id: id.clone(),
-                        component,
-                        title,
-                        changes,
-                        commit: self.optional("commit"),
-                        shipped,
-                        notes,
-                        pr: self.optional("pr"),
-                    }
-                };
-                match (index, old) {
-                    (Some(i), Some(old)) => {
-                        if old != id {
-                            rename_step(plan, &old, &id)?;
-                        }
-                        plan.steps[i] = step;
-                        Ok(format!("Step {id} updated"))
-                    }
-                    _ => {
-                        plan.steps.insert(at.min(plan.steps.len()), step);
-                        Ok(format!("Step {id} added"))
-                    }
-                }
-            }
-            Purpose::Change { step, index } => {
-                let change = match self.text("change").as_str() {
-                    "Remove" => Change::Remove(self.fact_value()?),
-                    "Ungate" => {
-                        let toggle = self.text("toggle");
-                        if toggle.is_empty() {
-                            return Err("Ungate needs a toggle".into());
-                        }
-                        Change::Ungate(toggle)
-                    }
-                    "Backfill" => {
-                        let (into, from) = (self.text("into"), self.text("from"));
-                        if into.is_empty() || from.is_empty() {
-                            return Err("Backfill needs both stores".into());
-                        }
-                        Change::Backfill { into, from }
-                    }
-                    _ => Change::Add(self.fact_value()?),
-                };
-                let Some(Step::Release { changes, id, .. }) = plan.steps.get_mut(step) else {
-                    return Err("Only releases have changes".into());
-                };
-                match index {
-                    Some(i) if i < changes.len() => changes[i] = change,
-                    _ => changes.push(change),
-                }
-                Ok(format!("Changes of {id} updated"))
-            }
+            } => self.apply_fact(&mut draft, component, target, index),
+            Purpose::Step { index, at } => self.apply_step(&mut draft, index, at),
+            Purpose::Change { step, index } => self.apply_change(&mut draft, step, index),
             Purpose::Accept { .. } | Purpose::Template { .. } => {
                 Err("The board applies this form itself".into())
             }
+        }?;
+        *plan = draft;
+        Ok(done)
+    }
+
+    fn apply_story(&self, plan: &mut Plan) -> Result<String, String> {
+        let story = self.text(FieldId::Story);
+        if story.trim().is_empty() {
+            return Err("The story needs a title".into());
         }
+        plan.story = story;
+        plan.narrative = self.optional(FieldId::Narrative);
+        plan.notes = self.optional(FieldId::Notes);
+        Ok("Story updated".into())
+    }
+
+    fn apply_component(&self, plan: &mut Plan, index: Option<usize>) -> Result<String, String> {
+        let id = self.text(FieldId::Id);
+        if id.is_empty() {
+            return Err("A component needs an id".into());
+        }
+        let kind = Kind::ALL
+            .into_iter()
+            .find(|k| k.name() == self.text(FieldId::Kind))
+            .unwrap_or(Kind::Service);
+        let name = self.optional(FieldId::Name).unwrap_or_else(|| id.clone());
+        let repo = self.optional(FieldId::Repo);
+        let Some(i) = index else {
+            if plan.component(&id).is_some() {
+                return Err(format!("There is already a component {id}"));
+            }
+            plan.components.push(Component {
+                id: id.clone(),
+                name,
+                kind,
+                repo,
+                current: Vec::new(),
+                target: None,
+            });
+            return Ok(format!("Component {id} added"));
+        };
+        let old = plan
+            .components
+            .get(i)
+            .ok_or("The component is gone")?
+            .id
+            .clone();
+        if old != id {
+            rename_component(plan, &old, &id)?;
+        }
+        let c = &mut plan.components[i];
+        c.name = name;
+        c.kind = kind;
+        c.repo = repo;
+        Ok(format!("Component {id} updated"))
+    }
+
+    fn apply_toggle(&self, plan: &mut Plan, index: Option<usize>) -> Result<String, String> {
+        let id = self.text(FieldId::Id);
+        if id.is_empty() {
+            return Err("A toggle needs an id".into());
+        }
+        let initially = if self.text(FieldId::Initially) == Switch::On.name() {
+            Switch::On
+        } else {
+            Switch::Off
+        };
+        let Some(i) = index else {
+            if plan.toggles.iter().any(|t| t.id == id) {
+                return Err(format!("There is already a toggle {id}"));
+            }
+            plan.toggles.push(Toggle {
+                id: id.clone(),
+                initially,
+            });
+            return Ok(format!("Toggle {id} added"));
+        };
+        let old = plan.toggles.get(i).ok_or("The toggle is gone")?.id.clone();
+        if old != id {
+            rename_toggle(plan, &old, &id)?;
+        }
+        plan.toggles[i].initially = initially;
+        Ok(format!("Toggle {id} updated"))
+    }
+
+    fn apply_fact(
+        &self,
+        plan: &mut Plan,
+        component: usize,
+        target: bool,
+        index: Option<usize>,
+    ) -> Result<String, String> {
+        let target = match self.get(FieldId::State) {
+            Some(field) => field.value() == "target",
+            None => target,
+        };
+        let fact = self.fact_value()?;
+        let c = plan
+            .components
+            .get_mut(component)
+            .ok_or("The component is gone")?;
+        let list = if target {
+            c.target.get_or_insert_with(Vec::new)
+        } else {
+            &mut c.current
+        };
+        let text = fact.to_string();
+        match index {
+            Some(i) if i < list.len() => list[i] = fact,
+            _ => {
+                if list.contains(&fact) {
+                    return Err(format!("{} already has {text}", c.id));
+                }
+                list.push(fact);
+            }
+        }
+        let state = if target {
+            "the target"
+        } else {
+            "the current state"
+        };
+        Ok(format!("{text} in {state} of {}", c.id))
+    }
+
+    fn apply_step(
+        &self,
+        plan: &mut Plan,
+        index: Option<usize>,
+        at: usize,
+    ) -> Result<String, String> {
+        let typed = self.text(FieldId::Id);
+        let title = self.text(FieldId::Title);
+        let old = index
+            .and_then(|i| plan.steps.get(i))
+            .map(|s| s.id().to_string());
+        let taken = |x: &str| plan.step_index(x).is_some() && old.as_deref() != Some(x);
+        let id = if typed.is_empty() {
+            fresh_id(taken, &crate::compose::edit::slug(&title))
+        } else if taken(&typed) {
+            return Err(format!("There is already a step {typed}"));
+        } else {
+            typed
+        };
+        let step = self.step_value(plan, index, id.clone(), title)?;
+        match (index, old) {
+            (Some(i), Some(old)) => {
+                if old != id {
+                    rename_step(plan, &old, &id)?;
+                }
+                plan.steps[i] = step;
+                Ok(format!("Step {id} updated"))
+            }
+            _ => {
+                plan.steps.insert(at.min(plan.steps.len()), step);
+                Ok(format!("Step {id} added"))
+            }
+        }
+    }
+
+    /// The step the form describes; an edited release keeps its changes.
+    fn step_value(
+        &self,
+        plan: &Plan,
+        index: Option<usize>,
+        id: String,
+        title: String,
+    ) -> Result<Step, String> {
+        let notes = self.optional(FieldId::Notes);
+        let shipped = self.flag(FieldId::Shipped);
+        if self.text(FieldId::StepKind) == FLIP {
+            let toggle = self.text(FieldId::Toggle);
+            if toggle.is_empty() {
+                return Err("A flip needs a toggle".into());
+            }
+            let to = if self.text(FieldId::To) == Switch::Off.name() {
+                Switch::Off
+            } else {
+                Switch::On
+            };
+            return Ok(Step::Flip {
+                id,
+                toggle,
+                to,
+                title,
+                shipped,
+                notes,
+            });
+        }
+        let component = self.text(FieldId::Component);
+        if component.is_empty() {
+            return Err("A release needs a component".into());
+        }
+        let changes = index
+            .and_then(|i| plan.steps.get(i))
+            .map(|s| s.changes().to_vec())
+            .unwrap_or_default();
+        Ok(Step::Release {
+            id,
+            component,
+            title,
+            changes,
+            commit: self.optional(FieldId::Commit),
+            shipped,
+            notes,
+            pr: self.optional(FieldId::Pr),
+        })
+    }
+
+    fn apply_change(
+        &self,
+        plan: &mut Plan,
+        step: usize,
+        index: Option<usize>,
+    ) -> Result<String, String> {
+        let change = match self.text(FieldId::ChangeKind).as_str() {
+            "Remove" => Change::Remove(self.fact_value()?),
+            "Ungate" => {
+                let toggle = self.text(FieldId::Toggle);
+                if toggle.is_empty() {
+                    return Err("Ungate needs a toggle".into());
+                }
+                Change::Ungate(toggle)
+            }
+            "Backfill" => {
+                let (into, from) = (self.text(FieldId::Into), self.text(FieldId::From));
+                if into.is_empty() || from.is_empty() {
+                    return Err("Backfill needs both stores".into());
+                }
+                Change::Backfill { into, from }
+            }
+            _ => Change::Add(self.fact_value()?),
+        };
+        let Some(Step::Release { changes, id, .. }) = plan.steps.get_mut(step) else {
+            return Err("Only releases have changes".into());
+        };
+        match index {
+            Some(i) if i < changes.len() => changes[i] = change,
+            _ => changes.push(change),
+        }
+        Ok(format!("Changes of {id} updated"))
     }
 
     /// Builds the acceptance this form describes, for `rule`, `step` and `key`.
@@ -729,8 +976,8 @@ impl Form {
         step: Option<String>,
         key: Option<String>,
     ) -> Result<Accept, String> {
-        let reason = self.text("reason");
-        if reason.is_empty() {
+        let reason = self.text(FieldId::Reason);
+        if reason.trim().is_empty() {
             return Err("Say why the finding is acceptable".into());
         }
         Ok(Accept {

@@ -44,6 +44,8 @@ pub enum Action {
     Compare,
     /// Confirm a form or a prompt.
     Confirm,
+    /// A line break in a form's field of several lines.
+    NewLine,
     NextField,
     PrevField,
     /// Clear what was typed into a finder or picker.
@@ -512,6 +514,12 @@ const FORM: &[Row] = &[
         &["enter"],
         "save",
         "take the highlighted completion, or save the form",
+    ),
+    (
+        Action::NewLine,
+        &["alt-enter", "ctrl-j"],
+        "",
+        "start a new line in a field of several lines (narrative, notes)",
     ),
     (Action::Close, &["esc"], "cancel", "cancel the form"),
 ];

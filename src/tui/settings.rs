@@ -40,7 +40,7 @@
 //! - `list`: `down`, `up`, `top`, `bottom`, `add`, `edit`, `delete`, `duplicate`,
 //!   `move_step_down`, `move_step_up`, `undo`, `redo`, `save`, `close`.
 //! - `pattern`: `down`, `up`, `jump`, `close`.
-//! - `form`: `next_field`, `prev_field`, `down`, `up`, `confirm`, `close`.
+//! - `form`: `next_field`, `prev_field`, `down`, `up`, `confirm`, `new_line`, `close`.
 //! - `finder`: `jump`, `down`, `up`, `page_down`, `page_up`, `close`.
 //! - `picker`: `jump`, `down`, `up`, `clear_query`, `close`.
 //! - `reader`: `down`, `up`, `page_down`, `page_up`, `top`, `bottom`, `close`.

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
+use ratatui::crossterm::event::{Event, KeyEvent};
 use tui_input::{Input, InputRequest};
 
 use super::editing::{self, FormKey};
@@ -209,8 +209,8 @@ pub fn key_to_msg(keymap: &Keymap, context: Context, key: KeyEvent) -> Option<Ms
 }
 
 /// Keys in a form: the form's bindings move between fields (Tab), through completions or
-/// fields (↑/↓), take a completion or submit (Enter) and cancel (Esc); Space and ←/→
-/// change a choice; any other key edits the field.
+/// fields (↑/↓), take a completion or submit (Enter), break a line in narrative and notes
+/// (Alt-Enter) and cancel (Esc); any other key edits the focused field.
 fn form_key_to_msg(action: Option<Action>, key: KeyEvent) -> Option<FormKey> {
     Some(match action {
         Some(Action::NextField) => FormKey::Next,
@@ -218,19 +218,9 @@ fn form_key_to_msg(action: Option<Action>, key: KeyEvent) -> Option<FormKey> {
         Some(Action::Down) => FormKey::Down,
         Some(Action::Up) => FormKey::Up,
         Some(Action::Confirm) => FormKey::Submit,
+        Some(Action::NewLine) => FormKey::NewLine,
         Some(Action::Close) => FormKey::Cancel,
-        _ => {
-            let request = tui_input::backend::crossterm::to_input_request(&Event::Key(key));
-            return Some(match (key.code, request) {
-                // A choice or a flag is changed with Space or the side arrows; the form
-                // ignores these on text fields, where they edit instead.
-                (KeyCode::Char(' '), Some(request)) => FormKey::Space(request),
-                (KeyCode::Left, Some(request)) => FormKey::Side(false, request),
-                (KeyCode::Right, Some(request)) => FormKey::Side(true, request),
-                (_, Some(request)) => FormKey::Edit(request),
-                (_, None) => return None,
-            });
-        }
+        _ => FormKey::Type(key),
     })
 }
 
@@ -466,6 +456,7 @@ fn act(model: &mut Model, action: Action) -> Option<Effect> {
         Action::Compare => share::ask_ref(model),
         // The actions of the overlays' own contexts do nothing on the board.
         Action::Confirm
+        | Action::NewLine
         | Action::NextField
         | Action::PrevField
         | Action::ClearQuery

@@ -5,19 +5,19 @@ use std::borrow::Cow;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Widget};
 use tui_input::Input;
 
 use super::fit::{self, width};
 use super::overlay::{footer, overlay_block};
-use super::{centered, put, scroll_offset};
+use super::{centered, put};
 use crate::check::Severity;
 use crate::text::clean_line;
 use crate::tui::complete::{Completion, CompletionView};
 use crate::tui::form::{Field, FieldKind, Form};
-use crate::tui::keymap::{Keymap, Mode};
+use crate::tui::keymap::{Action, Keymap, Mode};
 use crate::tui::theme::Theme;
 
 const FORM_WIDTH: u16 = 76;
@@ -66,7 +66,7 @@ impl<'a> FormView<'a> {
     /// The label column: as wide as the longest label of any field, shown or not, so that
     /// switching a choice does not shift the values.
     fn label_width(&self) -> u16 {
-        let widest = self.form.fields.iter().map(|f| width(f.name)).max();
+        let widest = self.form.fields.iter().map(|f| width(f.id.label())).max();
         widest.unwrap_or(0).min(MAX_LABEL) as u16
     }
 
@@ -80,26 +80,47 @@ impl<'a> FormView<'a> {
         let shown: Vec<usize> = (0..self.form.fields.len())
             .filter(|&i| self.form.visible(i))
             .collect();
+        let height = |i: usize| field_rows(&self.form.fields[i]);
         // Borders, a blank line above and below the fields, the footer; the error and a
         // blank line under it.
         let chrome = 5 + if error.is_empty() { 0 } else { error.len() + 1 };
-        let wanted = (chrome + shown.len()) as u16;
-        let rect = centered(area, box_w, wanted.min(area.height.saturating_sub(2)));
+        let total: usize = shown.iter().map(|&i| height(i)).sum();
+        let rect = centered(
+            area,
+            box_w,
+            ((chrome + total) as u16).min(area.height.saturating_sub(2)),
+        );
         let inner = overlay_block(self.theme, "").inner(rect);
         let room = (rect.height as usize).saturating_sub(chrome);
+        // The first field shown: the focused one and those before it fit.
         let focus = shown
             .iter()
             .position(|&i| i == self.form.focus)
             .unwrap_or(0);
-        let offset = scroll_offset(shown.len(), room, focus);
-        let rows = shown
-            .into_iter()
-            .skip(offset)
-            .take(room)
-            .enumerate()
-            .map(|(n, i)| (i, super::row(inner, n + 1)))
-            .collect::<Vec<_>>();
-        let error_y = inner.y + 2 + rows.len() as u16;
+        let mut offset = 0;
+        while offset < focus
+            && shown[offset..=focus]
+                .iter()
+                .map(|&i| height(i))
+                .sum::<usize>()
+                > room
+        {
+            offset += 1;
+        }
+        let mut rows = Vec::new();
+        let mut used = 0;
+        for &i in &shown[offset..] {
+            let h = height(i).min(room.saturating_sub(used));
+            if h == 0 {
+                break;
+            }
+            let mut rect = super::row(inner, used + 1);
+            rect.height = h as u16;
+            rows.push((i, rect));
+            used += h;
+        }
+        let used_rows = used;
+        let error_y = inner.y + 2 + used_rows as u16;
         Areas {
             rect,
             rows,
@@ -179,6 +200,29 @@ impl<'a> FormView<'a> {
         }
     }
 
+    fn render_lines(&self, field: &Field, column: Rect, focused: bool, buf: &mut Buffer) {
+        let theme = self.theme;
+        let mut lines = field.lines.clone();
+        lines.set_style(theme.input());
+        lines.set_cursor_line_style(theme.input());
+        let cursor = if focused {
+            theme.input().add_modifier(Modifier::REVERSED)
+        } else {
+            theme.input()
+        };
+        lines.set_cursor_style(cursor);
+        lines.render(column, buf);
+        // The text comes from the plan: no control character reaches the terminal.
+        for y in column.top()..column.bottom() {
+            for x in column.left()..column.right() {
+                let cell = &mut buf[(x, y)];
+                if let Cow::Owned(clean) = clean_line(cell.symbol()) {
+                    cell.set_symbol(&clean);
+                }
+            }
+        }
+    }
+
     fn render_choice(&self, options: &[&str], chosen: usize, column: Rect, buf: &mut Buffer) {
         let theme = self.theme;
         let value = options.get(chosen).copied().unwrap_or("");
@@ -198,6 +242,17 @@ impl<'a> FormView<'a> {
         buf.set_line(column.x, column.y, &line, column.width);
     }
 }
+
+/// How many rows a field takes: a multi-line field shows a few lines at once.
+fn field_rows(field: &Field) -> usize {
+    match field.kind {
+        FieldKind::Lines => LINES_ROWS,
+        _ => 1,
+    }
+}
+
+/// The rows of a multi-line field.
+const LINES_ROWS: usize = 3;
 
 /// A field's input as shown: cleaned of control characters, with the cursor where it
 /// falls in the cleaned text (cleaning drops or replaces characters one for one).
@@ -235,12 +290,13 @@ impl Widget for &FormView<'_> {
             buf.set_style(head, head_style);
             let marker = if focused { "▸" } else { " " };
             put(buf, (row.x + 1, 1), row.y, marker, head_style);
-            let label = fit::cut(field.name, label_w as usize);
+            let label = fit::cut(field.id.label(), label_w as usize);
             let label_x = row.x + 3 + label_w - width(&label) as u16;
             put(buf, (label_x, label_w), row.y, &label, head_style);
 
             let column = self.value_column(row);
             match &field.kind {
+                FieldKind::Lines => self.render_lines(field, column, focused, buf),
                 FieldKind::Text | FieldKind::Pick(_) => {
                     let text_box = self.text_box(field, row);
                     self.render_text(field, text_box, focused, buf);
@@ -280,11 +336,12 @@ impl Widget for &FormView<'_> {
             .into_iter()
             .map(|(key, short)| (clean_line(&key).into_owned(), short))
             .collect();
-        // Before the form's last two (save, cancel), as the keys a form is filled with.
-        keys.insert(
-            keys.len().saturating_sub(2),
-            (CHOOSE.0.to_string(), CHOOSE.1),
-        );
+        // Before the form's last two (save, cancel), the keys a field is filled with.
+        let filling = match self.keymap.key_for(Mode::Form, Action::NewLine) {
+            Some(key) if form.is_lines() => (clean_line(&key.to_string()).into_owned(), "new line"),
+            _ => (CHOOSE.0.to_string(), CHOOSE.1),
+        };
+        keys.insert(keys.len().saturating_sub(2), filling);
         let keys = fit::cut_line(
             &footer(theme, &keys),
             areas.footer.width.saturating_sub(2) as usize,

@@ -12,7 +12,8 @@ use super::overlay::{footer, overlay_block};
 use super::{centered, put, row, scroll_offset};
 use crate::plan::{Change, Plan};
 use crate::text::clean_line;
-use crate::tui::editing::{Item, TEMPLATES, describe, items};
+use crate::tui::editing::{Item, describe, items};
+use crate::tui::form::Template;
 use crate::tui::keymap::{Action, Mode};
 use crate::tui::model::{List, Model};
 use crate::tui::theme::Theme;
@@ -287,11 +288,12 @@ impl Widget for &TemplatesView<'_> {
             .collect();
         let box_w = TEMPLATES_WIDTH.min(area.width.saturating_sub(4));
         // Two lines a template and a blank line between them.
-        let wanted = (TEMPLATES.len() * 3 - 1) as u16 + 5;
+        let wanted = (Template::ALL.len() * 3 - 1) as u16 + 5;
         let rect = centered(area, box_w, wanted.min(area.height.saturating_sub(2)));
         let rows = frame(theme, rect, "Insert a pattern", footer(theme, &keys), buf);
-        let selected = self.selected.min(TEMPLATES.len() - 1);
-        for (n, (title, description)) in TEMPLATES.iter().enumerate() {
+        let selected = self.selected.min(Template::ALL.len() - 1);
+        for (n, template) in Template::ALL.iter().enumerate() {
+            let (title, description) = (template.title(), template.shape());
             let at = n * 3;
             if at + 1 >= rows.height as usize {
                 break;
