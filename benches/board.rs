@@ -9,7 +9,8 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use storyplan::tui::model::{Model, Source};
-use storyplan::tui::update::{Msg, update};
+use storyplan::tui::msg::Msg;
+use storyplan::tui::update::update;
 use storyplan::tui::view;
 
 mod plans;

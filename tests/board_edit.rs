@@ -418,7 +418,7 @@ fn a_story_form_confirmed_as_it_opened_keeps_the_text_as_written() {
     key(&mut model, KeyCode::Enter);
     assert!(model.overlay.is_none(), "{:?}", form_error(&model));
     assert_eq!(model.plan, before);
-    assert!(!model.modified, "an unchanged form is not an edit");
+    assert!(!model.modified(), "an unchanged form is not an edit");
 }
 
 #[test]

@@ -9,7 +9,8 @@ use ratatui::crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEven
 use storyplan::store;
 use storyplan::tui::model::{Drag, Model, Pane, Source};
 use storyplan::tui::mouse::mouse_to_msg;
-use storyplan::tui::update::{Msg, update};
+use storyplan::tui::msg::Msg;
+use storyplan::tui::update::update;
 use storyplan::tui::view::{self, LayoutCache};
 
 fn board() -> Model {
@@ -83,7 +84,7 @@ fn press_drag_release_is_one_move() {
     );
     assert_eq!(over, Some(Msg::DragOver(3)));
     assert_eq!(model.drag, Drag::Dragging { from: 2, to: 3 });
-    assert!(!model.modified, "nothing moves before the release");
+    assert!(!model.modified(), "nothing moves before the release");
 
     let up = feed(
         &mut model,
@@ -119,7 +120,7 @@ fn a_click_without_a_drag_only_selects() {
     );
     assert_eq!(up, Some(Msg::SelectStep(4)));
     assert_eq!(model.selected, 4);
-    assert!(!model.modified);
+    assert!(!model.modified());
     assert_eq!(model.drag, Drag::Idle);
 }
 

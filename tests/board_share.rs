@@ -7,7 +7,8 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, 
 use storyplan::plan::Plan;
 use storyplan::store;
 use storyplan::tui::model::{Export, Model, Overlay, Source};
-use storyplan::tui::update::{Context, Effect, Msg, key_to_msg, update};
+use storyplan::tui::msg::{Effect, Msg};
+use storyplan::tui::update::{Context, key_to_msg, update};
 
 fn example(name: &str) -> Plan {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("assets/examples/{name}.ron"));

@@ -9,7 +9,8 @@ use storyplan::plan::Plan;
 use storyplan::store::{self, Stamp};
 use storyplan::tui::keymap::{Action, Keymap, Mode};
 use storyplan::tui::model::{Drag, Model, Overlay, Pane, Question, Source};
-use storyplan::tui::update::{Context, Effect, Msg, key_to_msg, update};
+use storyplan::tui::msg::{Effect, Msg};
+use storyplan::tui::update::{Context, key_to_msg, update};
 
 fn example(name: &str) -> Plan {
     let path = format!("{}/assets/examples/{name}.ron", env!("CARGO_MANIFEST_DIR"));
@@ -74,7 +75,7 @@ fn moving_the_flip_after_the_table_clears_the_error_and_the_selection_follows() 
     );
     assert_eq!(model.selected, 3);
     assert_eq!(model.report.summary().errors, 0);
-    assert!(model.modified);
+    assert!(model.modified());
     let notice = model.notice.as_ref().expect("the move is reported");
     assert!(notice.text.contains("1 → 0 errors"), "{}", notice.text);
 }
@@ -84,7 +85,7 @@ fn alt_arrows_move_steps_too_and_stop_at_the_ends() {
     let mut model = board(example("cents-api"));
     key(&mut model, KeyCode::Up, KeyModifiers::ALT);
     assert_eq!(ids(&model), ["expand", "migrate", "contract"]);
-    assert!(!model.modified);
+    assert!(!model.modified());
     key(&mut model, KeyCode::Down, KeyModifiers::ALT);
     assert_eq!(ids(&model), ["migrate", "expand", "contract"]);
     assert_eq!(model.report.steps[0].status, Status::Error);
@@ -105,7 +106,7 @@ fn undo_and_redo_walk_back_and_forth_through_many_moves() {
         key(&mut model, KeyCode::Char('u'), KeyModifiers::NONE);
     }
     assert_eq!(ids(&model).join(","), original);
-    assert!(!model.modified);
+    assert!(!model.modified());
     assert_eq!(model.selected, 0);
     key(&mut model, KeyCode::Char('r'), KeyModifiers::CONTROL);
     key(&mut model, KeyCode::Char('r'), KeyModifiers::CONTROL);
@@ -197,7 +198,7 @@ fn reloading_keeps_the_replaced_edits_one_undo_away() {
         },
     );
     assert_eq!(model.plan, on_disk);
-    assert!(!model.modified);
+    assert!(!model.modified());
     key(&mut model, KeyCode::Char('u'), KeyModifiers::NONE);
     assert_eq!(ids(&model).join(","), edited);
 }
@@ -253,7 +254,7 @@ fn a_successful_save_clears_the_modified_marker_and_may_quit() {
         },
     );
     assert_eq!(effect, Some(Effect::Quit));
-    assert!(!model.modified);
+    assert!(!model.modified());
     assert_eq!(
         model.source,
         Source::File {
@@ -316,7 +317,7 @@ fn help_opens_scrolls_and_closes() {
     assert!(matches!(model.overlay, Some(Overlay::Help { scroll: 2 })));
     // Moves are not available under the help.
     key(&mut model, KeyCode::Char('J'), KeyModifiers::SHIFT);
-    assert!(!model.modified);
+    assert!(!model.modified());
     key(&mut model, KeyCode::Esc, KeyModifiers::NONE);
     assert!(model.overlay.is_none());
 }
@@ -326,7 +327,7 @@ fn read_only_plans_refuse_moves_and_saves() {
     let mut model = broken_reminders();
     model.read_only = true;
     key(&mut model, KeyCode::Char('J'), KeyModifiers::SHIFT);
-    assert!(!model.modified);
+    assert!(!model.modified());
     assert_eq!(
         key(&mut model, KeyCode::Char('s'), KeyModifiers::CONTROL),
         None

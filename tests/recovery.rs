@@ -6,7 +6,8 @@ use std::path::Path;
 
 use storyplan::store;
 use storyplan::tui::app;
-use storyplan::tui::update::{Msg, update};
+use storyplan::tui::msg::Msg;
+use storyplan::tui::update::update;
 
 #[test]
 fn a_panic_writes_the_unsaved_plan_next_to_its_file() {
@@ -17,7 +18,7 @@ fn a_panic_writes_the_unsaved_plan_next_to_its_file() {
 
     let mut model = app::open_file(&file).expect("plan opens");
     update(&mut model, Msg::MoveStep { from: 0, to: 2 });
-    assert!(model.modified);
+    assert!(model.modified());
     app::install_panic_hook();
     app::remember_for_recovery(&model);
 

@@ -343,7 +343,7 @@ fn review_opens_the_plan_at_the_ref_read_only() {
     );
     assert_eq!(model.plan.steps[2].id(), "enable");
     assert_eq!(model.report.summary().errors, 1);
-    assert!(!model.modified);
+    assert!(!model.modified());
 
     // A ref alone, from inside the plan folder, finds the same plan.
     let inner = root.join(".storyplan");

@@ -267,7 +267,8 @@ fn clean_plan() {
 fn broken_plan() {
     let mut model = flip_before_table();
     model.selected = 2;
-    model.modified = true;
+    // Unsaved: the plan differs from the one on disk.
+    model.saved.story.push_str(" (on disk)");
     let (terminal, _) = render(&model, 120, 36);
     insta::assert_snapshot!("broken_120x36", terminal.backend());
     let (terminal, _) = render(&model, 100, 30);
@@ -299,7 +300,8 @@ fn help_overlay() {
 #[test]
 fn quit_question() {
     let mut model = reminders();
-    model.modified = true;
+    // Unsaved: the plan differs from the one on disk.
+    model.saved.story.push_str(" (on disk)");
     model.overlay = Some(Overlay::Ask(Question::Quit));
     let (terminal, _) = render(&model, 120, 36);
     insta::assert_snapshot!("quit_120x36", terminal.backend());

@@ -304,6 +304,8 @@ fn the_toggles_and_the_accepted_findings() {
         id: "digest-emails".into(),
         initially: Switch::On,
     });
+    // The toggle is on disk too: the plan shows as saved.
+    model.saved = model.plan.clone();
     insta::assert_snapshot!("toggles_120x36", render(&model, 120, 36).backend());
 
     let mut model = list(List::Accepted, 0);

@@ -43,7 +43,7 @@ pub fn recovery_path(source: &Source) -> PathBuf {
 /// Keeps the plan a crash would write out, if it has unsaved changes.
 pub fn remember_for_recovery(model: &Model) {
     let slot = model
-        .modified
+        .modified()
         .then(|| (recovery_path(&model.source), model.plan.clone()));
     if let Ok(mut guard) = RECOVERY.lock() {
         *guard = slot;

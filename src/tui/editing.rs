@@ -11,26 +11,11 @@ use super::finder::{Finder, FinderOutcome, Target, first_mention};
 use super::form::{FieldId, FieldKind, Form, Purpose, Template};
 use super::keymap::Action;
 use super::model::{Kickoff, List, Model, Notice, Overlay, Pane};
+use super::msg::FormKey;
 use crate::compose::draft::draft;
 use crate::compose::edit::{duplicate_component, duplicate_step, fresh_id};
 use crate::compose::patterns::{self, DoubleWrite, ExpandContract, ToggleFeature};
 use crate::plan::{Change, Plan, Step};
-
-/// What a key does inside a form.
-#[derive(Debug, Clone, PartialEq)]
-pub enum FormKey {
-    Next,
-    Prev,
-    Up,
-    Down,
-    /// Enter: takes a completion or submits.
-    Submit,
-    /// A line break in a field of several lines.
-    NewLine,
-    Cancel,
-    /// Any other key: edits the focused field (Space and ←/→ change a choice or a flag).
-    Type(KeyEvent),
-}
 
 fn notice(model: &mut Model, text: impl Into<String>, error: bool) {
     model.notice = Some(Notice {
@@ -44,17 +29,7 @@ pub fn change(
     model: &mut Model,
     edit: impl FnOnce(&mut Plan) -> Result<String, String>,
 ) -> Result<(), String> {
-    if model.read_only {
-        return Err("This plan is read-only".into());
-    }
-    let mut plan = model.plan.clone();
-    let done = edit(&mut plan)?;
-    model.undo.push(super::model::Snapshot {
-        plan: std::mem::replace(&mut model.plan, plan),
-        selected: model.selected,
-    });
-    model.redo.clear();
-    model.refresh();
+    let done = model.edit(edit)?;
     notice(model, done, false);
     Ok(())
 }

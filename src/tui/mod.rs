@@ -10,6 +10,7 @@ pub mod fuzzy;
 pub mod keymap;
 pub mod model;
 pub mod mouse;
+pub mod msg;
 pub mod picker;
 pub mod settings;
 pub mod share;

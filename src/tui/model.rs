@@ -7,7 +7,7 @@ use tui_input::Input;
 use super::complete::Completion;
 use super::finder::Finder;
 use super::form::Form;
-use super::keymap::{Action, Keymap, Mode};
+use super::keymap::{Action, Keymap};
 use super::theme::Theme;
 use crate::check::{Report, check};
 use crate::compose::draft::Draft;
@@ -182,7 +182,6 @@ pub struct Model {
     pub source: Source,
     /// The plan as it is on disk (or as the example was), to tell whether it is modified.
     pub saved: Plan,
-    pub modified: bool,
     /// Counts the plan's changes (edits, undo, redo, reload, save).
     pub revision: u64,
     pub read_only: bool,
@@ -210,7 +209,6 @@ impl Model {
             plan,
             report,
             source,
-            modified: false,
             revision: 0,
             read_only: false,
             selected: 0,
@@ -230,12 +228,34 @@ impl Model {
         }
     }
 
-    /// Which keymap applies now.
-    pub fn mode(&self) -> Mode {
-        match self.overlay {
-            Some(Overlay::Help { .. }) => Mode::Help,
-            _ => Mode::Board,
+    /// Whether the plan differs from the one on disk (or the example as it came).
+    pub fn modified(&self) -> bool {
+        self.plan != self.saved
+    }
+
+    /// The one way an edit changes the plan: refused on a read-only plan, else applied to
+    /// a copy, kept as one undo step and checked at once. Returns what the edit says it did.
+    pub fn edit(
+        &mut self,
+        edit: impl FnOnce(&mut Plan) -> Result<String, String>,
+    ) -> Result<String, String> {
+        if self.read_only {
+            return Err("This plan is read-only".into());
         }
+        let mut plan = self.plan.clone();
+        let done = edit(&mut plan)?;
+        self.replace_plan(plan);
+        Ok(done)
+    }
+
+    /// Puts `plan` in place as one undo step (an edit, or a reload from disk).
+    pub fn replace_plan(&mut self, plan: Plan) {
+        self.undo.push(Snapshot {
+            plan: std::mem::replace(&mut self.plan, plan),
+            selected: self.selected,
+        });
+        self.redo.clear();
+        self.refresh();
     }
 
     /// The name shown in the header: the file, the example's name, or `REF:PATH`.
@@ -250,7 +270,6 @@ impl Model {
     /// Re-runs the checker and the bookkeeping that follows an edit.
     pub fn refresh(&mut self) {
         self.report = check(&self.plan);
-        self.modified = self.plan != self.saved;
         self.revision += 1;
         let steps = self.plan.steps.len();
         self.selected = self.selected.min(steps.saturating_sub(1));

@@ -4,7 +4,7 @@ use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 
 use super::model::Drag;
-use super::update::Msg;
+use super::msg::Msg;
 use super::view::LayoutCache;
 
 fn hit(rows: &[(usize, Rect)], at: Position) -> Option<usize> {

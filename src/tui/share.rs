@@ -7,20 +7,8 @@ use std::path::PathBuf;
 use tui_input::Input;
 
 use super::model::{Export, Model, Notice, Overlay, Prompt, Source};
-use super::update::Effect;
+use super::msg::{Effect, Reading};
 use crate::export;
-
-/// Keys in the reader.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reading {
-    Scroll(i32),
-    /// Copy the export to the clipboard.
-    Copy,
-    /// Write the export to a file (asks for its name).
-    Write,
-    /// Switch the export between the whole plan and the selected step.
-    Switch,
-}
 
 fn file_name(model: &Model) -> Option<String> {
     match &model.source {

@@ -4,110 +4,14 @@
 use std::path::PathBuf;
 
 use ratatui::crossterm::event::{Event, KeyEvent};
-use tui_input::{Input, InputRequest};
+use tui_input::Input;
 
-use super::editing::{self, FormKey};
+use super::editing;
 use super::keymap::{Action, Keymap, Mode};
 use super::model::{Drag, Model, Notice, Overlay, Pane, Question, Snapshot, Source};
-use super::share::{self, Reading};
-use crate::plan::Plan;
-use crate::store::Stamp;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Answer {
-    Save,
-    Discard,
-    Reload,
-    Overwrite,
-    Cancel,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Msg {
-    Action(Action),
-    SelectStep(usize),
-    SelectFinding(usize),
-    SelectComponent(usize),
-    Focus(Pane),
-    Wheel {
-        pane: Pane,
-        down: bool,
-    },
-    DragPress(usize),
-    DragOver(usize),
-    /// Moves the step at `from` so that it ends up at index `to`.
-    MoveStep {
-        from: usize,
-        to: usize,
-    },
-    Answer(Answer),
-    Form(FormKey),
-    Finder(KeyEvent),
-    /// Take (true) or discard the drafted steps.
-    Draft(bool),
-    DraftScroll(bool),
-    Read(Reading),
-    /// Text to show in the reader (a diff computed by the loop).
-    Show {
-        title: String,
-        text: String,
-    },
-    /// How an effect went, for the status line.
-    Told {
-        text: String,
-        error: bool,
-    },
-    /// The furthest the help can scroll at the current size (reported after a draw).
-    HelpLimit(u16),
-    Edit(InputRequest),
-    Submit,
-    Saved {
-        path: PathBuf,
-        stamp: Stamp,
-        plan: Box<Plan>,
-        then_quit: bool,
-    },
-    SaveFailed(String),
-    DiskChanged {
-        then_quit: bool,
-    },
-    Reloaded {
-        plan: Box<Plan>,
-        stamp: Stamp,
-    },
-    ReloadFailed(String),
-}
-
-/// Work with the outside world that `update` asks the loop to do.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    /// Write the plan to `path`, unless the file no longer matches `expected` (and
-    /// `force` is off), or — with `expected: None` — unless a file is already there.
-    Save {
-        path: PathBuf,
-        plan: Box<Plan>,
-        expected: Option<Stamp>,
-        force: bool,
-        then_quit: bool,
-    },
-    Reload {
-        path: PathBuf,
-    },
-    /// Put the text on the clipboard (OSC 52).
-    Copy(String),
-    /// Write an export to a new file.
-    Write {
-        path: PathBuf,
-        text: String,
-    },
-    /// Compare the plan with its file at a git ref.
-    Compare {
-        reference: String,
-        path: PathBuf,
-        plan: Box<Plan>,
-    },
-    Quit,
-}
+pub use super::msg::{Answer, Effect, Msg};
+use super::msg::{FormKey, Reading};
+use super::share;
 
 /// What the keyboard is talking to right now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -336,14 +240,12 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Effect> {
         }
         Msg::Reloaded { plan, stamp } => {
             // The edits that reloading replaces stay one undo away.
-            remember(model);
             model.saved = (*plan).clone();
-            model.plan = *plan;
+            model.replace_plan(*plan);
             if let Source::File { stamp: slot, .. } = &mut model.source {
                 *slot = Some(stamp);
             }
             model.overlay = None;
-            model.refresh();
             model.notice = Some(Notice {
                 text: "Reloaded from disk (u brings your edits back)".into(),
                 error: false,
@@ -403,7 +305,7 @@ fn act(model: &mut Model, action: Action) -> Option<Effect> {
         Action::Redo => travel(model, false),
         Action::Save => return save(model, false),
         Action::Quit => {
-            if model.modified {
+            if model.modified() {
                 model.overlay = Some(Overlay::Ask(Question::Quit));
             } else {
                 return Some(Effect::Quit);
@@ -491,39 +393,34 @@ fn cursor(model: &mut Model, action: Action) {
     };
 }
 
-fn remember(model: &mut Model) {
-    model.undo.push(Snapshot {
-        plan: model.plan.clone(),
-        selected: model.selected,
-    });
-    model.redo.clear();
-}
-
 /// Moves a step and says what the move did to the findings.
 fn move_step(model: &mut Model, from: usize, to: usize) {
     let len = model.plan.steps.len();
-    if model.read_only {
-        model.notice = Some(Notice {
-            text: "This plan is read-only".into(),
-            error: true,
-        });
-        return;
-    }
     if from >= len || to >= len || from == to {
         return;
     }
     let before = model.report.summary();
-    remember(model);
-    let step = model.plan.steps.remove(from);
-    model.plan.steps.insert(to, step);
+    let moved = model.edit(|plan| {
+        let step = plan.steps.remove(from);
+        let id = crate::text::clean_line(step.id()).into_owned();
+        plan.steps.insert(to, step);
+        Ok(id)
+    });
+    let id = match moved {
+        Ok(id) => id,
+        Err(problem) => {
+            model.notice = Some(Notice {
+                text: problem,
+                error: true,
+            });
+            return;
+        }
+    };
     model.selected = to;
-    model.refresh();
     let after = model.report.summary();
-    let id = model.plan.steps[to].id().to_string();
     model.notice = Some(Notice {
         text: format!(
-            "Moved \"{}\" to {}: {} → {} errors, {} → {} warnings",
-            crate::text::clean_line(&id),
+            "Moved \"{id}\" to {}: {} → {} errors, {} → {} warnings",
             to + 1,
             before.errors,
             after.errors,

@@ -54,7 +54,7 @@ impl Widget for &HeaderView<'_> {
         let counts_w = counts.width() as u16;
 
         let mut flags = Vec::new();
-        if model.modified {
+        if model.modified() {
             flags.push(Span::styled("  [+] modified", theme.header_flag(false)));
         }
         if model.read_only {
