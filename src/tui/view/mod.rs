@@ -238,14 +238,7 @@ fn put(buf: &mut Buffer, (x, w): (u16, u16), y: u16, text: &str, style: Style) {
 
 /// A `width`×`height` rect in the middle of `area`, never larger than it.
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let width = width.min(area.width);
-    let height = height.min(area.height);
-    Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    }
+    area.centered(Constraint::Length(width), Constraint::Length(height))
 }
 
 /// What a terminal below the minimum gets instead of the board.
