@@ -434,7 +434,8 @@ const BOARD: &[Row] = &[
     (Action::Quit, &["q"], "quit", "quit"),
 ];
 
-const HELP: &[Row] = &[
+/// Scrolling through text: the help, a diff, an export.
+const SCROLLING: &[Row] = &[
     (Action::Down, &["j", "down"], "scroll", "scroll down"),
     (Action::Up, &["k", "up"], "scroll", "scroll up"),
     (
@@ -446,8 +447,9 @@ const HELP: &[Row] = &[
     (Action::PageUp, &["pageup"], "page", "page up"),
     (Action::Top, &["g", "home"], "", "to the top"),
     (Action::Bottom, &["G", "end"], "", "to the end"),
-    (Action::Close, &["esc", "?", "q"], "close", "close the help"),
 ];
+
+const HELP: &[Row] = &[(Action::Close, &["esc", "?", "q"], "close", "close the help")];
 
 const LIST: &[Row] = &[
     (Action::Down, &["j", "down"], "select", "next item"),
@@ -556,23 +558,9 @@ const PICKER: &[Row] = &[
     ),
 ];
 
-const READER: &[Row] = &[
-    (Action::Down, &["j", "down"], "scroll", "scroll down"),
-    (Action::Up, &["k", "up"], "scroll", "scroll up"),
-    (Action::PageDown, &["pagedown", "space"], "", "page down"),
-    (Action::PageUp, &["pageup"], "", "page up"),
-    (Action::Top, &["g", "home"], "", "to the top"),
-    (Action::Bottom, &["G", "end"], "", "to the end"),
-    (Action::Close, &["esc", "q"], "close", "close"),
-];
+const READER: &[Row] = &[(Action::Close, &["esc", "q"], "close", "close")];
 
 const EXPORT: &[Row] = &[
-    (Action::Down, &["j", "down"], "scroll", "scroll down"),
-    (Action::Up, &["k", "up"], "scroll", "scroll up"),
-    (Action::PageDown, &["pagedown", "space"], "", "page down"),
-    (Action::PageUp, &["pageup"], "", "page up"),
-    (Action::Top, &["g", "home"], "", "to the top"),
-    (Action::Bottom, &["G", "end"], "", "to the end"),
     (
         Action::Copy,
         &["c"],
@@ -629,20 +617,27 @@ const PROMPT: &[Row] = &[
     (Action::Close, &["esc"], "cancel", "cancel"),
 ];
 
-fn defaults(mode: Mode) -> &'static [Row] {
-    match mode {
-        Mode::Board => BOARD,
-        Mode::Help => HELP,
-        Mode::List => LIST,
-        Mode::Pattern => PATTERN,
-        Mode::Form => FORM,
-        Mode::Finder => FINDER,
-        Mode::Picker => PICKER,
-        Mode::Reader => READER,
-        Mode::Export => EXPORT,
-        Mode::Draft => DRAFT,
-        Mode::Question => QUESTION,
-        Mode::Prompt => PROMPT,
+/// A mode's default bindings, in the order the help lists them.
+fn defaults(mode: Mode) -> Vec<Row> {
+    // The modes that show text scroll through it with the same keys.
+    let (scrolls, own) = match mode {
+        Mode::Board => (false, BOARD),
+        Mode::Help => (true, HELP),
+        Mode::List => (false, LIST),
+        Mode::Pattern => (false, PATTERN),
+        Mode::Form => (false, FORM),
+        Mode::Finder => (false, FINDER),
+        Mode::Picker => (false, PICKER),
+        Mode::Reader => (true, READER),
+        Mode::Export => (true, EXPORT),
+        Mode::Draft => (false, DRAFT),
+        Mode::Question => (false, QUESTION),
+        Mode::Prompt => (false, PROMPT),
+    };
+    if scrolls {
+        [SCROLLING, own].concat()
+    } else {
+        own.to_vec()
     }
 }
 
@@ -661,18 +656,20 @@ impl Default for Keymap {
         Keymap {
             modes: Mode::ALL
                 .iter()
-                .map(|&mode| (mode, table(defaults(mode))))
+                .map(|&mode| (mode, table(&defaults(mode))))
                 .collect(),
         }
     }
 }
 
 impl Keymap {
-    /// A mode's hints on one line, as footers show them: "Enter jump · Esc close".
+    /// A mode's hints on one line, as the foot of a box shows them: "j/k scroll · Esc
+    /// close" (paging is left to the status bar, where there is room).
     pub fn footer(&self, mode: Mode) -> String {
         let hints: Vec<String> = self
             .hints(mode)
             .iter()
+            .filter(|(_, short)| *short != "page")
             .map(|(key, short)| format!("{key} {short}"))
             .collect();
         hints.join(" · ")
@@ -893,10 +890,13 @@ mod tests {
             map.footer(Mode::Finder),
             "Enter jump · ↑↓ select · Esc close"
         );
-        assert_eq!(
-            map.footer(Mode::Help),
-            "j/k scroll · PgDn/PgUp page · Esc close"
-        );
+        assert_eq!(map.footer(Mode::Help), "j/k scroll · Esc close");
+        let status: Vec<String> = map
+            .hints(Mode::Help)
+            .into_iter()
+            .map(|(key, short)| format!("{key} {short}"))
+            .collect();
+        assert_eq!(status, ["j/k scroll", "PgDn/PgUp page", "Esc close"]);
     }
 
     #[test]

@@ -153,13 +153,7 @@ impl<'a> HelpView<'a> {
 
     /// The bottom title: the help mode's keys, from the keymap.
     fn keys(&self) -> String {
-        let keys = self.model.keymap.hints(Mode::Help);
-        let parts: Vec<String> = keys
-            .iter()
-            .filter(|(_, short)| *short != "page")
-            .map(|(key, short)| format!("{} {short}", clean_line(key)))
-            .collect();
-        parts.join(" · ")
+        clean_line(&self.model.keymap.footer(Mode::Help)).into_owned()
     }
 }
 
