@@ -227,6 +227,58 @@ impl Plan {
         }
     }
 
+    /// Trims every id, key and reference in the plan: they compare exactly after this, so
+    /// it runs once where a plan comes in (loading a file).
+    pub fn normalize(&mut self) {
+        fn trim(text: &mut String) {
+            let trimmed = text.trim();
+            if trimmed.len() != text.len() {
+                *text = trimmed.to_string();
+            }
+        }
+        fn trim_all<'a>(texts: impl IntoIterator<Item = &'a mut String>) {
+            texts.into_iter().for_each(trim);
+        }
+        fn fact(fact: &mut Fact) {
+            trim_all([&mut fact.key].into_iter().chain(&mut fact.gate).chain(&mut fact.serving));
+        }
+        for component in &mut self.components {
+            trim(&mut component.id);
+            component.current.iter_mut().for_each(fact);
+            component.target.iter_mut().flatten().for_each(fact);
+        }
+        trim_all(self.toggles.iter_mut().map(|t| &mut t.id));
+        for step in &mut self.steps {
+            match step {
+                Step::Release {
+                    id,
+                    component,
+                    changes,
+                    commit,
+                    ..
+                } => {
+                    trim_all([id, component].into_iter().chain(commit));
+                    for change in changes {
+                        match change {
+                            Change::Add(f) | Change::Remove(f) => fact(f),
+                            Change::Ungate(toggle) => trim(toggle),
+                            Change::Backfill { into, from } => trim_all([into, from]),
+                        }
+                    }
+                }
+                Step::Flip { id, toggle, .. } => trim_all([id, toggle]),
+            }
+        }
+        for accept in &mut self.accepted {
+            trim_all(
+                [&mut accept.rule]
+                    .into_iter()
+                    .chain(&mut accept.step)
+                    .chain(&mut accept.key),
+            );
+        }
+    }
+
     pub fn component(&self, id: &str) -> Option<&Component> {
         self.components.iter().find(|c| c.id == id)
     }
