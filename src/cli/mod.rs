@@ -1,8 +1,7 @@
 //! The command line's work, kept in the library so the binary stays thin and tests can
-//! call it: `storyplan check` with its three output formats, and the bundled examples.
+//! call it: `storyplan check` with its three output formats.
 
 pub mod check;
-pub mod examples;
 pub mod github;
 pub mod human;
 pub mod json;

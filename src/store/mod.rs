@@ -1,9 +1,10 @@
 //! Plans on disk: loading RON with errors that say where and what was expected, the
 //! canonical save (same plan, same bytes, written atomically), and finding the
-//! repository's plans in `.storyplan/` at the git root.
+//! repository's plans in `.storyplan/` at the git root; the bundled example plans.
 
 mod canonical;
 mod error;
+pub mod examples;
 mod files;
 mod spans;
 

@@ -195,7 +195,7 @@ pub fn run_file(path: &Path, settings: Settings) -> io::Result<u8> {
 
 /// `storyplan demo [NAME]`: a bundled example, in memory. Returns the exit code.
 pub fn run_example(name: Option<&str>, settings: Settings) -> io::Result<u8> {
-    let examples = crate::cli::examples::bundled();
+    let examples = store::examples::bundled();
     let wanted = name.unwrap_or(examples[0].0);
     let Some((name, text)) = examples.iter().find(|(n, _)| *n == wanted) else {
         let names: Vec<&str> = examples.iter().map(|(n, _)| *n).collect();
