@@ -52,8 +52,8 @@ enum Command {
         /// The plan file.
         file: PathBuf,
         /// What to print.
-        #[arg(long, value_enum, default_value_t = storyplan::export::Format::Markdown)]
-        format: storyplan::export::Format,
+        #[arg(long, value_enum, default_value_t = cli::export::Format::Markdown)]
+        format: cli::export::Format,
         /// Only what a PR for this step (its id) needs. With --format json: the step's
         /// entry, its findings, and the steps it needs live before it and enables.
         #[arg(long, value_name = "ID")]
@@ -105,9 +105,9 @@ fn main() -> ExitCode {
             cli::check::run(&options, &cwd, &mut stdout, &mut std::io::stderr())
         }
         Some(Command::Export { file, format, step }) => {
-            let options = storyplan::export::Options { file, format, step };
+            let options = cli::export::Options { file, format, step };
             let mut stdout = std::io::stdout().lock();
-            storyplan::export::run(&options, &cwd, &mut stdout, &mut std::io::stderr())
+            cli::export::run(&options, &cwd, &mut stdout, &mut std::io::stderr())
         }
         Some(Command::Open { file }) => app::run_file(&file, settings::load()),
         Some(Command::New { title }) => app::run_new(&cwd, &title, settings::load()),

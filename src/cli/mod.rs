@@ -1,7 +1,8 @@
 //! The command line's work, kept in the library so the binary stays thin and tests can
-//! call it: `storyplan check` with its three output formats.
+//! call it: one module per command, and the three output formats of `storyplan check`.
 
 pub mod check;
+pub mod export;
 pub mod github;
 pub mod human;
 pub mod json;

@@ -6,7 +6,6 @@
 //! ([`replace_generated`]), and what the author wrote around it stays. Every piece of plan
 //! text is cleaned of control characters and escaped where it would break the Markdown.
 
-pub mod command;
 pub mod depends;
 mod escape;
 mod json;
@@ -14,7 +13,6 @@ mod markdown;
 mod mermaid;
 mod step;
 
-pub use command::{Format, Options, run};
 pub use depends::{Dependency, User, Why, dependencies};
 pub use json::{DependencyEntry, PlanExport, StepExport, json, step_json};
 
