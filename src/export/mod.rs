@@ -11,6 +11,7 @@ mod escape;
 mod json;
 mod markdown;
 mod mermaid;
+mod status;
 mod step;
 
 pub use depends::{Dependency, User, Why, dependencies};
