@@ -99,7 +99,7 @@ pub fn escape_property(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::fixture;
+    use crate::export::fixture;
 
     #[test]
     fn each_finding_is_one_workflow_command() {

@@ -230,7 +230,7 @@ fn plural(count: usize, noun: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::fixture;
+    use crate::export::fixture;
 
     fn render(color: bool) -> String {
         let mut out = Vec::new();
