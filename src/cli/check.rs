@@ -3,9 +3,10 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use crate::check::{Report, Severity, check};
-use crate::store::{self, LoadError, Loaded};
+use crate::check::{Severity, check};
+use crate::store;
 
+use super::outcome::Outcome;
 use super::{github, human, json};
 
 /// Every plan is clean (accepted findings and infos do not count).
@@ -35,28 +36,6 @@ pub struct Options {
     pub deny_warnings: bool,
     /// Colour the human format.
     pub color: bool,
-}
-
-/// One file's result: its report, or why it could not be loaded.
-pub enum Outcome {
-    Checked {
-        /// The file as it is shown: as given, or relative to the current folder.
-        file: PathBuf,
-        loaded: Box<Loaded>,
-        report: Report,
-    },
-    Failed {
-        file: PathBuf,
-        error: LoadError,
-    },
-}
-
-impl Outcome {
-    pub fn file(&self) -> &Path {
-        match self {
-            Outcome::Checked { file, .. } | Outcome::Failed { file, .. } => file,
-        }
-    }
 }
 
 /// Runs `storyplan check` from the folder `cwd`, writing the report to `out` and problems

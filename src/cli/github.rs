@@ -11,7 +11,7 @@ use crate::check::{Finding, Severity};
 use crate::store::{LoadError, Loaded, Pos};
 use crate::text::{clean, clean_line};
 
-use super::check::Outcome;
+use super::outcome::Outcome;
 use super::position;
 
 pub fn write_all(out: &mut dyn Write, outcomes: &[Outcome]) -> io::Result<()> {

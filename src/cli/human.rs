@@ -15,7 +15,7 @@ use crate::check::{Finding, Report, Severity, Summary};
 use crate::store::{LoadError, Loaded};
 use crate::text::clean_line;
 
-use super::check::Outcome;
+use super::outcome::Outcome;
 use super::position;
 
 const RESET: &str = "\x1b[0m";

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use crate::export::{FileEntry, file_error, file_report};
 
-use super::check::Outcome;
+use super::outcome::Outcome;
 
 /// The array's elements, one per file, in the order they were checked.
 pub fn entries(outcomes: &[Outcome]) -> Vec<FileEntry> {

@@ -6,6 +6,7 @@ pub mod export;
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod outcome;
 
 use std::ffi::OsStr;
 use std::io::IsTerminal;
