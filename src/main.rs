@@ -112,10 +112,8 @@ fn main() -> ExitCode {
         Some(Command::Open { file }) => app::run_file(&file, settings::load()),
         Some(Command::New { title }) => app::run_new(&cwd, &title, settings::load()),
         Some(Command::Demo { name }) => app::run_example(name.as_deref(), settings::load()),
-        Some(Command::Review { source }) => {
-            storyplan::review::run_review(&source, &cwd, settings::load())
-        }
-        Some(Command::Diff { old, new }) => storyplan::review::run_diff(
+        Some(Command::Review { source }) => cli::review::run(&source, &cwd, settings::load()),
+        Some(Command::Diff { old, new }) => cli::diff::run(
             &old,
             &new,
             &cwd,

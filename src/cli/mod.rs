@@ -2,11 +2,13 @@
 //! call it: one module per command, and the three output formats of `storyplan check`.
 
 pub mod check;
+pub mod diff;
 pub mod export;
 pub mod github;
 pub mod human;
 pub mod json;
 pub mod outcome;
+pub mod review;
 
 use std::ffi::OsStr;
 use std::io::IsTerminal;

@@ -301,7 +301,7 @@ pub fn perform(effect: Effect) -> Option<Msg> {
             plan,
         } => {
             let cwd = std::env::current_dir().unwrap_or_default();
-            match crate::review::diff_against(&reference, &path, &plan, &cwd) {
+            match store::git::diff_against(&reference, &path, &plan, &cwd) {
                 Ok(diff) => Msg::Show {
                     title: format!("Changes since {reference}"),
                     text: crate::diff::render(
