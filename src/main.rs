@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use storyplan::cli;
 use storyplan::cli::check::{EXIT_UNREADABLE, Format, Options};
-use storyplan::tui::{app, settings};
+use storyplan::tui::settings;
 
 #[derive(Debug, Parser)]
 #[command(name = "storyplan", version, about)]
@@ -109,9 +109,9 @@ fn main() -> ExitCode {
             let mut stdout = std::io::stdout().lock();
             cli::export::run(&options, &cwd, &mut stdout, &mut std::io::stderr())
         }
-        Some(Command::Open { file }) => app::run_file(&file, settings::load()),
-        Some(Command::New { title }) => app::run_new(&cwd, &title, settings::load()),
-        Some(Command::Demo { name }) => app::run_example(name.as_deref(), settings::load()),
+        Some(Command::Open { file }) => cli::board::run_file(&file, settings::load()),
+        Some(Command::New { title }) => cli::board::run_new(&cwd, &title, settings::load()),
+        Some(Command::Demo { name }) => cli::board::run_example(name.as_deref(), settings::load()),
         Some(Command::Review { source }) => cli::review::run(&source, &cwd, settings::load()),
         Some(Command::Diff { old, new }) => cli::diff::run(
             &old,
@@ -121,7 +121,7 @@ fn main() -> ExitCode {
             &mut std::io::stdout().lock(),
             &mut std::io::stderr(),
         ),
-        None => app::run_repository(&cwd, settings::load()),
+        None => cli::board::run_repository(&cwd, settings::load()),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,6 +1,7 @@
 //! The command line's work, kept in the library so the binary stays thin and tests can
 //! call it: one module per command, and the three output formats of `storyplan check`.
 
+pub mod board;
 pub mod check;
 pub mod diff;
 pub mod export;
