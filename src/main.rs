@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use storyplan::cli;
-use storyplan::cli::check::{EXIT_UNREADABLE, Format, Options};
+use storyplan::cli::Exit;
+use storyplan::cli::check::{Format, Options};
 use storyplan::tui::settings;
 
 #[derive(Debug, Parser)]
@@ -86,7 +87,7 @@ fn main() -> ExitCode {
         Ok(cwd) => cwd,
         Err(error) => {
             eprintln!("storyplan: cannot read the current folder: {error}");
-            return ExitCode::from(EXIT_UNREADABLE);
+            return Exit::Unreadable.into();
         }
     };
     let result = match args.command {
@@ -124,13 +125,11 @@ fn main() -> ExitCode {
         None => cli::board::run_repository(&cwd, settings::load()),
     };
     match result {
-        Ok(code) => ExitCode::from(code),
-        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {
-            ExitCode::from(EXIT_UNREADABLE)
-        }
+        Ok(exit) => exit.into(),
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Exit::Unreadable.into(),
         Err(error) => {
             eprintln!("storyplan: {error}");
-            ExitCode::from(EXIT_UNREADABLE)
+            Exit::Unreadable.into()
         }
     }
 }

@@ -14,9 +14,11 @@ use crate::tui::picker::Entry;
 use crate::tui::settings::Settings;
 use crate::tui::{app, editing};
 
+use super::Exit;
+
 /// `storyplan` without a command: the repository's plans, through the picker when there
 /// are several. Returns the exit code.
-pub fn run_repository(cwd: &Path, settings: Settings) -> io::Result<u8> {
+pub fn run_repository(cwd: &Path, settings: Settings) -> io::Result<Exit> {
     let Some(root) = store::find_git_root(cwd) else {
         eprintln!(
             "storyplan: {} is not inside a git repository.\n\
@@ -24,7 +26,7 @@ pub fn run_repository(cwd: &Path, settings: Settings) -> io::Result<u8> {
              or `storyplan open FILE` to open a plan anywhere.",
             cwd.display()
         );
-        return Ok(2);
+        return Ok(Exit::Unreadable);
     };
     let plans = store::discover_plans(&root)?;
     let chosen = match plans.as_slice() {
@@ -37,7 +39,7 @@ pub fn run_repository(cwd: &Path, settings: Settings) -> io::Result<u8> {
                  Copy one of the bundled examples (assets/examples/) into .storyplan/ and edit it.",
                 store::plan_dir(&root).display()
             );
-            return Ok(0);
+            return Ok(Exit::Clean);
         }
         [one] => Some(one.clone()),
         many => {
@@ -46,7 +48,9 @@ pub fn run_repository(cwd: &Path, settings: Settings) -> io::Result<u8> {
             app::pick_plan(entries, &theme)?
         }
     };
-    let Some(path) = chosen else { return Ok(0) };
+    let Some(path) = chosen else {
+        return Ok(Exit::Clean);
+    };
     // Shown in the header: relative to where storyplan was started, when it is below it.
     let shown = path.strip_prefix(cwd).unwrap_or(&path);
     run_file(shown, settings)
@@ -54,11 +58,11 @@ pub fn run_repository(cwd: &Path, settings: Settings) -> io::Result<u8> {
 
 /// `storyplan new "Story title"`: writes `.storyplan/<slug>.ron` at the git root (or
 /// here, outside a repository) and opens the kickoff on it. Returns the exit code.
-pub fn run_new(cwd: &Path, title: &str, settings: Settings) -> io::Result<u8> {
+pub fn run_new(cwd: &Path, title: &str, settings: Settings) -> io::Result<Exit> {
     let title = clean_line(title.trim()).into_owned();
     if title.is_empty() {
         eprintln!("storyplan: give the story a title: storyplan new \"Remind volunteers\"");
-        return Ok(2);
+        return Ok(Exit::Unreadable);
     }
     let root = store::find_git_root(cwd).unwrap_or_else(|| cwd.to_path_buf());
     let folder = store::plan_dir(&root);
@@ -69,7 +73,7 @@ pub fn run_new(cwd: &Path, title: &str, settings: Settings) -> io::Result<u8> {
             path.display(),
             path.display()
         );
-        return Ok(2);
+        return Ok(Exit::Unreadable);
     }
     let plan = Plan::new(title);
     std::fs::create_dir_all(&folder)?;
@@ -82,32 +86,32 @@ pub fn run_new(cwd: &Path, title: &str, settings: Settings) -> io::Result<u8> {
         Ok(model) => model,
         Err(error) => {
             eprintln!("error: {}", clean(&error.to_string()));
-            return Ok(2);
+            return Ok(Exit::Unreadable);
         }
     };
     app::apply_settings(&mut model, settings);
     editing::kickoff(&mut model);
     app::run(model)?;
-    Ok(0)
+    Ok(Exit::Clean)
 }
 
 /// `storyplan open FILE`. Returns the exit code.
-pub fn run_file(path: &Path, settings: Settings) -> io::Result<u8> {
+pub fn run_file(path: &Path, settings: Settings) -> io::Result<Exit> {
     match app::open_file(path) {
         Ok(mut model) => {
             app::apply_settings(&mut model, settings);
             app::run(model)?;
-            Ok(0)
+            Ok(Exit::Clean)
         }
         Err(error) => {
             eprintln!("error: {}", clean(&error.to_string()));
-            Ok(2)
+            Ok(Exit::Unreadable)
         }
     }
 }
 
 /// `storyplan demo [NAME]`: a bundled example, in memory. Returns the exit code.
-pub fn run_example(name: Option<&str>, settings: Settings) -> io::Result<u8> {
+pub fn run_example(name: Option<&str>, settings: Settings) -> io::Result<Exit> {
     let examples = store::examples::bundled();
     let wanted = name.unwrap_or(examples[0].0);
     let Some((name, text)) = examples.iter().find(|(n, _)| *n == wanted) else {
@@ -117,13 +121,13 @@ pub fn run_example(name: Option<&str>, settings: Settings) -> io::Result<u8> {
             clean_line(wanted),
             names.join(", ")
         );
-        return Ok(2);
+        return Ok(Exit::Unreadable);
     };
     let loaded = match store::parse(Path::new(name), text) {
         Ok(loaded) => loaded,
         Err(error) => {
             eprintln!("error: bundled example {error}");
-            return Ok(2);
+            return Ok(Exit::Unreadable);
         }
     };
     let mut model = Model::new(
@@ -134,5 +138,5 @@ pub fn run_example(name: Option<&str>, settings: Settings) -> io::Result<u8> {
     );
     app::apply_settings(&mut model, settings);
     app::run(model)?;
-    Ok(0)
+    Ok(Exit::Clean)
 }

@@ -12,7 +12,7 @@ use crate::store;
 use crate::suggest::closest;
 use crate::text::clean_line;
 
-use super::check::{EXIT_CLEAN, EXIT_UNREADABLE};
+use super::Exit;
 use super::human::load_error_text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -40,13 +40,13 @@ pub fn run(
     cwd: &Path,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> io::Result<u8> {
+) -> io::Result<Exit> {
     let shown = &options.file;
     let loaded = match store::load(&cwd.join(shown)) {
         Ok(loaded) => loaded,
         Err(error) => {
             writeln!(err, "storyplan: {}", load_error_text(shown, &error))?;
-            return Ok(EXIT_UNREADABLE);
+            return Ok(Exit::Unreadable);
         }
     };
     let plan = &loaded.plan;
@@ -56,7 +56,7 @@ pub fn run(
             Some(index) => Some(index),
             None => {
                 writeln!(err, "storyplan: {}", unknown_step(plan, shown, id))?;
-                return Ok(EXIT_UNREADABLE);
+                return Ok(Exit::Unreadable);
             }
         },
     };
@@ -82,7 +82,7 @@ pub fn run(
         }
     }
     out.flush()?;
-    Ok(EXIT_CLEAN)
+    Ok(Exit::Clean)
 }
 
 fn find_step(plan: &Plan, id: &str) -> Option<usize> {

@@ -4,12 +4,15 @@
 pub mod board;
 pub mod check;
 pub mod diff;
+mod exit;
 pub mod export;
 pub mod github;
 pub mod human;
 pub mod json;
 pub mod outcome;
 pub mod review;
+
+pub use exit::Exit;
 
 use std::ffi::OsStr;
 use std::io::IsTerminal;

@@ -9,7 +9,7 @@ use crate::tui::app;
 use crate::tui::model::{Model, Source};
 use crate::tui::settings::Settings;
 
-use super::check::EXIT_UNREADABLE;
+use super::Exit;
 
 /// The board's model for a review: the plan as it is at the source, read-only.
 pub fn open_model(source: &PlanSource, cwd: &Path) -> Result<Model, String> {
@@ -35,17 +35,17 @@ pub fn open_model(source: &PlanSource, cwd: &Path) -> Result<Model, String> {
 
 /// `storyplan review REF[:PATH]`: the board, read-only, on the plan as it is at the ref.
 /// Returns the exit code.
-pub fn run(arg: &str, cwd: &Path, settings: Settings) -> io::Result<u8> {
+pub fn run(arg: &str, cwd: &Path, settings: Settings) -> io::Result<Exit> {
     let model = PlanSource::parse_review(arg, cwd).and_then(|source| open_model(&source, cwd));
     match model {
         Ok(mut model) => {
             app::apply_settings(&mut model, settings);
             app::run(model)?;
-            Ok(0)
+            Ok(Exit::Clean)
         }
         Err(error) => {
             eprintln!("storyplan: {error}");
-            Ok(EXIT_UNREADABLE)
+            Ok(Exit::Unreadable)
         }
     }
 }
