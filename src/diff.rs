@@ -2,11 +2,13 @@
 //! components and their facts, the toggles, the steps (added, removed, moved, changed), the
 //! accepted findings, and the findings the change introduces or resolves.
 //!
-//! Pure: no IO. A review of a teammate's plan reads the two versions (see `review`) and
+//! Pure: no IO. A review of a teammate's plan reads the two versions (see `store::git`) and
 //! prints [`render`]; the board can mark its rows from a [`PlanDiff`].
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
+
+use anstyle::{AnsiColor, Style};
 
 use crate::check::{Finding, Rule, check};
 use crate::plan::{Accept, Change, Component, Fact, Kind, Plan, Step, Switch, quoted};
@@ -557,12 +559,7 @@ fn only_in(these: &[DiffFinding], others: &[DiffFinding]) -> Vec<DiffFinding> {
 // ---------------------------------------------------------------------------------------
 // Rendering
 
-const RESET: &str = "\x1b[0m";
-const BOLD: &str = "\x1b[1m";
-const RED: &str = "\x1b[31m";
-const GREEN: &str = "\x1b[32m";
-const YELLOW: &str = "\x1b[33m";
-const CYAN: &str = "\x1b[36m";
+const HEADING: Style = Style::new().bold();
 
 /// The marker of a line: added, removed, changed or moved.
 #[derive(Debug, Clone, Copy)]
@@ -583,12 +580,12 @@ impl Mark {
         }
     }
 
-    fn color(self) -> &'static str {
+    fn style(self) -> Style {
         match self {
-            Mark::Plus => GREEN,
-            Mark::Minus => RED,
-            Mark::Tilde => YELLOW,
-            Mark::Move => CYAN,
+            Mark::Plus => AnsiColor::Green.on_default(),
+            Mark::Minus => AnsiColor::Red.on_default(),
+            Mark::Tilde => AnsiColor::Yellow.on_default(),
+            Mark::Move => AnsiColor::Cyan.on_default(),
         }
     }
 }
@@ -599,21 +596,20 @@ struct Out {
 }
 
 impl Out {
+    /// `style`, or no style when colour is off (a plain style prints nothing, nor its reset).
+    fn paint(&self, style: Style) -> Style {
+        if self.color { style } else { Style::new() }
+    }
+
     /// One line; `body` is already cleaned.
     fn line(&mut self, mark: Mark, body: &str) {
-        if self.color {
-            let _ = writeln!(self.text, "{}{} {body}{RESET}", mark.color(), mark.symbol());
-        } else {
-            let _ = writeln!(self.text, "{} {body}", mark.symbol());
-        }
+        let style = self.paint(mark.style());
+        let _ = writeln!(self.text, "{style}{} {body}{style:#}", mark.symbol());
     }
 
     fn heading(&mut self, text: &str) {
-        if self.color {
-            let _ = writeln!(self.text, "{BOLD}{text}{RESET}");
-        } else {
-            let _ = writeln!(self.text, "{text}");
-        }
+        let style = self.paint(HEADING);
+        let _ = writeln!(self.text, "{style}{text}{style:#}");
     }
 }
 

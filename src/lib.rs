@@ -7,7 +7,6 @@ pub mod diff;
 pub mod export;
 pub mod forest;
 pub mod plan;
-pub mod review;
 pub mod store;
 pub mod suggest;
 pub mod text;

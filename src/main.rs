@@ -5,8 +5,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use storyplan::cli;
-use storyplan::cli::check::{EXIT_UNREADABLE, Format, Options};
-use storyplan::tui::{app, settings};
+use storyplan::cli::Exit;
+use storyplan::cli::check::{Format, Options};
+use storyplan::tui::settings;
 
 #[derive(Debug, Parser)]
 #[command(name = "storyplan", version, about)]
@@ -52,8 +53,8 @@ enum Command {
         /// The plan file.
         file: PathBuf,
         /// What to print.
-        #[arg(long, value_enum, default_value_t = storyplan::export::Format::Markdown)]
-        format: storyplan::export::Format,
+        #[arg(long, value_enum, default_value_t = cli::export::Format::Markdown)]
+        format: cli::export::Format,
         /// Only what a PR for this step (its id) needs. With --format json: the step's
         /// entry, its findings, and the steps it needs live before it and enables.
         #[arg(long, value_name = "ID")]
@@ -86,7 +87,7 @@ fn main() -> ExitCode {
         Ok(cwd) => cwd,
         Err(error) => {
             eprintln!("storyplan: cannot read the current folder: {error}");
-            return ExitCode::from(EXIT_UNREADABLE);
+            return Exit::Unreadable.into();
         }
     };
     let result = match args.command {
@@ -105,17 +106,15 @@ fn main() -> ExitCode {
             cli::check::run(&options, &cwd, &mut stdout, &mut std::io::stderr())
         }
         Some(Command::Export { file, format, step }) => {
-            let options = storyplan::export::Options { file, format, step };
+            let options = cli::export::Options { file, format, step };
             let mut stdout = std::io::stdout().lock();
-            storyplan::export::run(&options, &cwd, &mut stdout, &mut std::io::stderr())
+            cli::export::run(&options, &cwd, &mut stdout, &mut std::io::stderr())
         }
-        Some(Command::Open { file }) => app::run_file(&file, settings::load()),
-        Some(Command::New { title }) => app::run_new(&cwd, &title, settings::load()),
-        Some(Command::Demo { name }) => app::run_example(name.as_deref(), settings::load()),
-        Some(Command::Review { source }) => {
-            storyplan::review::run_review(&source, &cwd, settings::load())
-        }
-        Some(Command::Diff { old, new }) => storyplan::review::run_diff(
+        Some(Command::Open { file }) => cli::board::run_file(&file, settings::load()),
+        Some(Command::New { title }) => cli::board::run_new(&cwd, &title, settings::load()),
+        Some(Command::Demo { name }) => cli::board::run_example(name.as_deref(), settings::load()),
+        Some(Command::Review { source }) => cli::review::run(&source, &cwd, settings::load()),
+        Some(Command::Diff { old, new }) => cli::diff::run(
             &old,
             &new,
             &cwd,
@@ -123,16 +122,14 @@ fn main() -> ExitCode {
             &mut std::io::stdout().lock(),
             &mut std::io::stderr(),
         ),
-        None => app::run_repository(&cwd, settings::load()),
+        None => cli::board::run_repository(&cwd, settings::load()),
     };
     match result {
-        Ok(code) => ExitCode::from(code),
-        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {
-            ExitCode::from(EXIT_UNREADABLE)
-        }
+        Ok(exit) => exit.into(),
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Exit::Unreadable.into(),
         Err(error) => {
             eprintln!("storyplan: {error}");
-            ExitCode::from(EXIT_UNREADABLE)
+            Exit::Unreadable.into()
         }
     }
 }

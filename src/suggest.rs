@@ -1,5 +1,7 @@
 //! "Did you mean": the closest of some names to a misspelt one.
 
+use strsim::osa_distance;
+
 /// The candidate closest to `word`, when it is close enough to be a typo: at most a
 /// third of its characters (and at least one) differ, ignoring case. A candidate equal
 /// to `word` is not a suggestion.
@@ -14,7 +16,8 @@ pub fn closest<'s>(word: &str, candidates: impl IntoIterator<Item = &'s str>) ->
         if candidate == word || candidate.len() > 200 {
             continue;
         }
-        let distance = edit_distance(&lower, &candidate.to_lowercase());
+        // Optimal string alignment: a swap of two neighbours, the commonest typo, is one edit.
+        let distance = osa_distance(&lower, &candidate.to_lowercase());
         let len = word.chars().count().max(candidate.chars().count());
         let close = distance <= (len / 3).max(1);
         if close && best.is_none_or(|(d, _)| distance < d) {
@@ -24,43 +27,17 @@ pub fn closest<'s>(word: &str, candidates: impl IntoIterator<Item = &'s str>) ->
     best.map(|(_, candidate)| candidate)
 }
 
-/// How many single-character insertions, deletions, substitutions and swaps of two
-/// neighbours turn `a` into `b` (a swap is the commonest typo, so it counts as one).
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut before: Vec<usize> = vec![0; b.len() + 1];
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    let mut row: Vec<usize> = vec![0; b.len() + 1];
-    for i in 1..=a.len() {
-        row[0] = i;
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (previous[j - 1] + cost)
-                .min(previous[j] + 1)
-                .min(row[j - 1] + 1);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(before[j - 2] + 1);
-            }
-            row[j] = best;
-        }
-        std::mem::swap(&mut before, &mut previous);
-        std::mem::swap(&mut previous, &mut row);
-    }
-    previous[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn edit_distance_counts_single_edits() {
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("same", "same"), 0);
-        assert_eq!(edit_distance("wbe", "web"), 1);
-        assert_eq!(edit_distance("abc", ""), 3);
+        assert_eq!(osa_distance("kitten", "sitting"), 3);
+        assert_eq!(osa_distance("", "abc"), 3);
+        assert_eq!(osa_distance("same", "same"), 0);
+        assert_eq!(osa_distance("wbe", "web"), 1);
+        assert_eq!(osa_distance("abc", ""), 3);
     }
 
     #[test]

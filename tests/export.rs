@@ -406,8 +406,8 @@ fn json_is_the_check_report_plus_the_plan() {
     let loaded = load("reminders");
     let report = check(&loaded.plan);
     let value = serde_json::to_value(export::json(path, &loaded, &report)).expect("serialises");
-    let checked = serde_json::to_value(storyplan::cli::json::file_report(path, &loaded, &report))
-        .expect("serialises");
+    let checked =
+        serde_json::to_value(export::file_report(path, &loaded, &report)).expect("serialises");
     for field in ["file", "story", "steps", "findings", "summary"] {
         assert_eq!(value[field], checked[field], "{field}");
     }

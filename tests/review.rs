@@ -6,8 +6,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use storyplan::cli::review::open_model;
 use storyplan::diff::StepChange;
-use storyplan::review::{self, PlanSource};
+use storyplan::store::git::{PlanSource, diff_against, load, read};
 use storyplan::tui::model::Source;
 use tempfile::TempDir;
 
@@ -142,10 +143,10 @@ fn reading_an_older_commit_gives_the_old_plan() {
     }
     let repo = repository();
     let root = repo.path();
-    let (name, text) = review::read(&old_ref(), root).expect("the old plan reads");
+    let (name, text) = read(&old_ref(), root).expect("the old plan reads");
     assert_eq!(name, "HEAD~1:.storyplan/x.ron");
     assert_eq!(text, flip_first());
-    let (_, loaded) = review::load(&old_ref(), root).expect("the old plan parses");
+    let (_, loaded) = load(&old_ref(), root).expect("the old plan parses");
     let ids: Vec<&str> = loaded.plan.steps.iter().map(|s| s.id()).collect();
     assert_eq!(
         ids,
@@ -161,7 +162,7 @@ fn reading_an_older_commit_gives_the_old_plan() {
         "../.storyplan/x.ron",
     ] {
         let source = PlanSource::parse(&format!("HEAD~1:{path}"), &inner);
-        let (name, text) = review::read(&source, &inner).expect(path);
+        let (name, text) = read(&source, &inner).expect(path);
         assert_eq!(name, "HEAD~1:.storyplan/x.ron", "{path}");
         assert_eq!(text, flip_first(), "{path}");
     }
@@ -179,7 +180,7 @@ fn a_missing_ref_or_path_says_what_is_missing() {
         path: PathBuf::from(".storyplan/x.ron"),
     };
     assert_eq!(
-        review::read(&missing_ref, root).unwrap_err(),
+        read(&missing_ref, root).unwrap_err(),
         "no ref `nosuch` in this repository — branches are main"
     );
     let missing_path = PlanSource::Ref {
@@ -187,7 +188,7 @@ fn a_missing_ref_or_path_says_what_is_missing() {
         path: PathBuf::from(".storyplan/y.ron"),
     };
     assert_eq!(
-        review::read(&missing_path, root).unwrap_err(),
+        read(&missing_path, root).unwrap_err(),
         "`.storyplan/y.ron` is not in `HEAD~1`; its plans are .storyplan/x.ron"
     );
     let folder = PlanSource::Ref {
@@ -195,12 +196,12 @@ fn a_missing_ref_or_path_says_what_is_missing() {
         path: PathBuf::from(".storyplan"),
     };
     assert_eq!(
-        review::read(&folder, root).unwrap_err(),
+        read(&folder, root).unwrap_err(),
         "`.storyplan` is a folder in `main`, not a plan file"
     );
 
     let outside = tempfile::tempdir().expect("a temporary folder");
-    let error = review::read(&old_ref(), outside.path()).unwrap_err();
+    let error = read(&old_ref(), outside.path()).unwrap_err();
     assert!(
         error.starts_with("cannot read `HEAD~1:.storyplan/x.ron`: ")
             && error.ends_with(" is not inside a git repository"),
@@ -222,7 +223,7 @@ fn a_plan_that_does_not_parse_at_a_ref_says_where() {
     .expect("write");
     git(root, &["commit", "-q", "-a", "-m", "Break the plan"]);
     let source = PlanSource::parse("HEAD:.storyplan/x.ron", root);
-    let error = review::load(&source, root).unwrap_err();
+    let error = load(&source, root).unwrap_err();
     assert!(
         error.starts_with("HEAD:.storyplan/x.ron:4:"),
         "the error names the ref, the path, the line and the column: {error}"
@@ -331,7 +332,7 @@ fn review_opens_the_plan_at_the_ref_read_only() {
     let repo = repository();
     let root = repo.path();
     let source = PlanSource::parse_review("HEAD~1:.storyplan/x.ron", root).expect("a ref");
-    let model = review::open_model(&source, root).expect("the model opens");
+    let model = open_model(&source, root).expect("the model opens");
     assert!(model.read_only);
     assert_eq!(model.title(), "HEAD~1:.storyplan/x.ron");
     assert_eq!(
@@ -348,7 +349,7 @@ fn review_opens_the_plan_at_the_ref_read_only() {
     // A ref alone, from inside the plan folder, finds the same plan.
     let inner = root.join(".storyplan");
     let source = PlanSource::parse_review("HEAD~1", &inner).expect("the one plan");
-    let model = review::open_model(&source, &inner).expect("the model opens");
+    let model = open_model(&source, &inner).expect("the model opens");
     assert_eq!(model.title(), "HEAD~1:.storyplan/x.ron");
 }
 
@@ -362,8 +363,8 @@ fn the_board_can_diff_the_open_plan_against_a_ref() {
     let current = storyplan::store::load(&root.join(".storyplan/x.ron"))
         .expect("the plan loads")
         .plan;
-    let diff = review::diff_against("HEAD~1", Path::new(".storyplan/x.ron"), &current, root)
-        .expect("the diff");
+    let diff =
+        diff_against("HEAD~1", Path::new(".storyplan/x.ron"), &current, root).expect("the diff");
     assert_eq!(
         diff.steps,
         vec![StepChange::Moved {
@@ -375,8 +376,7 @@ fn the_board_can_diff_the_open_plan_against_a_ref() {
     assert_eq!(diff.steps_at(3).count(), 1);
     assert_eq!(diff.resolved.len(), 1);
     assert!(diff.introduced.is_empty());
-    let error =
-        review::diff_against("nosuch", Path::new(".storyplan/x.ron"), &current, root).unwrap_err();
+    let error = diff_against("nosuch", Path::new(".storyplan/x.ron"), &current, root).unwrap_err();
     assert_eq!(
         error,
         "no ref `nosuch` in this repository — branches are main"

@@ -3,17 +3,12 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use crate::check::{Report, Severity, check};
-use crate::store::{self, LoadError, Loaded};
+use crate::check::{Severity, check};
+use crate::store;
 
+use super::Exit;
+use super::outcome::Outcome;
 use super::{github, human, json};
-
-/// Every plan is clean (accepted findings and infos do not count).
-pub const EXIT_CLEAN: u8 = 0;
-/// Some plan has a finding of severity error (or warning, with `--deny warnings`).
-pub const EXIT_FINDINGS: u8 = 1;
-/// Some file could not be read, parsed or understood, or there was nothing to check.
-pub const EXIT_UNREADABLE: u8 = 2;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
@@ -37,28 +32,6 @@ pub struct Options {
     pub color: bool,
 }
 
-/// One file's result: its report, or why it could not be loaded.
-pub enum Outcome {
-    Checked {
-        /// The file as it is shown: as given, or relative to the current folder.
-        file: PathBuf,
-        loaded: Box<Loaded>,
-        report: Report,
-    },
-    Failed {
-        file: PathBuf,
-        error: LoadError,
-    },
-}
-
-impl Outcome {
-    pub fn file(&self) -> &Path {
-        match self {
-            Outcome::Checked { file, .. } | Outcome::Failed { file, .. } => file,
-        }
-    }
-}
-
 /// Runs `storyplan check` from the folder `cwd`, writing the report to `out` and problems
 /// that stop the check before any file is read to `err`. Returns the exit code.
 pub fn run(
@@ -66,13 +39,13 @@ pub fn run(
     cwd: &Path,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> io::Result<u8> {
+) -> io::Result<Exit> {
     let files = if options.files.is_empty() {
         match discover(cwd) {
             Ok(files) => files,
             Err(message) => {
                 writeln!(err, "storyplan: {message}")?;
-                return Ok(EXIT_UNREADABLE);
+                return Ok(Exit::Unreadable);
             }
         }
     } else {
@@ -109,11 +82,11 @@ pub fn check_file(path: &Path, file: PathBuf) -> Outcome {
 }
 
 /// 2 if any file could not be loaded (it wins), else 1 if any finding fails the check.
-pub fn exit_code(outcomes: &[Outcome], deny_warnings: bool) -> u8 {
-    let mut code = EXIT_CLEAN;
+pub fn exit_code(outcomes: &[Outcome], deny_warnings: bool) -> Exit {
+    let mut code = Exit::Clean;
     for outcome in outcomes {
         match outcome {
-            Outcome::Failed { .. } => return EXIT_UNREADABLE,
+            Outcome::Failed { .. } => return Exit::Unreadable,
             Outcome::Checked { report, .. } => {
                 let fails = report.findings.iter().any(|f| match f.severity {
                     Severity::Error => true,
@@ -121,7 +94,7 @@ pub fn exit_code(outcomes: &[Outcome], deny_warnings: bool) -> u8 {
                     Severity::Info | Severity::Accepted => false,
                 });
                 if fails {
-                    code = EXIT_FINDINGS;
+                    code = Exit::Findings;
                 }
             }
         }

@@ -11,7 +11,7 @@ use crate::check::{Finding, Severity};
 use crate::store::{LoadError, Loaded, Pos};
 use crate::text::{clean, clean_line};
 
-use super::check::Outcome;
+use super::outcome::Outcome;
 use super::position;
 
 pub fn write_all(out: &mut dyn Write, outcomes: &[Outcome]) -> io::Result<()> {
@@ -99,7 +99,7 @@ pub fn escape_property(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::fixture;
+    use crate::export::fixture;
 
     #[test]
     fn each_finding_is_one_workflow_command() {

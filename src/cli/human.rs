@@ -15,7 +15,7 @@ use crate::check::{Finding, Report, Severity, Summary};
 use crate::store::{LoadError, Loaded};
 use crate::text::clean_line;
 
-use super::check::Outcome;
+use super::outcome::Outcome;
 use super::position;
 
 const RESET: &str = "\x1b[0m";
@@ -230,7 +230,7 @@ fn plural(count: usize, noun: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::fixture;
+    use crate::export::fixture;
 
     fn render(color: bool) -> String {
         let mut out = Vec::new();

@@ -7,12 +7,12 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::check::Report;
-use crate::cli::json::{FileReport, FindingEntry, StepEntry, file_report};
 use crate::plan::{Accept, Change, Component, Fact, Plan, Step, Toggle};
 use crate::store::Loaded;
 use crate::text::clean;
 
 use super::depends::{Dependency, Why, dependencies, enables, live_before};
+use super::report_json::{FileReport, FindingEntry, StepEntry, file_report};
 
 /// `storyplan export --format json`: the check report's fields, then `plan`.
 #[derive(Debug, Clone, Serialize)]

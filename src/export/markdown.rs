@@ -8,6 +8,7 @@ use crate::plan::{Change, Component, Fact, Plan, Step};
 
 use super::escape::{block, code, inline, pr_link};
 use super::mermaid;
+use super::status::{step_rollback, step_status};
 
 /// Writes the plan with its story heading at `level` (1 for `#`) and its sections one
 /// level below.
@@ -290,24 +291,6 @@ pub(super) fn step_label(plan: &Plan, i: usize) -> String {
         Some(step) => format!("step {} {}", i + 1, code(step.id())),
         None => format!("step {}", i + 1),
     }
-}
-
-pub(super) fn step_status(report: &Report, i: usize) -> Status {
-    match report.steps.get(i) {
-        Some(step) => step.status,
-        None => {
-            let worst = report.findings_at(i).map(|f| f.severity).min();
-            match worst {
-                Some(Severity::Error) => Status::Error,
-                Some(Severity::Warning) => Status::Warning,
-                _ => Status::Ok,
-            }
-        }
-    }
-}
-
-pub(super) fn step_rollback(report: &Report, i: usize) -> Rollback {
-    report.steps.get(i).map_or(Rollback::Safe, |s| s.rollback)
 }
 
 /// The status icon and word: never the icon alone.

@@ -9,7 +9,7 @@ use crate::check::{Report, Status};
 use crate::plan::{Plan, Step};
 
 use super::escape::mermaid;
-use super::markdown::step_status;
+use super::status::step_status;
 
 /// Writes the fenced ```` ```mermaid ```` block, or a sentence when there is no lane.
 pub(super) fn diagram(out: &mut String, plan: &Plan, report: &Report) {

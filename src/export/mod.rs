@@ -6,17 +6,22 @@
 //! ([`replace_generated`]), and what the author wrote around it stays. Every piece of plan
 //! text is cleaned of control characters and escaped where it would break the Markdown.
 
-pub mod command;
 pub mod depends;
 mod escape;
+#[cfg(test)]
+pub(crate) mod fixture;
 mod json;
 mod markdown;
 mod mermaid;
+mod report_json;
+mod status;
 mod step;
 
-pub use command::{Format, Options, run};
 pub use depends::{Dependency, User, Why, dependencies};
 pub use json::{DependencyEntry, PlanExport, StepExport, json, step_json};
+pub use report_json::{
+    ErrorEntry, FileEntry, FileError, FileReport, FindingEntry, StepEntry, file_error, file_report,
+};
 
 use crate::check::Report;
 use crate::plan::Plan;

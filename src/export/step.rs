@@ -10,9 +10,9 @@ use crate::plan::{Plan, Step};
 use super::depends::{Dependency, dependencies, enables, live_before};
 use super::escape::{code, inline, pr_link};
 use super::markdown::{
-    change_items, finding_item, plan_body, rollback_words, status_words, step_label, step_rollback,
-    step_status,
+    change_items, finding_item, plan_body, rollback_words, status_words, step_label,
 };
+use super::status::{step_rollback, step_status};
 
 pub(super) fn step_body(
     out: &mut String,

@@ -240,7 +240,12 @@ impl Plan {
             texts.into_iter().for_each(trim);
         }
         fn fact(fact: &mut Fact) {
-            trim_all([&mut fact.key].into_iter().chain(&mut fact.gate).chain(&mut fact.serving));
+            trim_all(
+                [&mut fact.key]
+                    .into_iter()
+                    .chain(&mut fact.gate)
+                    .chain(&mut fact.serving),
+            );
         }
         for component in &mut self.components {
             trim(&mut component.id);

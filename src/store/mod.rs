@@ -1,10 +1,13 @@
 //! Plans on disk: loading RON with errors that say where and what was expected, the
-//! canonical save (same plan, same bytes, written atomically), and finding the
-//! repository's plans in `.storyplan/` at the git root.
+//! canonical save (same plan, same bytes, written atomically), finding the repository's
+//! plans in `.storyplan/` at the git root, reading plans at git refs, and the bundled
+//! example plans.
 
 mod canonical;
 mod error;
+pub mod examples;
 mod files;
+pub mod git;
 mod spans;
 
 pub use canonical::to_canonical_string;

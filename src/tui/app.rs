@@ -10,11 +10,14 @@ use ratatui::DefaultTerminal;
 use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
 use ratatui::crossterm::execute;
 
+use super::keymap::Keymap;
 use super::model::{Model, Notice, Source};
 use super::mouse::mouse_to_msg;
+use super::msg::{Effect, Msg};
 use super::picker::{Entry, pick};
 use super::settings::Settings;
-use super::update::{Effect, Msg, key_to_msg, update};
+use super::theme::Theme;
+use super::update::{key_to_msg, update};
 use super::view::{self, LayoutCache};
 use crate::plan::Plan;
 use crate::store::{self, LoadError, Stamp};
@@ -101,127 +104,13 @@ pub fn run(model: Model) -> io::Result<()> {
     with_terminal(model.mouse, |terminal| event_loop(terminal, model))
 }
 
-/// `storyplan` without a command: the repository's plans, through the picker when there
-/// are several. Returns the exit code.
-pub fn run_repository(cwd: &Path, settings: Settings) -> io::Result<u8> {
-    let Some(root) = store::find_git_root(cwd) else {
-        eprintln!(
-            "storyplan: {} is not inside a git repository.\n\
-             Plans live in .storyplan/ at the root of a repository. Try `storyplan demo` to see one,\n\
-             or `storyplan open FILE` to open a plan anywhere.",
-            cwd.display()
-        );
-        return Ok(2);
-    };
-    let plans = store::discover_plans(&root)?;
-    let chosen = match plans.as_slice() {
-        [] => {
-            println!(
-                "No plans yet in {}.\n\n\
-                 A plan is a RON file there, one per story. To get started:\n  \
-                 storyplan demo                 see the reminders story on the board\n  \
-                 storyplan open FILE            open a plan file\n\n\
-                 Copy one of the bundled examples (assets/examples/) into .storyplan/ and edit it.",
-                store::plan_dir(&root).display()
-            );
-            return Ok(0);
-        }
-        [one] => Some(one.clone()),
-        many => {
-            let entries = many.iter().map(|path| Entry::load(path.clone())).collect();
-            let (theme, keymap) = (settings.theme.clone(), settings.keymap.clone());
-            with_terminal(false, |terminal| pick(terminal, entries, &theme, &keymap))?
-        }
-    };
-    let Some(path) = chosen else { return Ok(0) };
-    // Shown in the header: relative to where storyplan was started, when it is below it.
-    let shown = path.strip_prefix(cwd).unwrap_or(&path);
-    run_file(shown, settings)
-}
-
-/// `storyplan new "Story title"`: writes `.storyplan/<slug>.ron` at the git root (or
-/// here, outside a repository) and opens the kickoff on it. Returns the exit code.
-pub fn run_new(cwd: &Path, title: &str, settings: Settings) -> io::Result<u8> {
-    let title = crate::text::clean_line(title.trim()).into_owned();
-    if title.is_empty() {
-        eprintln!("storyplan: give the story a title: storyplan new \"Remind volunteers\"");
-        return Ok(2);
-    }
-    let root = store::find_git_root(cwd).unwrap_or_else(|| cwd.to_path_buf());
-    let folder = store::plan_dir(&root);
-    let path = folder.join(format!("{}.ron", crate::compose::edit::slug(&title)));
-    if path.exists() {
-        eprintln!(
-            "storyplan: {} already exists; open it with `storyplan open {}`",
-            path.display(),
-            path.display()
-        );
-        return Ok(2);
-    }
-    let plan = Plan::new(title);
-    std::fs::create_dir_all(&folder)?;
-    store::save_atomic(&path, &plan)?;
-    let shown = path
-        .strip_prefix(cwd)
-        .map(Path::to_path_buf)
-        .unwrap_or(path);
-    let mut model = match open_file(&shown) {
-        Ok(model) => model,
-        Err(error) => {
-            eprintln!("error: {}", crate::text::clean(&error.to_string()));
-            return Ok(2);
-        }
-    };
-    apply_settings(&mut model, settings);
-    super::editing::kickoff(&mut model);
-    run(model)?;
-    Ok(0)
-}
-
-/// `storyplan open FILE`. Returns the exit code.
-pub fn run_file(path: &Path, settings: Settings) -> io::Result<u8> {
-    match open_file(path) {
-        Ok(mut model) => {
-            apply_settings(&mut model, settings);
-            run(model)?;
-            Ok(0)
-        }
-        Err(error) => {
-            eprintln!("error: {}", crate::text::clean(&error.to_string()));
-            Ok(2)
-        }
-    }
-}
-
-/// `storyplan demo [NAME]`: a bundled example, in memory. Returns the exit code.
-pub fn run_example(name: Option<&str>, settings: Settings) -> io::Result<u8> {
-    let examples = crate::cli::examples::bundled();
-    let wanted = name.unwrap_or(examples[0].0);
-    let Some((name, text)) = examples.iter().find(|(n, _)| *n == wanted) else {
-        let names: Vec<&str> = examples.iter().map(|(n, _)| *n).collect();
-        eprintln!(
-            "storyplan: there is no example \"{}\"; the examples are {}",
-            crate::text::clean_line(wanted),
-            names.join(", ")
-        );
-        return Ok(2);
-    };
-    let loaded = match store::parse(Path::new(name), text) {
-        Ok(loaded) => loaded,
-        Err(error) => {
-            eprintln!("error: bundled example {error}");
-            return Ok(2);
-        }
-    };
-    let mut model = Model::new(
-        loaded.plan,
-        Source::Example {
-            name: name.to_string(),
-        },
-    );
-    apply_settings(&mut model, settings);
-    run(model)?;
-    Ok(0)
+/// Runs the plan picker until the user picks a plan (its path) or leaves it.
+pub fn pick_plan(
+    entries: Vec<Entry>,
+    theme: &Theme,
+    keymap: &Keymap,
+) -> io::Result<Option<PathBuf>> {
+    with_terminal(false, |terminal| pick(terminal, entries, theme, keymap))
 }
 
 fn event_loop(terminal: &mut DefaultTerminal, mut model: Model) -> io::Result<()> {
@@ -301,7 +190,7 @@ pub fn perform(effect: Effect) -> Option<Msg> {
             plan,
         } => {
             let cwd = std::env::current_dir().unwrap_or_default();
-            match crate::review::diff_against(&reference, &path, &plan, &cwd) {
+            match store::git::diff_against(&reference, &path, &plan, &cwd) {
                 Ok(diff) => Msg::Show {
                     title: format!("Changes since {reference}"),
                     text: crate::diff::render(

@@ -1,12 +1,12 @@
-//! Plans as they are at a git ref, for reviewing a teammate's plan and diffing versions:
-//! `storyplan review REF[:PATH]` and `storyplan diff OLD NEW`.
+//! Plans as they are in a file or at a git ref, for reviewing a teammate's plan, diffing
+//! versions and comparing the board's plan with a ref.
 //!
 //! Git is asked through its command line (`git` on the PATH), run at the repository's
 //! root; refs are resolved to a commit first, so nothing the user typed reaches git as an
 //! option.
 
 use std::ffi::OsStr;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::process::Command;
 
@@ -14,12 +14,6 @@ use crate::diff::{self, PlanDiff};
 use crate::plan::Plan;
 use crate::store::{self, Loaded, PLAN_DIR};
 use crate::text::{clean, clean_line};
-use crate::tui::app;
-use crate::tui::model::{Model, Source};
-use crate::tui::settings::Settings;
-
-/// Exit code of `review` and `diff` when a side cannot be read or parsed.
-pub const EXIT_UNREADABLE: u8 = 2;
 
 /// Where a plan to review or diff comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,69 +133,6 @@ pub fn load(source: &PlanSource, cwd: &Path) -> Result<(String, Loaded), String>
         Ok(loaded) => Ok((name, loaded)),
         Err(error) => Err(clean(&error).into_owned()),
     }
-}
-
-/// The board's model for a review: the plan as it is at the source, read-only.
-pub fn open_model(source: &PlanSource, cwd: &Path) -> Result<Model, String> {
-    let (name, loaded) = load(source, cwd)?;
-    let origin = match source {
-        PlanSource::File(path) => Source::File {
-            path: path.clone(),
-            stamp: None,
-        },
-        PlanSource::Ref { reference, path } => Source::Ref {
-            reference: reference.clone(),
-            // The name is `REF:PATH` with the path from the root, as it was found.
-            path: name
-                .strip_prefix(reference.as_str())
-                .and_then(|rest| rest.strip_prefix(':'))
-                .map_or_else(|| path.clone(), PathBuf::from),
-        },
-    };
-    let mut model = Model::new(loaded.plan, origin);
-    model.read_only = true;
-    Ok(model)
-}
-
-/// `storyplan review REF[:PATH]`: the board, read-only, on the plan as it is at the ref.
-/// Returns the exit code.
-pub fn run_review(arg: &str, cwd: &Path, settings: Settings) -> io::Result<u8> {
-    let model = PlanSource::parse_review(arg, cwd).and_then(|source| open_model(&source, cwd));
-    match model {
-        Ok(mut model) => {
-            app::apply_settings(&mut model, settings);
-            app::run(model)?;
-            Ok(0)
-        }
-        Err(error) => {
-            eprintln!("storyplan: {error}");
-            Ok(EXIT_UNREADABLE)
-        }
-    }
-}
-
-/// `storyplan diff OLD NEW`: the semantic diff on `out`. Exit 0 whether or not the plans
-/// differ; 2, with the reason on `err`, when a side cannot be read or parsed.
-pub fn run_diff(
-    old: &str,
-    new: &str,
-    cwd: &Path,
-    color: bool,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> io::Result<u8> {
-    let sides = load(&PlanSource::parse(old, cwd), cwd)
-        .and_then(|old| Ok((old, load(&PlanSource::parse(new, cwd), cwd)?)));
-    let ((old_name, old), (new_name, new)) = match sides {
-        Ok(sides) => sides,
-        Err(error) => {
-            writeln!(err, "storyplan: {error}")?;
-            return Ok(EXIT_UNREADABLE);
-        }
-    };
-    let diff = diff::diff(&old.plan, &new.plan);
-    out.write_all(diff::render(&diff, &old_name, &new_name, color).as_bytes())?;
-    Ok(0)
 }
 
 /// What changed from the plan at `reference:path` to the plan open on the board.

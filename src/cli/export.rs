@@ -6,11 +6,14 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use crate::check::check;
-use crate::cli::check::{EXIT_CLEAN, EXIT_UNREADABLE};
-use crate::cli::human::load_error_text;
+use crate::export;
+use crate::plan::Plan;
 use crate::store;
 use crate::suggest::closest;
 use crate::text::clean_line;
+
+use super::Exit;
+use super::human::load_error_text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
@@ -37,13 +40,13 @@ pub fn run(
     cwd: &Path,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> io::Result<u8> {
+) -> io::Result<Exit> {
     let shown = &options.file;
     let loaded = match store::load(&cwd.join(shown)) {
         Ok(loaded) => loaded,
         Err(error) => {
             writeln!(err, "storyplan: {}", load_error_text(shown, &error))?;
-            return Ok(EXIT_UNREADABLE);
+            return Ok(Exit::Unreadable);
         }
     };
     let plan = &loaded.plan;
@@ -53,7 +56,7 @@ pub fn run(
             Some(index) => Some(index),
             None => {
                 writeln!(err, "storyplan: {}", unknown_step(plan, shown, id))?;
-                return Ok(EXIT_UNREADABLE);
+                return Ok(Exit::Unreadable);
             }
         },
     };
@@ -61,31 +64,34 @@ pub fn run(
     let file = shown.display().to_string();
     match (options.format, step) {
         (Format::Markdown, None) => {
-            out.write_all(super::markdown(plan, &report, Some(&file)).as_bytes())?
+            out.write_all(export::markdown(plan, &report, Some(&file)).as_bytes())?
         }
         (Format::Markdown, Some(i)) => {
-            out.write_all(super::step_markdown(plan, &report, i, Some(&file)).as_bytes())?;
+            out.write_all(export::step_markdown(plan, &report, i, Some(&file)).as_bytes())?;
         }
         (Format::Json, None) => {
-            serde_json::to_writer_pretty(&mut *out, &super::json(shown, &loaded, &report))?;
+            serde_json::to_writer_pretty(&mut *out, &export::json(shown, &loaded, &report))?;
             writeln!(out)?;
         }
         (Format::Json, Some(i)) => {
-            serde_json::to_writer_pretty(&mut *out, &super::step_json(shown, &loaded, &report, i))?;
+            serde_json::to_writer_pretty(
+                &mut *out,
+                &export::step_json(shown, &loaded, &report, i),
+            )?;
             writeln!(out)?;
         }
     }
     out.flush()?;
-    Ok(EXIT_CLEAN)
+    Ok(Exit::Clean)
 }
 
-fn find_step(plan: &crate::plan::Plan, id: &str) -> Option<usize> {
+fn find_step(plan: &Plan, id: &str) -> Option<usize> {
     plan.step_index(id)
         .or_else(|| plan.steps.iter().position(|s| s.id().trim() == id.trim()))
 }
 
 /// `no step "x" in FILE; did you mean "y"? Its steps: a, b, c`.
-fn unknown_step(plan: &crate::plan::Plan, file: &Path, id: &str) -> String {
+fn unknown_step(plan: &Plan, file: &Path, id: &str) -> String {
     let file = clean_line(&file.display().to_string()).into_owned();
     let id = clean_line(id);
     if plan.steps.is_empty() {

@@ -1,0 +1,141 @@
+//! The board's commands: `storyplan` alone (the repository's plans, through the picker
+//! when there are several), `open FILE`, `new "Title"` and `demo [NAME]`. Each finds its
+//! plan and hands it to the board in `tui`.
+
+use std::io;
+use std::path::Path;
+
+use crate::compose::edit::slug;
+use crate::plan::Plan;
+use crate::store;
+use crate::text::{clean, clean_line};
+use crate::tui::model::{Model, Source};
+use crate::tui::picker::Entry;
+use crate::tui::settings::Settings;
+use crate::tui::{app, editing};
+
+use super::Exit;
+
+/// `storyplan` without a command: the repository's plans, through the picker when there
+/// are several. Returns the exit code.
+pub fn run_repository(cwd: &Path, settings: Settings) -> io::Result<Exit> {
+    let Some(root) = store::find_git_root(cwd) else {
+        eprintln!(
+            "storyplan: {} is not inside a git repository.\n\
+             Plans live in .storyplan/ at the root of a repository. Try `storyplan demo` to see one,\n\
+             or `storyplan open FILE` to open a plan anywhere.",
+            cwd.display()
+        );
+        return Ok(Exit::Unreadable);
+    };
+    let plans = store::discover_plans(&root)?;
+    let chosen = match plans.as_slice() {
+        [] => {
+            println!(
+                "No plans yet in {}.\n\n\
+                 A plan is a RON file there, one per story. To get started:\n  \
+                 storyplan demo                 see the reminders story on the board\n  \
+                 storyplan open FILE            open a plan file\n\n\
+                 Copy one of the bundled examples (assets/examples/) into .storyplan/ and edit it.",
+                store::plan_dir(&root).display()
+            );
+            return Ok(Exit::Clean);
+        }
+        [one] => Some(one.clone()),
+        many => {
+            let entries = many.iter().map(|path| Entry::load(path.clone())).collect();
+            app::pick_plan(entries, &settings.theme, &settings.keymap)?
+        }
+    };
+    let Some(path) = chosen else {
+        return Ok(Exit::Clean);
+    };
+    // Shown in the header: relative to where storyplan was started, when it is below it.
+    let shown = path.strip_prefix(cwd).unwrap_or(&path);
+    run_file(shown, settings)
+}
+
+/// `storyplan new "Story title"`: writes `.storyplan/<slug>.ron` at the git root (or
+/// here, outside a repository) and opens the kickoff on it. Returns the exit code.
+pub fn run_new(cwd: &Path, title: &str, settings: Settings) -> io::Result<Exit> {
+    let title = clean_line(title.trim()).into_owned();
+    if title.is_empty() {
+        eprintln!("storyplan: give the story a title: storyplan new \"Remind volunteers\"");
+        return Ok(Exit::Unreadable);
+    }
+    let root = store::find_git_root(cwd).unwrap_or_else(|| cwd.to_path_buf());
+    let folder = store::plan_dir(&root);
+    let path = folder.join(format!("{}.ron", slug(&title)));
+    if path.exists() {
+        eprintln!(
+            "storyplan: {} already exists; open it with `storyplan open {}`",
+            path.display(),
+            path.display()
+        );
+        return Ok(Exit::Unreadable);
+    }
+    let plan = Plan::new(title);
+    std::fs::create_dir_all(&folder)?;
+    store::save_atomic(&path, &plan)?;
+    let shown = path
+        .strip_prefix(cwd)
+        .map(Path::to_path_buf)
+        .unwrap_or(path);
+    let mut model = match app::open_file(&shown) {
+        Ok(model) => model,
+        Err(error) => {
+            eprintln!("error: {}", clean(&error.to_string()));
+            return Ok(Exit::Unreadable);
+        }
+    };
+    app::apply_settings(&mut model, settings);
+    editing::kickoff(&mut model);
+    app::run(model)?;
+    Ok(Exit::Clean)
+}
+
+/// `storyplan open FILE`. Returns the exit code.
+pub fn run_file(path: &Path, settings: Settings) -> io::Result<Exit> {
+    match app::open_file(path) {
+        Ok(mut model) => {
+            app::apply_settings(&mut model, settings);
+            app::run(model)?;
+            Ok(Exit::Clean)
+        }
+        Err(error) => {
+            eprintln!("error: {}", clean(&error.to_string()));
+            Ok(Exit::Unreadable)
+        }
+    }
+}
+
+/// `storyplan demo [NAME]`: a bundled example, in memory. Returns the exit code.
+pub fn run_example(name: Option<&str>, settings: Settings) -> io::Result<Exit> {
+    let examples = store::examples::bundled();
+    let wanted = name.unwrap_or(examples[0].0);
+    let Some((name, text)) = examples.iter().find(|(n, _)| *n == wanted) else {
+        let names: Vec<&str> = examples.iter().map(|(n, _)| *n).collect();
+        eprintln!(
+            "storyplan: there is no example \"{}\"; the examples are {}",
+            clean_line(wanted),
+            names.join(", ")
+        );
+        return Ok(Exit::Unreadable);
+    };
+    let loaded = match store::parse(Path::new(name), text) {
+        Ok(loaded) => loaded,
+        Err(error) => {
+            eprintln!("error: bundled example {error}");
+            return Ok(Exit::Unreadable);
+        }
+    };
+    let mut model = Model::new(
+        loaded.plan,
+        Source::Example {
+            name: name.to_string(),
+        },
+    );
+    app::apply_settings(&mut model, settings);
+    app::run(model)?;
+    Ok(Exit::Clean)
+}
