@@ -656,8 +656,11 @@ proptest! {
             Ok(loaded) => loaded,
             Err(err) => return Err(TestCaseError::fail(format!("the canonical text does not load: {err}\n{ron}"))),
         };
-        prop_assert!(loaded.plan == plan, "read back as a different plan: {:#?}\n{}", loaded.plan, ron);
+        // Loading trims ids and keys once; everything else reads back as written.
+        let mut expected = plan.clone();
+        expected.normalize();
+        prop_assert!(loaded.plan == expected, "read back as a different plan: {:#?}\n{}", loaded.plan, ron);
         let again = store::to_canonical_string(&loaded.plan);
-        prop_assert_eq!(again, ron, "the canonical text is not stable");
+        prop_assert_eq!(again, store::to_canonical_string(&expected), "the canonical text is not stable");
     }
 }

@@ -86,8 +86,7 @@ pub fn run(
 }
 
 fn find_step(plan: &Plan, id: &str) -> Option<usize> {
-    plan.step_index(id)
-        .or_else(|| plan.steps.iter().position(|s| s.id().trim() == id.trim()))
+    plan.step_index(id).or_else(|| plan.step_index(id.trim()))
 }
 
 /// `no step "x" in FILE; did you mean "y"? Its steps: a, b, c`.
@@ -97,7 +96,7 @@ fn unknown_step(plan: &Plan, file: &Path, id: &str) -> String {
     if plan.steps.is_empty() {
         return format!("no step \"{id}\" in {file}: the plan has no steps yet");
     }
-    let ids: Vec<&str> = plan.steps.iter().map(|s| s.id().trim()).collect();
+    let ids: Vec<&str> = plan.steps.iter().map(|s| s.id()).collect();
     let mut text = format!("no step \"{id}\" in {file}");
     match closest(&id, ids.iter().copied()) {
         Some(guess) => text.push_str(&format!(

@@ -203,10 +203,10 @@ pub struct Dependency {
 
 /// Every dependency of the plan, ordered by the later step, then the earlier one.
 pub fn dependencies(plan: &Plan, report: &Report) -> Vec<Dependency> {
-    let ids: Vec<&str> = plan.components.iter().map(|c| c.id.trim()).collect();
+    let ids: Vec<&str> = plan.components.iter().map(|c| c.id.as_str()).collect();
     let component = |step: &Step| {
         step.component()
-            .and_then(|id| ids.iter().position(|c| *c == id.trim()))
+            .and_then(|id| ids.iter().position(|c| *c == id))
     };
     let mut facts: Vec<Vec<Fact>> = plan.components.iter().map(|c| c.current.clone()).collect();
     let mut found = Vec::new();
@@ -264,9 +264,9 @@ fn uses<'a>(step: &Step, component: Option<usize>, facts: &'a [Vec<Fact>]) -> Ve
         Step::Flip { toggle, to, .. } => {
             if *to == Switch::On {
                 for (c, component_facts) in facts.iter().enumerate() {
-                    let switched = component_facts
-                        .iter()
-                        .filter(|f| f.access.is_use() && f.gate.as_deref() == Some(toggle.trim()));
+                    let switched = component_facts.iter().filter(|f| {
+                        f.access.is_use() && f.gate.as_deref() == Some(toggle.as_str())
+                    });
                     found.extend(switched.map(|f| (f.key.as_str(), c, f)));
                 }
             }
@@ -298,7 +298,7 @@ fn uses<'a>(step: &Step, component: Option<usize>, facts: &'a [Vec<Fact>]) -> Ve
 fn needs(plan: &Plan, j: usize, i: usize, uses: &[Use], why: &mut Vec<Why>) {
     let (earlier, later) = (&plan.steps[j], &plan.steps[i]);
     let same_component = match (earlier.component(), later.component()) {
-        (Some(a), Some(b)) => a.trim() == b.trim(),
+        (Some(a), Some(b)) => a == b,
         _ => false,
     };
     let adds = || {
@@ -307,14 +307,14 @@ fn needs(plan: &Plan, j: usize, i: usize, uses: &[Use], why: &mut Vec<Why>) {
             _ => None,
         })
     };
-    let provides = |key: &str| adds().any(|f| f.access == Access::Provide && f.key == key.trim());
+    let provides = |key: &str| adds().any(|f| f.access == Access::Provide && f.key == key);
 
     for &(key, user, fact) in uses {
         if provides(key) {
             why.push(Why::Provides {
                 key: key.to_string(),
                 user: Some(User {
-                    component: plan.components[user].id.trim().to_string(),
+                    component: plan.components[user].id.clone(),
                     access: fact.access,
                     serving: fact.serving.clone(),
                 }),
@@ -322,9 +322,9 @@ fn needs(plan: &Plan, j: usize, i: usize, uses: &[Use], why: &mut Vec<Why>) {
         }
     }
     if let Step::Flip { toggle, to, .. } = later {
-        if adds().any(|f| f.gate.as_deref() == Some(toggle.trim())) {
+        if adds().any(|f| f.gate.as_deref() == Some(toggle.as_str())) {
             why.push(Why::Switches {
-                toggle: toggle.trim().to_string(),
+                toggle: toggle.clone(),
                 to: *to,
             });
         }
@@ -344,7 +344,7 @@ fn needs(plan: &Plan, j: usize, i: usize, uses: &[Use], why: &mut Vec<Why>) {
                 }
             }
             Change::Ungate(toggle) => {
-                let toggle = toggle.trim();
+                let toggle = toggle.as_str();
                 if same_component && adds().any(|f| f.gate.as_deref() == Some(toggle)) {
                     why.push(Why::Ungates {
                         toggle: toggle.to_string(),
@@ -355,7 +355,7 @@ fn needs(plan: &Plan, j: usize, i: usize, uses: &[Use], why: &mut Vec<Why>) {
                     to: Switch::On,
                     ..
                 } = earlier
-                    && flipped.trim() == toggle
+                    && flipped == toggle
                 {
                     why.push(Why::FlipsOn {
                         toggle: toggle.to_string(),
@@ -366,16 +366,16 @@ fn needs(plan: &Plan, j: usize, i: usize, uses: &[Use], why: &mut Vec<Why>) {
                 for store in [into, from] {
                     if provides(store) {
                         why.push(Why::Provides {
-                            key: store.trim().to_string(),
+                            key: store.clone(),
                             user: None,
                         });
                     }
                 }
-                let writes = adds().any(|f| f.access == Access::Write && f.key == into.trim());
+                let writes = adds().any(|f| f.access == Access::Write && f.key == *into);
                 if let (true, Some(writer)) = (writes, earlier.component()) {
                     why.push(Why::DoubleWrite {
-                        key: into.trim().to_string(),
-                        writer: writer.trim().to_string(),
+                        key: into.clone(),
+                        writer: writer.to_string(),
                     });
                 }
             }
@@ -392,14 +392,14 @@ fn stops_providing(earlier: &Step, key: &str, why: &mut Vec<Why>) {
                 if let Some(user) = earlier.component() {
                     why.push(Why::StopsUse {
                         key: key.to_string(),
-                        user: user.trim().to_string(),
+                        user: user.to_string(),
                         access: fact.access,
                     });
                 }
             }
-            Change::Backfill { into, from } if from.trim() == key => why.push(Why::KeepsData {
+            Change::Backfill { into, from } if from == key => why.push(Why::KeepsData {
                 from: key.to_string(),
-                into: into.trim().to_string(),
+                into: into.clone(),
             }),
             _ => {}
         }

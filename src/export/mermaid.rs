@@ -18,17 +18,17 @@ pub(super) fn diagram(out: &mut String, plan: &Plan, report: &Report) {
         .iter()
         .map(|c| {
             let name = c.name.trim();
-            let label = if name.is_empty() || name == c.id.trim() {
+            let label = if name.is_empty() || name == c.id {
                 mermaid(&c.id)
             } else {
                 format!("{} · {}", mermaid(&c.id), mermaid(name))
             };
-            (c.id.trim().to_string(), label)
+            (c.id.clone(), label)
         })
         .collect();
     // A release of a component the plan does not declare still gets a lane to sit in.
     for step in &plan.steps {
-        if let Some(id) = step.component().map(str::trim)
+        if let Some(id) = step.component()
             && !lanes.iter().any(|(lane, _)| lane == id)
         {
             lanes.push((id.to_string(), format!("{} (not a component)", mermaid(id))));
@@ -38,7 +38,7 @@ pub(super) fn diagram(out: &mut String, plan: &Plan, report: &Report) {
         let _ = writeln!(out, "No components yet: no lanes to draw.\n");
         return;
     }
-    let lane = |id: &str| lanes.iter().position(|(lane, _)| lane == id.trim());
+    let lane = |id: &str| lanes.iter().position(|(lane, _)| lane == id);
     let everywhere = if lanes.len() == 1 {
         "c0".to_string()
     } else {

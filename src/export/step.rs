@@ -119,21 +119,19 @@ pub(super) fn step_body(
 fn what(plan: &Plan, i: usize) -> String {
     let step = &plan.steps[i];
     let what = match step {
-        Step::Release { component, .. } => match plan
-            .components
-            .iter()
-            .find(|c| c.id.trim() == component.trim())
-        {
-            Some(c) => {
-                let mut about = vec![inline(&c.name), c.kind.name().to_string()];
-                if let Some(repo) = c.repo.as_deref().filter(|r| !r.trim().is_empty()) {
-                    about.push(format!("repo {}", code(repo)));
+        Step::Release { component, .. } => {
+            match plan.components.iter().find(|c| c.id == *component) {
+                Some(c) => {
+                    let mut about = vec![inline(&c.name), c.kind.name().to_string()];
+                    if let Some(repo) = c.repo.as_deref().filter(|r| !r.trim().is_empty()) {
+                        about.push(format!("repo {}", code(repo)));
+                    }
+                    about.retain(|a| !a.is_empty());
+                    format!("Release of {} ({})", code(component), about.join(", "))
                 }
-                about.retain(|a| !a.is_empty());
-                format!("Release of {} ({})", code(component), about.join(", "))
+                None => format!("Release of {}, which is not a component", code(component)),
             }
-            None => format!("Release of {}, which is not a component", code(component)),
-        },
+        }
         Step::Flip { toggle, to, .. } => {
             format!("Flip of the toggle {} to {}", code(toggle), to.name())
         }

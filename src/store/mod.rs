@@ -54,7 +54,9 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
 
 /// Parses the text of a plan file; `file` is only used to name it in errors.
 pub fn parse(file: &Path, text: &str) -> Result<Loaded, LoadError> {
-    let (plan, spans) = parse_text(file, text)?;
+    let (mut plan, spans) = parse_text(file, text)?;
+    // Ids and keys compare exactly from here on.
+    plan.normalize();
     Ok(Loaded {
         plan,
         source: text.to_string(),

@@ -110,7 +110,7 @@ impl<'a> ComponentsView<'a> {
 
     fn summary(&self, c: usize) -> (String, Option<bool>) {
         let component = &self.model.plan.components[c];
-        let id = clean_line(component.id.trim());
+        let id = clean_line(&component.id);
         let kind = component.kind.name();
         let current = component.current.len();
         match (&component.target, self.to_do(c)) {
@@ -173,7 +173,7 @@ impl Widget for &ComponentsView<'_> {
                         Some(true) => theme.reached(),
                         _ => Style::new(),
                     };
-                    let id_w = super::fit::width(&clean_line(components[c].id.trim())) as u16;
+                    let id_w = super::fit::width(&clean_line(&components[c].id)) as u16;
                     let w = rect.width.saturating_sub(2);
                     put(buf, (rect.x + 2, w), y, &text, style);
                     buf.set_style(

@@ -53,7 +53,7 @@ impl<'a> DetailsView<'a> {
                     format!("Step {} of {} · ", i + 1, model.plan.steps.len()),
                     theme.muted(),
                 ),
-                Span::styled(clean_line(step.id().trim()).into_owned(), theme.id()),
+                Span::styled(clean_line(step.id()).into_owned(), theme.id()),
             ]),
             0,
         ));
@@ -65,7 +65,7 @@ impl<'a> DetailsView<'a> {
         match step {
             Step::Flip { toggle, to, .. } => lines.push((
                 indent(vec![Span::styled(
-                    format!("⚑ turn {} {}", clean_line(toggle.trim()), to.name()),
+                    format!("⚑ turn {} {}", clean_line(toggle), to.name()),
                     theme.lane_marker(true),
                 )]),
                 4,
@@ -137,7 +137,7 @@ impl<'a> DetailsView<'a> {
         match step {
             Step::Release { component, .. } => {
                 lines.push((
-                    heading(format!("After this step: {}", clean_line(component.trim()))),
+                    heading(format!("After this step: {}", clean_line(component))),
                     0,
                 ));
                 let facts = report.map_or(&[][..], |r| r.facts_after.as_slice());
@@ -153,7 +153,6 @@ impl<'a> DetailsView<'a> {
             }
             Step::Flip { toggle, to, .. } => {
                 lines.push((heading("After this step".into()), 0));
-                let toggle = toggle.trim();
                 lines.push((
                     indent(vec![Span::raw(format!(
                         "{} is {}",
@@ -207,8 +206,8 @@ impl Widget for &DetailsView<'_> {
 fn what(plan: &Plan, step: &Step) -> String {
     let mut text = match step {
         Step::Release { component, .. } => {
-            let id = component.trim();
-            match plan.components.iter().find(|c| c.id.trim() == id) {
+            let id = component.as_str();
+            match plan.components.iter().find(|c| c.id == id) {
                 Some(c) => format!(
                     "release of {} ({}, {})",
                     clean_line(id),
@@ -219,7 +218,7 @@ fn what(plan: &Plan, step: &Step) -> String {
             }
         }
         Step::Flip { toggle, .. } => {
-            format!("flip of the toggle {}", clean_line(toggle.trim()))
+            format!("flip of the toggle {}", clean_line(toggle))
         }
     };
     if let Some(commit) = step.commit() {
@@ -242,16 +241,9 @@ fn change_line(change: &Change, theme: &crate::tui::theme::Theme) -> (String, St
             format!("− {}", clean_line(&fact.to_string())),
             theme.diff(false),
         ),
-        Change::Ungate(toggle) => (
-            format!("~ ungate {}", clean_line(toggle.trim())),
-            Style::new(),
-        ),
+        Change::Ungate(toggle) => (format!("~ ungate {}", clean_line(toggle)), Style::new()),
         Change::Backfill { into, from } => (
-            format!(
-                "⇐ backfill {} ← {}",
-                clean_line(into.trim()),
-                clean_line(from.trim())
-            ),
+            format!("⇐ backfill {} ← {}", clean_line(into), clean_line(from)),
             Style::new(),
         ),
     }
@@ -262,17 +254,17 @@ fn gated_by(plan: &Plan, toggle: &str) -> Vec<String> {
     plan.components
         .iter()
         .filter(|c| {
-            let gates = |f: &crate::plan::Fact| f.gate.as_deref().map(str::trim) == Some(toggle);
+            let gates = |f: &crate::plan::Fact| f.gate.as_deref() == Some(toggle);
             c.current.iter().any(gates)
                 || c.target.iter().flatten().any(gates)
                 || plan.steps.iter().any(|s| {
-                    s.component().map(str::trim) == Some(c.id.trim())
+                    s.component() == Some(c.id.as_str())
                         && s.changes()
                             .iter()
                             .any(|ch| matches!(ch, Change::Add(f) if gates(f)))
                 })
         })
-        .map(|c| c.id.trim().to_string())
+        .map(|c| c.id.clone())
         .collect()
 }
 
@@ -283,7 +275,7 @@ fn rollback_words(plan: &Plan, step: usize, rollback: Rollback) -> String {
             "reverting it breaks a consumer right away: it fixes an earlier break.".into()
         }
         Rollback::Until(j) => {
-            let id = plan.steps.get(j).map_or("?", |s| s.id().trim());
+            let id = plan.steps.get(j).map_or("?", |s| s.id());
             format!(
                 "reverting it is safe until step {} \"{}\" ships; after that, revert that step first.",
                 j + 1,

@@ -71,7 +71,7 @@ impl<'a> StepsView<'a> {
             .plan
             .components
             .iter()
-            .map(|c| clean_line(c.id.trim()).into_owned())
+            .map(|c| clean_line(&c.id).into_owned())
             .collect();
         if self.has_flips() {
             labels.push("⚑".to_string());
@@ -83,9 +83,7 @@ impl<'a> StepsView<'a> {
     fn lane_of(&self, step: &Step) -> Option<usize> {
         let components = &self.model.plan.components;
         match step {
-            Step::Release { component, .. } => components
-                .iter()
-                .position(|c| c.id.trim() == component.trim()),
+            Step::Release { component, .. } => components.iter().position(|c| c.id == *component),
             Step::Flip { .. } => Some(components.len()),
         }
     }
@@ -95,7 +93,7 @@ impl<'a> StepsView<'a> {
         self.model
             .report
             .broken_at(step)
-            .filter_map(|id| components.iter().position(|c| c.id.trim() == id.trim()))
+            .filter_map(|id| components.iter().position(|c| c.id == id))
             .collect()
     }
 
@@ -330,7 +328,7 @@ impl<'a> StepsView<'a> {
         }
 
         let (x, w) = columns.text;
-        let id = clean_line(step.id().trim());
+        let id = clean_line(step.id());
         let title = clean_line(step.title());
         let id = fit::cut(&id, w as usize);
         let id_w = width(&id) as u16;
@@ -417,7 +415,7 @@ pub(super) fn rollback_label(model: &Model, step: usize) -> String {
     match report.rollback {
         Rollback::Safe => "↶ safe".into(),
         Rollback::Until(j) => {
-            let id = model.plan.steps.get(j).map_or("?", |s| s.id().trim());
+            let id = model.plan.steps.get(j).map_or("?", |s| s.id());
             format!("↶ until {}", clean_line(id))
         }
         Rollback::LosesData => "↶ loses data".into(),
