@@ -17,6 +17,7 @@ use std::ops::Range;
 use std::rc::Rc;
 
 use super::state::{Atom, Op};
+use super::words::step_label;
 use crate::forest::Forest;
 use crate::plan::{Access, Change, Fact, Plan, Step};
 use crate::suggest::closest;
@@ -126,10 +127,6 @@ fn trimmed(key: &str) -> &str {
     } else {
         key.trim()
     }
-}
-
-fn step_label(plan: &Plan, index: usize) -> String {
-    format!("step {} \"{}\"", index + 1, plan.steps[index].id())
 }
 
 /// Interns keys and toggles and collects bad references while compiling.
@@ -659,7 +656,7 @@ fn commit_groups<'a>(
             }
             ok = false;
             let between: Vec<String> = (previous + 1..release)
-                .map(|s| step_label(plan, s))
+                .map(|s| step_label(plan, s).to_string())
                 .collect();
             bad.push(BadRef {
                 step: Some(release),

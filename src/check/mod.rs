@@ -5,6 +5,7 @@ mod index;
 mod report;
 mod sim;
 mod state;
+pub mod words;
 
 pub use report::{Finding, Report, Rollback, Rule, Severity, Status, StepReport, Summary};
 
@@ -12,6 +13,7 @@ use rustc_hash::FxHashMap as HashMap;
 use std::rc::Rc;
 
 use crate::plan::{Component, Fact, Plan, Step, Switch};
+use words::step_label;
 
 /// Checks a plan: every finding, and each step's status and rollback window.
 pub fn check(plan: &Plan) -> Report {
@@ -49,7 +51,7 @@ fn check_with(plan: &Plan, split: bool) -> Report {
                 Some(i),
                 Some(comp.clone()),
                 None,
-                format!("{} releases {comp} with no changes.", label(plan, i)),
+                format!("{} releases {comp} with no changes.", step_label(plan, i)),
                 "Add the changes this release makes, or delete the step.".to_string(),
             ));
         }
@@ -157,10 +159,6 @@ fn replay(index: &index::Index) -> (Vec<Vec<Fact>>, Vec<Option<Vec<Fact>>>) {
     (facts_after, finals)
 }
 
-fn label(plan: &Plan, i: usize) -> String {
-    format!("step {} \"{}\"", i + 1, plan.steps[i].id())
-}
-
 /// Rules about single steps that need no simulation.
 fn step_rules(plan: &Plan, findings: &mut Vec<Finding>) {
     // `Plan::component` by id, without a search per step.
@@ -180,7 +178,7 @@ fn step_rules(plan: &Plan, findings: &mut Vec<Finding>) {
                 Some(i),
                 Some(c.to_string()),
                 None,
-                format!("{} releases {c}, a third party the team does not deploy.", label(plan, i)),
+                format!("{} releases {c}, a third party the team does not deploy.", step_label(plan, i)),
                 format!(
                     "Agree the change and its date with {c}'s owners, or model it as a flip if they switch it at runtime."
                 ),
@@ -192,11 +190,11 @@ fn step_rules(plan: &Plan, findings: &mut Vec<Finding>) {
                 Some(i),
                 step.component().map(str::to_string),
                 None,
-                format!("{} is marked shipped, but {} before it is not.", label(plan, i), label(plan, j)),
+                format!("{} is marked shipped, but {} before it is not.", step_label(plan, i), step_label(plan, j)),
                 format!(
                     "Steps go live in plan order: mark {} shipped if it is live, or move {} before it.",
-                    label(plan, j),
-                    label(plan, i)
+                    step_label(plan, j),
+                    step_label(plan, i)
                 ),
             )),
             (false, None) => first_unshipped = Some(i),
@@ -227,7 +225,7 @@ fn end_rules(plan: &Plan, finals: &[Option<Vec<Fact>>], findings: &mut Vec<Findi
                 |s| matches!(s, Step::Flip { toggle: t, to: Switch::On, .. } if t.trim() == toggle),
             );
             let after = match flip_on {
-                Some(i) => format!("after {}", label(plan, i)),
+                Some(i) => format!("after {}", step_label(plan, i)),
                 None => "once the toggle is on for good".to_string(),
             };
             findings.push(Finding::new(

@@ -12,7 +12,8 @@ use super::state::{
     Atom, Backfill, Effect, Eval, Evaluator, Events, Landed, Op, State, Store, advance, follow,
     initial_stores, revert,
 };
-use crate::plan::{Access, Change, Plan};
+use super::words::{StepLabel, step_label, verb};
+use crate::plan::{Access, Change, Plan, Switch};
 use crate::suggest::closest;
 
 /// The state after a step, kept for the rollback analysis and commit groups.
@@ -141,24 +142,6 @@ struct Sim<'p, 'f> {
     scratch: &'p RefCell<Scratch>,
 }
 
-/// "step 3 \"expand\"", written straight into the message that names it.
-struct StepLabel<'a>(usize, &'a str);
-
-impl fmt::Display for StepLabel<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Piece by piece: a nested `write!` costs more than the rest of the message.
-        f.write_str("step ")?;
-        fmt::Display::fmt(&(self.0 + 1), f)?;
-        f.write_str(" \"")?;
-        f.write_str(self.1)?;
-        f.write_str("\"")
-    }
-}
-
-fn step_label(plan: &Plan, global: usize) -> StepLabel<'_> {
-    StepLabel(global, plan.steps[global].id())
-}
-
 /// A harm in words, with its component and key named.
 struct HarmText<'a> {
     harm: Harm,
@@ -191,15 +174,6 @@ fn text(args: fmt::Arguments<'_>) -> String {
     let mut out = String::with_capacity(160);
     fmt::Write::write_fmt(&mut out, args).expect("a String takes any text");
     out
-}
-
-pub fn verb(access: Access) -> &'static str {
-    match access {
-        Access::Provide => "provides",
-        Access::Call => "calls",
-        Access::Read => "reads",
-        Access::Write => "writes",
-    }
 }
 
 impl Sim<'_, '_> {
@@ -311,7 +285,7 @@ impl Sim<'_, '_> {
                     CStepKind::Release { comp, .. } => self.noop(g, n, comp),
                     CStepKind::Flip { toggle, on } => {
                         let name = self.toggle(toggle);
-                        let value = if on { "On" } else { "Off" };
+                        let value = if on { Switch::On } else { Switch::Off }.name();
                         let msg = format!(
                             "{} turns \"{name}\" {value}, and it is already {value}.",
                             self.label(g)

@@ -20,6 +20,7 @@
 //!   store (tolerating failure), the store adds it and backfills it, readers and writers
 //!   move over, the old store goes.
 
+use crate::check::words::StepLabel;
 use crate::check::{Report, check};
 use crate::compose::edit::{apply, facts_before, fresh_id, slug, toggle_before};
 use crate::plan::{Access, Change, Component, Fact, Kind, Plan, Step, Switch, Toggle};
@@ -191,7 +192,7 @@ impl<'a> At<'a> {
     /// "before step 3 \"table\"" or "at the end of the plan".
     fn when(&self) -> String {
         match self.plan.steps.get(self.at) {
-            Some(step) => format!("before step {} \"{}\"", self.at + 1, step.id()),
+            Some(step) => format!("before {}", StepLabel::new(self.at, step.id())),
             None => "at the end of the plan".into(),
         }
     }
