@@ -23,29 +23,8 @@ impl Sim<'_, '_> {
         if members.len() < 2 {
             return;
         }
-        let (label, first, last) = self.index.groups[group];
-        // Each order of this cluster's releases, named by the first order of the whole
-        // group that deploys them so: the written order first, then the others in
-        // lexicographic order of their positions.
-        let mut runs: Vec<(Vec<usize>, Vec<usize>)> = if last - first + 1 > MAX_ORDERED {
-            // Past the limit only the written order and its reverse, of the whole group.
-            let mut reversed = members.clone();
-            reversed.reverse();
-            vec![
-                ((first..=last).collect(), members.clone()),
-                ((first..=last).rev().collect(), reversed),
-            ]
-        } else {
-            orders(&members)
-                .into_iter()
-                .map(|order| {
-                    let globals: Vec<usize> =
-                        order.iter().map(|&q| self.cl.steps[q].global).collect();
-                    (whole_order(first, last, &globals), order)
-                })
-                .collect()
-        };
-        runs.sort();
+        let label = self.index.groups[group].0;
+        let runs = self.deploy_orders(group, &members);
         let mut written_data: HashSet<Harm> = HashSet::default();
         let mut seen: HashSet<(usize, Option<u32>, u32, bool)> = HashSet::default();
         for (whole, order) in &runs {
@@ -88,6 +67,33 @@ impl Sim<'_, '_> {
                 }
             }
         }
+    }
+
+    /// Each deploy order of `members`, the releases of commit group `group` in this
+    /// cluster, named by the first order of the whole group that deploys them so: the
+    /// written order first, then the others in lexicographic order of their positions.
+    fn deploy_orders(&self, group: usize, members: &[usize]) -> Vec<(Vec<usize>, Vec<usize>)> {
+        let (_, first, last) = self.index.groups[group];
+        let mut runs: Vec<(Vec<usize>, Vec<usize>)> = if last - first + 1 > MAX_ORDERED {
+            // Past the limit only the written order and its reverse, of the whole group.
+            let mut reversed = members.to_vec();
+            reversed.reverse();
+            vec![
+                ((first..=last).collect(), members.to_vec()),
+                ((first..=last).rev().collect(), reversed),
+            ]
+        } else {
+            orders(members)
+                .into_iter()
+                .map(|order| {
+                    let globals: Vec<usize> =
+                        order.iter().map(|&q| self.cl.steps[q].global).collect();
+                    (whole_order(first, last, &globals), order)
+                })
+                .collect()
+        };
+        runs.sort();
+        runs
     }
 
     /// Reports a race of commit `label` started by the release at cluster position `q`

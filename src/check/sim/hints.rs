@@ -1,5 +1,6 @@
-//! The hints that need the whole walk: a break's span and fix (a move, a gate, a
-//! missing provider), and how to close a mirror's gap.
+//! The words of findings that need more than the step at hand: a break's span and fix (a
+//! move, a gate, a missing provider), and how to close a mirror's gap, keep dropped data
+//! or fix a stale read.
 
 use crate::check::report::sentence;
 use crate::check::state::{Events, Landed};
@@ -7,7 +8,7 @@ use crate::check::words::{StepLabel, verb};
 use crate::plan::{Access, Change};
 use crate::suggest::closest;
 
-use super::{Break, Sim, Snap};
+use super::{Break, Gaps, Sim, Snap};
 
 /// How many places after a break's end a move hint tries before it gives up on a move (the
 /// checker runs on every keystroke: a hint must not cost a walk to the end of the plan).
@@ -170,10 +171,20 @@ impl Sim<'_, '_> {
         }
     }
 
+    /// Words a break once the walk knows where it ends: its message and its hint.
     pub(super) fn describe_break(&mut self, b: &Break, snaps: &[Snap]) {
-        let (c, k) = (self.comp(b.comp).to_string(), self.key(b.key).to_string());
-        let verb = verb(b.access);
         let until = self.findings[b.finding].until;
+        let message = self.break_message(b, until);
+        let hint = self.break_hint(b, until, snaps);
+        let f = &mut self.findings[b.finding];
+        f.message = sentence(message);
+        f.hint = sentence(hint);
+    }
+
+    /// "c reads "k" while nothing provides it, from step 2 "x" until step 4 "y"."
+    fn break_message(&self, b: &Break, until: Option<usize>) -> String {
+        let (c, k) = (self.comp(b.comp), self.key(b.key));
+        let verb = verb(b.access);
         let span = match (b.start, until) {
             (Some(s), Some(u)) => format!("from {} until {}", self.label(s), self.label(u)),
             (Some(s), None) => format!("from {} on", self.label(s)),
@@ -185,73 +196,141 @@ impl Sim<'_, '_> {
             message.push_str(": what it writes is not saved");
         }
         message.push('.');
+        message
+    }
 
+    /// How to fix a break: provide a key that nothing in the plan provides, question a
+    /// current state that is already broken, or fix the step that starts it.
+    fn break_hint(&self, b: &Break, until: Option<usize>, snaps: &[Snap]) -> String {
+        let (c, k) = (self.comp(b.comp), self.key(b.key));
         let never_provided = !self.index.provided[self.cl.keys[b.key as usize] as usize];
-        let hint = if never_provided {
+        if never_provided {
             let at = b
                 .start
                 .map_or("the first step".to_string(), |s| self.label(s).to_string());
-            match closest(&k, self.index.provided_names()) {
+            return match closest(k, self.index.provided_names()) {
                 Some(best) => format!(
                     "Nothing in the plan provides \"{k}\": did you mean \"{best}\"? Otherwise add a release that provides \"{k}\" before {at}."
                 ),
                 None => format!(
                     "Nothing in the plan provides \"{k}\": add a release that provides it before {at}."
                 ),
+            };
+        }
+        match (b.start, until) {
+            (None, Some(u)) => format!(
+                "The current state is already broken; {} fixes it. If production is fine, the current facts are wrong.",
+                self.label(u)
+            ),
+            (None, None) => format!(
+                "The current state is already broken and stays so: provide \"{k}\", or stop {c} using it."
+            ),
+            (Some(s), until) => self.start_hint(b, s, until, snaps),
+        }
+    }
+
+    /// How to fix a break that step `s` starts: move the step after the one after which it
+    /// starts no break, gate the use behind a toggle, or provide the key before it.
+    fn start_hint(&self, b: &Break, s: usize, until: Option<usize>, snaps: &[Snap]) -> String {
+        let (c, k) = (self.comp(b.comp), self.key(b.key));
+        let own = self.plan.steps[s].component() == Some(c);
+        let flip = self.plan.steps[s].component().is_none();
+        let p = self.position(s);
+        // Already gated: the toggle is on, so gating again changes nothing.
+        let gated = p.is_some_and(|p| self.gated(&snaps[p + 1], b.comp, b.key));
+        // The last step to follow: the one after which the moved step starts no break at
+        // all. None when no move does it (say, the consumer itself stops the use later).
+        let group = self.cl.key_groups[b.key as usize];
+        let after = until
+            .and_then(|u| p.zip(self.position(u)))
+            .and_then(|(p, at)| self.move_after(p, at, group, snaps));
+        match after {
+            Some(t) if own && !gated => format!(
+                "Move {} after {}, or {}.",
+                self.label(s),
+                self.label(t),
+                self.gate_advice(b, Some(self.label(t)))
+            ),
+            Some(t) if flip => {
+                format!("Move the flip {} after {}.", self.label(s), self.label(t))
             }
-        } else {
-            match (b.start, until) {
-                (None, Some(u)) => format!(
-                    "The current state is already broken; {} fixes it. If production is fine, the current facts are wrong.",
-                    self.label(u)
-                ),
-                (None, None) => format!(
-                    "The current state is already broken and stays so: provide \"{k}\", or stop {c} using it."
-                ),
-                (Some(s), until) => {
-                    let own = self.plan.steps[s].component() == Some(c.as_str());
-                    let flip = self.plan.steps[s].component().is_none();
-                    let p = self.position(s);
-                    // Already gated: the toggle is on, so gating again changes nothing.
-                    let gated = p.is_some_and(|p| self.gated(&snaps[p + 1], b.comp, b.key));
-                    // The last step to follow: the one after which the moved step starts
-                    // no break at all. None when no move does it (say, the consumer itself
-                    // stops the use later).
-                    let group = self.cl.key_groups[b.key as usize];
-                    let after = until
-                        .and_then(|u| p.zip(self.position(u)))
-                        .and_then(|(p, at)| self.move_after(p, at, group, snaps));
-                    match after {
-                        Some(t) if own && !gated => format!(
-                            "Move {} after {}, or {}.",
-                            self.label(s),
-                            self.label(t),
-                            self.gate_advice(b, Some(self.label(t)))
-                        ),
-                        Some(t) if flip => {
-                            format!("Move the flip {} after {}.", self.label(s), self.label(t))
-                        }
-                        Some(t) => format!("Move {} after {}.", self.label(s), self.label(t)),
-                        None if b.was_available => format!(
-                            "{} stops providing \"{k}\" while {c} still uses it: first release {c} without it (migrate), then remove it.",
-                            self.label(s)
-                        ),
-                        None if gated => format!(
-                            "Add a release that provides \"{k}\" before {}.",
-                            self.label(s)
-                        ),
-                        None => format!(
-                            "Add a release that provides \"{k}\" before {}, or {}.",
-                            self.label(s),
-                            self.gate_advice(b, None)
-                        ),
-                    }
-                }
+            Some(t) => format!("Move {} after {}.", self.label(s), self.label(t)),
+            None if b.was_available => format!(
+                "{} stops providing \"{k}\" while {c} still uses it: first release {c} without it (migrate), then remove it.",
+                self.label(s)
+            ),
+            None if gated => format!(
+                "Add a release that provides \"{k}\" before {}.",
+                self.label(s)
+            ),
+            None => format!(
+                "Add a release that provides \"{k}\" before {}, or {}.",
+                self.label(s),
+                self.gate_advice(b, None)
+            ),
+        }
+    }
+
+    /// How to keep the data of store `k` that step `g` drops: the fix of the gap that keeps
+    /// its copy incomplete, a double write for a copy that misses writes, or a copy first.
+    pub(super) fn loss_hint(&self, g: usize, k: u32, events: &Events, gaps: &Gaps) -> String {
+        let name = self.key(k);
+        let label = self.label(g);
+        let partial = events.only_copy.iter().find(|&&(_, source)| source == k);
+        // The gap finding of the copy already says how to close the gap.
+        let gap = partial.and_then(|&(m, _)| Some((m, &self.findings[gaps.open.get(&m)?.finding])));
+        match (partial, gap) {
+            (_, Some((m, gap))) => format!(
+                "\"{}\" was meant to keep this data but misses writes from {} on. {}",
+                self.key(m),
+                gap.step
+                    .map_or(String::new(), |s| self.label(s).to_string()),
+                gap.hint
+            ),
+            (Some(&(m, _)), None) => format!(
+                "\"{}\" was meant to keep this data but misses writes: add a pre-emptive double write before it is created, so it is complete when {label} ships.",
+                self.key(m)
+            ),
+            _ => format!(
+                "Copy the data into another store first (Backfill), migrate its readers and writers, then drop \"{name}\"; or accept the finding with a reason if the data is not needed."
+            ),
+        }
+    }
+
+    /// How to fix component `c`'s stale read of store `k` at step `g`, given since when
+    /// (step, writer, store) the store has been behind: move the reader's migration before
+    /// the step that started writing only the mirror, or keep writing both.
+    pub(super) fn stale_hint(
+        &self,
+        g: usize,
+        c: u32,
+        k: u32,
+        behind_since: Option<(usize, u32, u32)>,
+    ) -> String {
+        let (cn, kn) = (self.comp(c), self.key(k));
+        // The reader's migration, placed after the step that started writing only the
+        // mirror: moving it before that step is the fix.
+        let migration = behind_since.and_then(|(s, writer, _)| {
+            // Only a writer's own release can be the step to move before.
+            if self.plan.steps[s].component().map(str::trim) != Some(self.comp(writer)) {
+                return None;
             }
-        };
-        let f = &mut self.findings[b.finding];
-        f.message = sentence(message);
-        f.hint = sentence(hint);
+            let reads = |change: &Change| {
+                matches!(change, Change::Remove(f) if f.access == Access::Read && f.key.trim() == kn)
+            };
+            Some((s, self.later_release(c, s, reads)?))
+        });
+        match migration {
+            Some((s, r)) => format!(
+                "Move {}, where {cn} stops reading \"{kn}\", before {}.",
+                self.label(r),
+                self.label(s)
+            ),
+            None => format!(
+                "Keep writing \"{kn}\" as well as its mirror for as long as anything reads it, or backfill \"{kn}\" from its mirror before {}.",
+                self.label(g)
+            ),
+        }
     }
 }
 

@@ -1,25 +1,26 @@
 //! Simulates one cluster step by step, turning what changes into findings, then judges
 //! every step's rollback window against the states that follow it.
 //!
-//! `step` walks the steps and reports what each one changes, `commit` runs the releases of
-//! a commit group in every deploy order, `rollback` judges reverting each step, `hints`
-//! words the fixes that need the whole walk, and `harm` names what goes wrong in a state.
+//! Here the walk's driver and what it gathers; `step` takes one step (its changes, the
+//! breaks it starts and ends), `stores` reports what a step does to stores, `commit` runs
+//! the releases of a commit group in every deploy order, `rollback` judges reverting each
+//! step, `hints` words the fixes, and `harm` names what goes wrong in a state.
 
 mod commit;
 mod harm;
 mod hints;
 mod rollback;
 mod step;
+mod stores;
 
 use rustc_hash::FxHashMap as HashMap;
 use std::cell::RefCell;
-use std::collections::hash_map::Entry;
 
-use super::index::{CStepKind, Cluster, Index};
+use super::index::{Cluster, Index};
 use super::report::{Finding, Rollback, Rule};
 use super::state::{Atom, Effect, Evaluator, State, Store, advance, initial_stores};
 use super::words::{StepLabel, step_label};
-use crate::plan::{Access, Plan, Switch};
+use crate::plan::{Access, Plan};
 use harm::HarmOrder;
 
 /// The state after a step, kept for the rollback analysis and commit groups.
@@ -30,6 +31,8 @@ struct Snap {
     stale: Vec<(u32, u32)>,
 }
 
+/// A use of a key that nothing provides, from the step that starts it (`None`: before the
+/// first step); its finding is worded once the walk knows where it ends.
 struct Break {
     finding: usize,
     comp: u32,
@@ -39,10 +42,37 @@ struct Break {
     was_available: bool,
 }
 
+/// A mirror that missed writes to the store it mirrors; its finding becomes an error once
+/// something reads the mirror or the mirror becomes the only copy.
 struct Gap {
     finding: usize,
     read: Option<(u32, usize)>,
     only_copy: Option<usize>,
+}
+
+/// The stores' bookkeeping across the walk: the open gap of each mirror, the gaps closed,
+/// and since when (step, writer, store) each store has missed writes made to its mirror.
+#[derive(Default)]
+struct Gaps {
+    open: HashMap<u32, Gap>,
+    closed: Vec<Gap>,
+    behind_since: HashMap<u32, (usize, u32, u32)>,
+}
+
+/// What the walk through a cluster's steps has gathered so far.
+struct Walk {
+    /// The state before the first step, then after each step.
+    snaps: Vec<Snap>,
+    breaks: Vec<Break>,
+    /// The breaks that have not ended, by component and key: indices into `breaks`.
+    open: HashMap<(u32, u32), usize>,
+    /// Which keys are available before the step being simulated.
+    available: Vec<bool>,
+    /// What each step's changes did, with the index of the change in its release.
+    effects: Vec<Vec<(usize, Effect)>>,
+    /// A store each step dropped, if any.
+    dropped: Vec<Option<u32>>,
+    gaps: Gaps,
 }
 
 /// A cluster's verdict on reverting one of its steps. A release in several clusters gets
@@ -96,6 +126,7 @@ pub fn run(
     .run()
 }
 
+/// One cluster being simulated, and the findings it adds to.
 struct Sim<'p, 'f> {
     plan: &'p Plan,
     index: &'p Index<'p>,
@@ -122,6 +153,7 @@ impl Sim<'_, '_> {
         step_label(self.plan, global)
     }
 
+    /// Adds a finding; returns its index, for the phases that word it later.
     fn push(
         &mut self,
         rule: Rule,
@@ -136,7 +168,19 @@ impl Sim<'_, '_> {
         self.findings.len() - 1
     }
 
+    /// The walk: the state before the first step, each step in turn, the findings that
+    /// need the whole walk, then the rollback windows.
     fn run(mut self) -> Vec<(usize, Window)> {
+        let mut walk = self.start();
+        for p in 0..self.cl.steps.len() {
+            self.step(p, &mut walk);
+        }
+        self.finish(&mut walk);
+        self.windows(&walk)
+    }
+
+    /// The state before the first step, and the breaks it already has.
+    fn start(&mut self) -> Walk {
         let cl = self.cl;
         let state = State {
             facts: cl.current.clone(),
@@ -153,167 +197,45 @@ impl Sim<'_, '_> {
         let eval = evaluation.evaluate(state.view());
         let mut stores = initial_stores(eval);
         let events = advance(&mut stores, eval, &[]);
-        // Which keys are available before the step being simulated.
-        let mut available = eval.available.clone();
-
-        let mut breaks: Vec<Break> = Vec::new();
-        let mut open: HashMap<(u32, u32), usize> = HashMap::default();
-        for &(c, k, access) in &eval.broken {
-            let finding = self.push(
-                Rule::BrokenConsumer,
-                None,
-                Some(self.comp(c).into()),
-                Some(self.key(k).into()),
-                String::new(),
-                String::new(),
-            );
-            open.insert((c, k), breaks.len());
-            breaks.push(Break {
-                finding,
-                comp: c,
-                key: k,
-                access,
-                start: None,
-                was_available: false,
-            });
-        }
-        let mut snaps = Vec::with_capacity(cl.steps.len() + 1);
-        snaps.push(Snap {
+        let mut walk = Walk {
+            snaps: Vec::with_capacity(cl.steps.len() + 1),
+            breaks: Vec::new(),
+            open: HashMap::default(),
+            available: eval.available.clone(),
+            effects: Vec::with_capacity(cl.steps.len()),
+            dropped: Vec::with_capacity(cl.steps.len()),
+            gaps: Gaps::default(),
+        };
+        self.open_breaks(None, &eval.broken, &mut walk);
+        walk.snaps.push(Snap {
             state,
             stores,
             broken: eval.broken.clone(),
             stale: events.stale,
         });
-        drop(evaluation);
-        // What each step's changes did, with the index of the change in its release.
-        let mut effects: Vec<Vec<(usize, Effect)>> = Vec::with_capacity(cl.steps.len());
-        let mut dropped: Vec<Option<u32>> = Vec::with_capacity(cl.steps.len());
-        let mut gaps: HashMap<u32, Gap> = HashMap::default();
-        let mut closed_gaps: Vec<Gap> = Vec::new();
-        let mut behind_since: HashMap<u32, (usize, u32, u32)> = HashMap::default();
+        walk
+    }
 
-        for p in 0..cl.steps.len() {
-            let step = &cl.steps[p];
-            let g = step.global;
-            if let Some(group) = step.group
-                && (p == 0 || cl.steps[p - 1].group != Some(group))
-            {
-                let end = (p..cl.steps.len())
-                    .take_while(|&q| cl.steps[q].group == Some(group))
-                    .count();
-                self.commit_orders(group, p, p + end, &snaps[p]);
-            }
-            let pre = &snaps[p];
-            let mut state = pre.state.clone();
-            let (mut step_effects, backfills) = self.apply_step(&mut state, &step.kind);
-            for &(n, ref effect) in &step_effects {
-                if *effect != Effect::Nothing {
-                    continue;
-                }
-                match step.kind {
-                    CStepKind::Release { comp, .. } => self.noop(g, n, comp),
-                    CStepKind::Flip { toggle, on } => {
-                        let name = self.toggle(toggle);
-                        let value = if on { Switch::On } else { Switch::Off }.name();
-                        let msg = format!(
-                            "{} turns \"{name}\" {value}, and it is already {value}.",
-                            self.label(g)
-                        );
-                        let hint = "Delete the flip, or check the toggle's `initially` value and earlier flips.".to_string();
-                        self.push(
-                            Rule::NoopChange,
-                            Some(g),
-                            None,
-                            Some(name.into()),
-                            msg,
-                            hint,
-                        );
-                    }
-                }
-            }
-            step_effects.retain(|(_, effect)| *effect != Effect::Nothing);
-            let comp = match step.kind {
-                CStepKind::Release { comp, .. } => Some(comp),
-                CStepKind::Flip { .. } => None,
-            };
-            let mut stores = pre.stores.clone();
-            let mut evaluation = evaluator.borrow_mut();
-            let eval = evaluation.evaluate(state.view());
-            let events = advance(&mut stores, eval, &backfills);
-            let step_drop = self.store_findings(
-                g,
-                comp,
-                &events,
-                &eval.writes,
-                &mut gaps,
-                &mut closed_gaps,
-                &mut behind_since,
-                &pre.stale,
-            );
-
-            // Breaks that start here, and breaks that end here.
-            for &(c, k, access) in &eval.broken {
-                if let Entry::Vacant(slot) = open.entry((c, k)) {
-                    let finding = self.push(
-                        Rule::BrokenConsumer,
-                        Some(g),
-                        Some(self.comp(c).into()),
-                        Some(self.key(k).into()),
-                        String::new(),
-                        String::new(),
-                    );
-                    let was_available = available[k as usize];
-                    slot.insert(breaks.len());
-                    breaks.push(Break {
-                        finding,
-                        comp: c,
-                        key: k,
-                        access,
-                        start: Some(g),
-                        was_available,
-                    });
-                }
-            }
-            // `broken` is sorted and has one entry per component and key.
-            let still = |&(c, k): &(u32, u32)| {
-                eval.broken
-                    .binary_search_by_key(&(c, k), |b| (b.0, b.1))
-                    .is_ok()
-            };
-            open.retain(|ck, b| {
-                if !still(ck) {
-                    self.findings[breaks[*b].finding].until = Some(g);
-                    return false;
-                }
-                true
-            });
-
-            available.clone_from(&eval.available);
-            snaps.push(Snap {
-                state,
-                stores,
-                broken: eval.broken.clone(),
-                stale: events.stale,
-            });
-            effects.push(step_effects);
-            dropped.push(step_drop);
+    /// The findings that need the whole walk: each break's span and fix, what each gap
+    /// led to, and the breaks that are races inside a commit group.
+    fn finish(&mut self, walk: &mut Walk) {
+        for b in &walk.breaks {
+            self.describe_break(b, &walk.snaps);
         }
+        let Gaps { open, closed, .. } = &mut walk.gaps;
+        closed.extend(open.drain().map(|(_, gap)| gap));
+        for gap in closed.iter() {
+            self.finish_gap(gap);
+        }
+        self.written_races(&walk.breaks);
+    }
 
-        for b in &breaks {
-            self.describe_break(b, &snaps);
-        }
-        for (_, gap) in gaps.drain() {
-            closed_gaps.push(gap);
-        }
-        for gap in closed_gaps {
-            self.finish_gap(&gap);
-        }
-        self.written_races(&breaks);
-
-        (0..cl.steps.len())
+    /// The rollback window of each step that is not safe to revert, by global step index.
+    fn windows(&self, walk: &Walk) -> Vec<(usize, Window)> {
+        (0..self.cl.steps.len())
             .filter_map(|p| {
-                let window = self.rollback(p, &snaps, &effects[p], dropped[p])?;
-                Some((cl.steps[p].global, window))
+                let window = self.rollback(p, &walk.snaps, &walk.effects[p], walk.dropped[p])?;
+                Some((self.cl.steps[p].global, window))
             })
             .collect()
     }

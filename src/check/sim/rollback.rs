@@ -27,43 +27,51 @@ impl Sim<'_, '_> {
         effects: &[(usize, Effect)],
         dropped: Option<u32>,
     ) -> Option<Window> {
-        let g = self.cl.steps[p].global;
         let comp = match self.cl.steps[p].kind {
             CStepKind::Release { comp, .. } => Some(comp),
             CStepKind::Flip { .. } => None,
         };
-        let comp_name = |harm: Option<Harm>| {
-            comp.or(harm.and_then(Harm::comp))
-                .map(|c| self.comp(c).to_string())
-        };
         if let Some(k) = dropped {
-            let key = self.key(k).to_string();
-            let message = format!(
-                "{} drops \"{key}\" for good: no revert brings its data back.",
-                self.label(g)
-            );
-            let hint = format!(
-                "Before {} ships, make sure the data of \"{key}\" is kept elsewhere or no longer needed.",
-                self.label(g)
-            );
-            return Some(Window {
-                rank: (0, self.cl.keys[k as usize] as usize, Default::default()),
-                rollback: Rollback::Irreversible,
-                finding: Finding::new(
-                    Rule::Rollback,
-                    Some(g),
-                    comp_name(None),
-                    Some(key),
-                    message,
-                    hint,
-                ),
-            });
+            return Some(self.irreversible(p, comp, k));
         }
+        let (q, harm) = self.first_harmful_revert(p, comp, snaps, effects)?;
+        Some(self.harmful_window(p, q, comp, harm))
+    }
+
+    /// The window of the step at `p`, which drops store `k`: no revert brings its data back.
+    fn irreversible(&self, p: usize, comp: Option<u32>, k: u32) -> Window {
+        let g = self.cl.steps[p].global;
+        let key = self.key(k).to_string();
+        let message = format!(
+            "{} drops \"{key}\" for good: no revert brings its data back.",
+            self.label(g)
+        );
+        let hint = format!(
+            "Before {} ships, make sure the data of \"{key}\" is kept elsewhere or no longer needed.",
+            self.label(g)
+        );
+        let component = comp.map(|c| self.comp(c).to_string());
+        Window {
+            rank: (0, self.cl.keys[k as usize] as usize, Default::default()),
+            rollback: Rollback::Irreversible,
+            finding: Finding::new(Rule::Rollback, Some(g), component, Some(key), message, hint),
+        }
+    }
+
+    /// The first cluster position from `p` on after which reverting the step at `p` harms,
+    /// and the harm; `effects` are what its changes did.
+    fn first_harmful_revert(
+        &self,
+        p: usize,
+        comp: Option<u32>,
+        snaps: &[Snap],
+        effects: &[(usize, Effect)],
+    ) -> Option<(usize, Harm)> {
         // What reverting undoes at each later point: an `Add` is followed through the
         // component's later changes. Steps outside the cluster leave its keys as they are,
         // so only the cluster's own steps can tell.
         let mut live: Vec<Effect> = effects.iter().map(|(_, e)| e.clone()).collect();
-        let (q, harm) = (p..self.cl.steps.len()).find_map(|q| {
+        (p..self.cl.steps.len()).find_map(|q| {
             if q > p
                 && let CStepKind::Release { comp: c, ops } = &self.cl.steps[q].kind
                 && Some(*c) == comp
@@ -79,10 +87,17 @@ impl Sim<'_, '_> {
                 }
             }
             Some((q, self.judge(comp, &live, &snaps[q + 1])?))
-        })?;
+        })
+    }
+
+    /// The window of the step at `p` whose revert first harms after the step at `q`: until
+    /// that step ships; or, harming at once, it loses data or (it fixed a break) lasts
+    /// until the step itself.
+    fn harmful_window(&self, p: usize, q: usize, comp: Option<u32>, harm: Harm) -> Window {
+        let g = self.cl.steps[p].global;
         let what = self.describe_harm(harm);
         let key = Some(self.key(harm.key()).to_string());
-        let comp_name = comp_name(Some(harm));
+        let comp_name = comp.or(harm.comp()).map(|c| self.comp(c).to_string());
         let (rollback, mut finding) = if q > p {
             let gq = self.cl.steps[q].global;
             let message = text(format_args!(
@@ -126,11 +141,11 @@ impl Sim<'_, '_> {
             }
             _ => (1, g, order),
         };
-        Some(Window {
+        Window {
             rank,
             rollback,
             finding,
-        })
+        }
     }
 
     /// What reverting a step does in the state `snap`: its changes' inverses applied last
