@@ -6,7 +6,7 @@
 use std::fmt;
 
 use super::report::{Rollback, Severity, Status};
-use crate::plan::{Access, Change, Plan, quoted};
+use crate::plan::{Access, Change, Plan, Switch, quoted};
 
 /// `step 3 "expand"`: a step's place, 1-based as the board numbers steps, and its id as
 /// given; `step 3` alone where the id is not known or not wanted.
@@ -97,6 +97,24 @@ impl fmt::Display for ChangeLine<'_> {
                 write!(f, "{BACKFILL} {into} {BACKFILL_FROM} {from}")
             }
         }
+    }
+}
+
+/// `⚑ turn t On`: a flip in one line, as the lists of a step's changes show it.
+#[derive(Debug, Clone, Copy)]
+pub struct FlipLine<'a> {
+    pub toggle: &'a str,
+    pub to: Switch,
+}
+
+/// A flip in one line; see [`FlipLine`].
+pub fn flip_line(toggle: &str, to: Switch) -> FlipLine<'_> {
+    FlipLine { toggle, to }
+}
+
+impl fmt::Display for FlipLine<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{FLIP} turn {} {}", self.toggle, self.to.name())
     }
 }
 
@@ -221,7 +239,7 @@ pub fn rollback_badge(rollback: Rollback, until: impl FnOnce(usize) -> String) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::{Fact, Switch};
+    use crate::plan::Fact;
 
     #[test]
     fn a_step_label_has_its_place_from_one_and_its_id() {
@@ -258,6 +276,7 @@ mod tests {
         let remove = Change::Remove(Fact::read("t"));
         assert_eq!(change_line(&remove).to_string(), "− Read(\"t\")");
         assert_eq!(change_ron(&remove).to_string(), "Remove(Read(\"t\"))");
+        assert_eq!(flip_line("t", Switch::On).to_string(), "⚑ turn t On");
         let ungate = Change::Ungate("a\"b".into());
         assert_eq!(change_line(&ungate).to_string(), "~ ungate a\"b");
         assert_eq!(change_ron(&ungate).to_string(), "Ungate(\"a\\\"b\")");
