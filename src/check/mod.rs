@@ -5,6 +5,7 @@ mod index;
 mod report;
 mod sim;
 mod state;
+pub mod words;
 
 pub use report::{Finding, Report, Rollback, Rule, Severity, Status, StepReport, Summary};
 
@@ -12,6 +13,7 @@ use rustc_hash::FxHashMap as HashMap;
 use std::rc::Rc;
 
 use crate::plan::{Component, Fact, Plan, Step, Switch};
+use words::step_label;
 
 /// Checks a plan: every finding, and each step's status and rollback window.
 pub fn check(plan: &Plan) -> Report {
@@ -27,6 +29,33 @@ pub fn check_whole(plan: &Plan) -> Report {
 
 fn check_with(plan: &Plan, split: bool) -> Report {
     let index = index::build(plan, split);
+    let mut findings = compile_findings(plan, &index);
+    let windows = simulate(plan, &index, &mut findings);
+    let (facts_after, finals) = replay(&index);
+    let mut steps = step_reports(facts_after, windows, &mut findings);
+    step_rules(plan, &mut findings);
+    end_rules(plan, &finals, &mut findings);
+    // A component that was not simulated (its id is taken by another) keeps its current facts.
+    let finals = finals
+        .into_iter()
+        .zip(&plan.components)
+        .map(|(last, component)| last.unwrap_or_else(|| component.current.clone()))
+        .collect();
+    accept(plan, &mut findings);
+    sort(&mut findings);
+    for f in &findings {
+        let Some(step) = f.step else { continue };
+        steps[step].status = steps[step].status.max(status(f.severity));
+    }
+    Report {
+        findings,
+        steps,
+        finals,
+    }
+}
+
+/// The findings of compiling: bad references, and releases with no changes.
+fn compile_findings(plan: &Plan, index: &index::Index) -> Vec<Finding> {
     let mut findings: Vec<Finding> = Vec::new();
     for bad in &index.bad {
         findings.push(Finding::new(
@@ -49,47 +78,73 @@ fn check_with(plan: &Plan, split: bool) -> Report {
                 Some(i),
                 Some(comp.clone()),
                 None,
-                format!("{} releases {comp} with no changes.", label(plan, i)),
+                format!("{} releases {comp} with no changes.", step_label(plan, i)),
                 "Add the changes this release makes, or delete the step.".to_string(),
             ));
         }
     }
+    findings
+}
+
+/// Simulates every cluster, pushing its findings; returns each step's rollback window
+/// that is not safe. A release in several clusters gets the window that ranks first.
+fn simulate(
+    plan: &Plan,
+    index: &index::Index,
+    findings: &mut Vec<Finding>,
+) -> Vec<Option<sim::Window>> {
     let mut windows: Vec<Option<sim::Window>> = plan.steps.iter().map(|_| None).collect();
     let space = sim::Workspace::default();
     for cluster in &index.clusters {
-        for (global, window) in sim::run(plan, &index, cluster, &space, &mut findings) {
+        for (global, window) in sim::run(plan, index, cluster, &space, findings) {
             let slot = &mut windows[global];
             if slot.as_ref().is_none_or(|w| window.rank < w.rank) {
                 *slot = Some(window);
             }
         }
     }
-    let (facts_after, finals) = replay(&index);
-    let mut steps: Vec<StepReport> = Vec::with_capacity(plan.steps.len());
-    for (facts_after, window) in facts_after.into_iter().zip(windows) {
-        let rollback = match window {
-            Some(window) => {
-                findings.push(window.finding);
-                window.rollback
-            }
-            None => Rollback::Safe,
-        };
-        steps.push(StepReport {
-            status: Status::Ok,
-            rollback,
-            facts_after,
-        });
-    }
-    step_rules(plan, &mut findings);
-    end_rules(plan, &finals, &mut findings);
-    // A component that was not simulated (its id is taken by another) keeps its current facts.
-    let finals = finals
-        .into_iter()
-        .zip(&plan.components)
-        .map(|(last, component)| last.unwrap_or_else(|| component.current.clone()))
-        .collect();
-    accept(plan, &mut findings);
+    windows
+}
 
+/// Each step's report, its status not judged yet: the facts of its component after it,
+/// and its rollback window (a window that is not safe is a finding too).
+fn step_reports(
+    facts_after: Vec<Vec<Fact>>,
+    windows: Vec<Option<sim::Window>>,
+    findings: &mut Vec<Finding>,
+) -> Vec<StepReport> {
+    facts_after
+        .into_iter()
+        .zip(windows)
+        .map(|(facts_after, window)| {
+            let rollback = match window {
+                Some(window) => {
+                    findings.push(window.finding);
+                    window.rollback
+                }
+                None => Rollback::Safe,
+            };
+            StepReport {
+                status: Status::Ok,
+                rollback,
+                facts_after,
+            }
+        })
+        .collect()
+}
+
+/// The status a finding of this severity gives its step.
+fn status(severity: Severity) -> Status {
+    match severity {
+        Severity::Error => Status::Error,
+        Severity::Warning => Status::Warning,
+        Severity::Info | Severity::Accepted => Status::Ok,
+    }
+}
+
+/// Sorts findings as `Report::findings` documents: by step (plan-wide first), then
+/// severity, rule, component, key and message.
+fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
         (
             a.step.map_or(0, |s| s + 1),
@@ -108,20 +163,6 @@ fn check_with(plan: &Plan, split: bool) -> Report {
                 &b.message,
             ))
     });
-    for f in &findings {
-        let Some(step) = f.step else { continue };
-        let status = match f.severity {
-            Severity::Error => Status::Error,
-            Severity::Warning => Status::Warning,
-            Severity::Info | Severity::Accepted => Status::Ok,
-        };
-        steps[step].status = steps[step].status.max(status);
-    }
-    Report {
-        findings,
-        steps,
-        finals,
-    }
 }
 
 /// Replays the releases on whole components: the released component's facts after each
@@ -157,10 +198,6 @@ fn replay(index: &index::Index) -> (Vec<Vec<Fact>>, Vec<Option<Vec<Fact>>>) {
     (facts_after, finals)
 }
 
-fn label(plan: &Plan, i: usize) -> String {
-    format!("step {} \"{}\"", i + 1, plan.steps[i].id())
-}
-
 /// Rules about single steps that need no simulation.
 fn step_rules(plan: &Plan, findings: &mut Vec<Finding>) {
     // `Plan::component` by id, without a search per step.
@@ -180,7 +217,7 @@ fn step_rules(plan: &Plan, findings: &mut Vec<Finding>) {
                 Some(i),
                 Some(c.to_string()),
                 None,
-                format!("{} releases {c}, a third party the team does not deploy.", label(plan, i)),
+                format!("{} releases {c}, a third party the team does not deploy.", step_label(plan, i)),
                 format!(
                     "Agree the change and its date with {c}'s owners, or model it as a flip if they switch it at runtime."
                 ),
@@ -192,11 +229,11 @@ fn step_rules(plan: &Plan, findings: &mut Vec<Finding>) {
                 Some(i),
                 step.component().map(str::to_string),
                 None,
-                format!("{} is marked shipped, but {} before it is not.", label(plan, i), label(plan, j)),
+                format!("{} is marked shipped, but {} before it is not.", step_label(plan, i), step_label(plan, j)),
                 format!(
                     "Steps go live in plan order: mark {} shipped if it is live, or move {} before it.",
-                    label(plan, j),
-                    label(plan, i)
+                    step_label(plan, j),
+                    step_label(plan, i)
                 ),
             )),
             (false, None) => first_unshipped = Some(i),
@@ -209,74 +246,89 @@ fn step_rules(plan: &Plan, findings: &mut Vec<Finding>) {
 fn end_rules(plan: &Plan, finals: &[Option<Vec<Fact>>], findings: &mut Vec<Finding>) {
     for (c, component) in plan.components.iter().enumerate() {
         let Some(last) = &finals[c] else { continue };
-        let target_gates: Vec<&str> = component
-            .target
-            .iter()
-            .flatten()
-            .filter_map(|f| f.gate.as_deref())
-            .collect();
-        let mut left: Vec<&str> = last
-            .iter()
-            .filter_map(|f| f.gate.as_deref())
-            .filter(|t| !target_gates.contains(t))
-            .collect();
-        left.sort_unstable();
-        left.dedup();
-        for toggle in left {
-            let flip_on = plan.steps.iter().rposition(
-                |s| matches!(s, Step::Flip { toggle: t, to: Switch::On, .. } if t.trim() == toggle),
-            );
-            let after = match flip_on {
-                Some(i) => format!("after {}", label(plan, i)),
-                None => "once the toggle is on for good".to_string(),
-            };
-            findings.push(Finding::new(
-                Rule::ToggleLeftBehind,
-                None,
-                Some(component.id.clone()),
-                Some(toggle.to_string()),
-                format!(
-                    "{} still has facts gated by \"{toggle}\" at the end of the plan.",
-                    component.id
-                ),
-                format!(
-                    "Add a release of {} with Ungate(\"{toggle}\") {after}.",
-                    component.id
-                ),
-            ));
-        }
+        toggles_left_behind(plan, component, last, findings);
+        target_not_reached(component, last, findings);
+    }
+}
 
-        let Some(target) = &component.target else {
-            continue;
+/// The toggles that still gate facts of `component` at the end (`last`), unless its
+/// target keeps them.
+fn toggles_left_behind(
+    plan: &Plan,
+    component: &Component,
+    last: &[Fact],
+    findings: &mut Vec<Finding>,
+) {
+    let target_gates: Vec<&str> = component
+        .target
+        .iter()
+        .flatten()
+        .filter_map(|f| f.gate.as_deref())
+        .collect();
+    let mut left: Vec<&str> = last
+        .iter()
+        .filter_map(|f| f.gate.as_deref())
+        .filter(|t| !target_gates.contains(t))
+        .collect();
+    left.sort_unstable();
+    left.dedup();
+    for toggle in left {
+        let flip_on = plan.steps.iter().rposition(
+            |s| matches!(s, Step::Flip { toggle: t, to: Switch::On, .. } if t.trim() == toggle),
+        );
+        let after = match flip_on {
+            Some(i) => format!("after {}", step_label(plan, i)),
+            None => "once the toggle is on for good".to_string(),
         };
-        let missing: Vec<&Fact> = target.iter().filter(|f| !last.contains(f)).collect();
-        let extra: Vec<&Fact> = last.iter().filter(|f| !target.contains(f)).collect();
-        if missing.is_empty() && extra.is_empty() {
-            continue;
-        }
-        let mut parts = Vec::new();
-        if !missing.is_empty() {
-            parts.push(format!("missing {}", list(&missing)));
-        }
-        if !extra.is_empty() {
-            parts.push(format!("extra {}", list(&extra)));
-        }
         findings.push(Finding::new(
-            Rule::TargetNotReached,
+            Rule::ToggleLeftBehind,
             None,
             Some(component.id.clone()),
-            None,
+            Some(toggle.to_string()),
             format!(
-                "{} ends the plan short of its target: {}.",
-                component.id,
-                parts.join("; ")
+                "{} still has facts gated by \"{toggle}\" at the end of the plan.",
+                component.id
             ),
             format!(
-                "Add releases of {} that close the difference, or correct its target.",
+                "Add a release of {} with Ungate(\"{toggle}\") {after}.",
                 component.id
             ),
         ));
     }
+}
+
+/// How the end (`last`) of `component` differs from its target, if it has one.
+fn target_not_reached(component: &Component, last: &[Fact], findings: &mut Vec<Finding>) {
+    let Some(target) = &component.target else {
+        return;
+    };
+    let missing: Vec<&Fact> = target.iter().filter(|f| !last.contains(f)).collect();
+    let extra: Vec<&Fact> = last.iter().filter(|f| !target.contains(f)).collect();
+    if missing.is_empty() && extra.is_empty() {
+        return;
+    }
+    let mut parts = Vec::new();
+    if !missing.is_empty() {
+        parts.push(format!("missing {}", list(&missing)));
+    }
+    if !extra.is_empty() {
+        parts.push(format!("extra {}", list(&extra)));
+    }
+    findings.push(Finding::new(
+        Rule::TargetNotReached,
+        None,
+        Some(component.id.clone()),
+        None,
+        format!(
+            "{} ends the plan short of its target: {}.",
+            component.id,
+            parts.join("; ")
+        ),
+        format!(
+            "Add releases of {} that close the difference, or correct its target.",
+            component.id
+        ),
+    ));
 }
 
 fn list(facts: &[&Fact]) -> String {

@@ -305,6 +305,17 @@ impl Evaluator {
     /// Evaluates a state: the least fixpoint of `Serving` activity, then everything that
     /// follows from it.
     pub fn evaluate(&mut self, state: View) -> &Eval {
+        self.clear(state);
+        self.seed(state);
+        while let Some((c, f)) = self.work.pop() {
+            self.activate(state, c, f);
+        }
+        self.judge_uses(state);
+        &self.out
+    }
+
+    /// Empties the scratch space and sizes it for `state`.
+    fn clear(&mut self, state: View) {
         let key_count = self.key_count;
         for k in 0..key_count {
             self.providers[k].clear();
@@ -321,10 +332,15 @@ impl Evaluator {
         self.active.clear();
         self.active.resize(total, false);
         self.work.clear();
+    }
+
+    /// Which stores exist, and the facts active from the start: those not gated off and
+    /// not serving an interface (a `Serving` fact waits for its interface).
+    fn seed(&mut self, state: View) {
+        let key_count = self.key_count;
         let store_exists = &mut self.out.store_exists;
         store_exists.clear();
         store_exists.resize(key_count, false);
-
         for (c, facts) in state.comps() {
             for (f, atom) in facts.iter().enumerate() {
                 if self.stateful[c] && atom.access == Access::Provide {
@@ -339,9 +355,11 @@ impl Evaluator {
                 }
             }
         }
-        while let Some((c, f)) = self.work.pop() {
-            self.activate(state, c, f);
-        }
+    }
+
+    /// What the active facts make of each use: available, broken, a write or a read that
+    /// lands.
+    fn judge_uses(&mut self, state: View) {
         let Evaluator {
             offsets,
             active,
@@ -384,7 +402,6 @@ impl Evaluator {
         out.broken.dedup_by_key(|b| (b.0, b.1));
         out.reads.sort();
         out.reads.dedup();
-        out
     }
 }
 
@@ -485,6 +502,17 @@ fn kept_elsewhere(key: u32, stores: &[Store], eval: &Eval) -> bool {
 /// creates and drops, and the writes made while the new state is live.
 pub fn advance(stores: &mut [Store], eval: &Eval, backfills: &[Backfill]) -> Events {
     let mut events = Events::default();
+    backfill(stores, backfills, &mut events);
+    judge_drops(stores, eval, &mut events);
+    create_and_drop(stores, eval);
+    land_writes(stores, eval);
+    compare_mirrors(stores, eval, &mut events);
+    judge_reads(stores, eval, &mut events);
+    events
+}
+
+/// A release's backfills: the target becomes a mirror of the source, as complete as it.
+fn backfill(stores: &mut [Store], backfills: &[Backfill], events: &mut Events) {
     for &Backfill { into, from, ok } in backfills {
         if !ok {
             events.bad_backfills.push((into, from));
@@ -504,9 +532,11 @@ pub fn advance(stores: &mut [Store], eval: &Eval, backfills: &[Backfill]) -> Eve
         target.holds_data |= source.holds_data;
         events.backfilled.push(into);
     }
+}
 
-    // A store is dropped when the component no longer provides it in any form at the end
-    // of the release. Whether its data is kept is judged before any relation ends.
+/// A store is dropped when the component no longer provides it in any form at the end
+/// of the release. Whether its data is kept is judged before any relation ends.
+fn judge_drops(stores: &[Store], eval: &Eval, events: &mut Events) {
     for key in 0..stores.len() {
         let store = stores[key];
         if store.exists && !eval.store_exists[key] {
@@ -522,6 +552,10 @@ pub fn advance(stores: &mut [Store], eval: &Eval, backfills: &[Backfill]) -> Eve
             }
         }
     }
+}
+
+/// The stores the new state creates, and those it drops.
+fn create_and_drop(stores: &mut [Store], eval: &Eval) {
     for key in 0..stores.len() {
         let exists = eval.store_exists[key];
         if stores[key].exists && !exists {
@@ -536,7 +570,10 @@ pub fn advance(stores: &mut [Store], eval: &Eval, backfills: &[Backfill]) -> Eve
             stores[key] = Store::NEW;
         }
     }
+}
 
+/// The writes made while the new state is live land in the stores that exist.
+fn land_writes(stores: &mut [Store], eval: &Eval) {
     for write in &eval.writes {
         let store = &mut stores[write.key as usize];
         if store.exists {
@@ -546,7 +583,11 @@ pub fn advance(stores: &mut [Store], eval: &Eval, backfills: &[Backfill]) -> Eve
             }
         }
     }
+}
 
+/// A write to one side of a mirror that the other side misses: the mirror opens a gap,
+/// or the store it mirrors falls behind.
+fn compare_mirrors(stores: &mut [Store], eval: &Eval, events: &mut Events) {
     // `x` matches `w` when the same component writes it under the same interface, or with
     // no interface at all.
     let unmatched = |to: u32, other: u32| {
@@ -579,7 +620,10 @@ pub fn advance(stores: &mut [Store], eval: &Eval, backfills: &[Backfill]) -> Eve
             stores[g as usize].behind = true;
         }
     }
+}
 
+/// Active reads of stores that are behind (stale) or incomplete.
+fn judge_reads(stores: &[Store], eval: &Eval, events: &mut Events) {
     for &(comp, key) in &eval.reads {
         let store = stores[key as usize];
         if !store.exists {
@@ -592,5 +636,4 @@ pub fn advance(stores: &mut [Store], eval: &Eval, backfills: &[Backfill]) -> Eve
             events.gap_reads.push((comp, key));
         }
     }
-    events
 }

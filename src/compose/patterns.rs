@@ -20,6 +20,7 @@
 //!   store (tolerating failure), the store adds it and backfills it, readers and writers
 //!   move over, the old store goes.
 
+use crate::check::words::StepLabel;
 use crate::check::{Report, check};
 use crate::compose::edit::{apply, facts_before, fresh_id, slug, toggle_before};
 use crate::plan::{Access, Change, Component, Fact, Kind, Plan, Step, Switch, Toggle};
@@ -191,7 +192,7 @@ impl<'a> At<'a> {
     /// "before step 3 \"table\"" or "at the end of the plan".
     fn when(&self) -> String {
         match self.plan.steps.get(self.at) {
-            Some(step) => format!("before step {} \"{}\"", self.at + 1, step.id()),
+            Some(step) => format!("before {}", StepLabel::new(self.at, step.id())),
             None => "at the end of the plan".into(),
         }
     }
@@ -305,9 +306,26 @@ fn join(keys: &[String]) -> String {
         .join(", ")
 }
 
+/// A `ToggleFeature`'s inputs, checked against the plan at `at`.
+struct Feature {
+    toggle: String,
+    ui: String,
+    service: String,
+    interfaces: Vec<String>,
+}
+
 impl ToggleFeature {
     pub fn steps(&self, plan: &Plan, at: usize) -> Result<Inserted, String> {
         let mut cx = At::new(plan, at, &self.name)?;
+        let feature = self.feature(&cx)?;
+        let store_step = self.store_step(&cx, &feature.interfaces)?;
+        let toggles = self.toggle_to_declare(&cx, &feature.toggle)?;
+        let steps = self.build(&mut cx, &feature, store_step);
+        Ok(Inserted { steps, toggles })
+    }
+
+    /// The toggle, the ui, the service and the interfaces: named, apart, and new at `at`.
+    fn feature(&self, cx: &At) -> Result<Feature, String> {
         let toggle = self.toggle.trim().to_string();
         if toggle.is_empty() {
             return Err("Name the toggle that hides the feature".into());
@@ -353,68 +371,80 @@ impl ToggleFeature {
                 ));
             }
         }
+        Ok(Feature {
+            toggle,
+            ui,
+            service,
+            interfaces,
+        })
+    }
 
-        // The store step, if the data needs a new store.
-        let store_step: Option<(String, String)> = match (&self.store, &self.data) {
-            (None, None) => None,
+    /// The store that will hold the data and the data key, if the data needs a new store.
+    fn store_step(
+        &self,
+        cx: &At,
+        interfaces: &[String],
+    ) -> Result<Option<(String, String)>, String> {
+        let (store, data) = match (&self.store, &self.data) {
+            (None, None) => return Ok(None),
             (Some(store), None) => {
                 return Err(format!(
                     "Name the data key the service keeps in \"{}\", or leave the store out",
                     store.trim()
                 ));
             }
-            (store, Some(data)) => {
-                let data = key("data", data)?;
-                if interfaces.contains(&data) {
-                    return Err(format!("\"{data}\" is both an interface and the data key"));
-                }
-                let providers = cx.providers(&data);
-                let store = match store {
-                    Some(store) => {
-                        let component = cx.component("store", store)?;
-                        if !component.kind.is_stateful() {
-                            return Err(format!(
-                                "The store \"{}\" is a {}: data lives in a Database or a Queue",
-                                component.id,
-                                component.kind.name()
-                            ));
-                        }
-                        Some(component.id.clone())
-                    }
-                    None => None,
-                };
-                match (providers.first(), store) {
-                    (None, Some(store)) => Some((store, data)),
-                    (None, None) => {
-                        return Err(format!(
-                            "Nothing provides \"{data}\" {}: name the store that will hold it",
-                            cx.when()
-                        ));
-                    }
-                    (Some(p), Some(store)) if *p == store => None,
-                    (Some(p), Some(store)) => {
-                        return Err(format!(
-                            "\"{data}\" is provided by {p}, not by the store {store}, {}",
-                            cx.when()
-                        ));
-                    }
-                    (Some(p), None) => {
-                        let stateful = plan.component(p).is_some_and(|c| c.kind.is_stateful());
-                        if !stateful {
-                            return Err(format!(
-                                "\"{data}\" is provided by {p}, which is not a store"
-                            ));
-                        }
-                        None
-                    }
-                }
-            }
+            (store, Some(data)) => (store, data),
         };
+        let data = key("data", data)?;
+        if interfaces.contains(&data) {
+            return Err(format!("\"{data}\" is both an interface and the data key"));
+        }
+        let providers = cx.providers(&data);
+        let store = match store {
+            Some(store) => {
+                let component = cx.component("store", store)?;
+                if !component.kind.is_stateful() {
+                    return Err(format!(
+                        "The store \"{}\" is a {}: data lives in a Database or a Queue",
+                        component.id,
+                        component.kind.name()
+                    ));
+                }
+                Some(component.id.clone())
+            }
+            None => None,
+        };
+        match (providers.first(), store) {
+            (None, Some(store)) => Ok(Some((store, data))),
+            (None, None) => Err(format!(
+                "Nothing provides \"{data}\" {}: name the store that will hold it",
+                cx.when()
+            )),
+            (Some(p), Some(store)) if *p == store => Ok(None),
+            (Some(p), Some(store)) => Err(format!(
+                "\"{data}\" is provided by {p}, not by the store {store}, {}",
+                cx.when()
+            )),
+            (Some(p), None) => {
+                let stateful = cx.plan.component(p).is_some_and(|c| c.kind.is_stateful());
+                if !stateful {
+                    return Err(format!(
+                        "\"{data}\" is provided by {p}, which is not a store"
+                    ));
+                }
+                Ok(None)
+            }
+        }
+    }
 
+    /// The toggle to declare (Off) if the plan lacks it; a declared toggle must be Off at
+    /// `at` and flipped by no later step.
+    fn toggle_to_declare(&self, cx: &At, toggle: &str) -> Result<Vec<Toggle>, String> {
+        let (plan, at) = (cx.plan, cx.at);
         let mut toggles = Vec::new();
-        match toggle_before(plan, &toggle, at) {
+        match toggle_before(plan, toggle, at) {
             None => toggles.push(Toggle {
-                id: toggle.clone(),
+                id: toggle.to_string(),
                 initially: Switch::Off,
             }),
             Some(Switch::On) => {
@@ -434,21 +464,36 @@ impl ToggleFeature {
                 later.id()
             ));
         }
+        Ok(toggles)
+    }
 
-        let names = join(&interfaces);
+    /// The hidden calls, the endpoints, the store, the flip and the clean-up.
+    fn build(
+        &self,
+        cx: &mut At,
+        feature: &Feature,
+        store_step: Option<(String, String)>,
+    ) -> Vec<Step> {
+        let Feature {
+            toggle,
+            ui,
+            service,
+            interfaces,
+        } = feature;
+        let names = join(interfaces);
         let mut steps = Vec::new();
         steps.push(release(
             cx.id("ui"),
-            &ui,
+            ui,
             format!("{ui} calls {names}, hidden behind \"{toggle}\""),
             interfaces
                 .iter()
-                .map(|i| Change::Add(Fact::call(i).gated(&toggle)))
+                .map(|i| Change::Add(Fact::call(i).gated(toggle)))
                 .collect(),
         ));
         let data = self.data.as_deref().map(str::trim);
         let mut changes = Vec::new();
-        for i in &interfaces {
+        for i in interfaces {
             changes.push(Change::Add(Fact::provide(i)));
             if let Some(data) = data {
                 let used = if reads(i) {
@@ -461,7 +506,7 @@ impl ToggleFeature {
         }
         steps.push(release(
             cx.id("service"),
-            &service,
+            service,
             format!("{service} provides {names}"),
             changes,
         ));
@@ -483,11 +528,11 @@ impl ToggleFeature {
         });
         steps.push(release(
             cx.id("cleanup"),
-            &ui,
+            ui,
             format!("Remove the \"{toggle}\" toggle from {ui}"),
             vec![Change::Ungate(toggle.clone())],
         ));
-        Ok(Inserted { steps, toggles })
+        steps
     }
 }
 
@@ -524,9 +569,28 @@ fn moved(facts: &[Fact], access: Option<Access>, old: &str, new: &str) -> Vec<Ch
     seen.into_iter().map(Change::Add).collect()
 }
 
+/// An `ExpandContract`'s producer and keys, checked against the plan at `at`.
+struct InterfaceMove {
+    producer: String,
+    old: String,
+    new: String,
+    /// The producer's facts at `at`.
+    facts: Vec<Fact>,
+}
+
 impl ExpandContract {
     pub fn steps(&self, plan: &Plan, at: usize) -> Result<Inserted, String> {
         let mut cx = At::new(plan, at, &self.name)?;
+        let mv = self.interface_move(&cx)?;
+        let consumers = self.consumers(&cx, &mv)?;
+        Ok(Inserted {
+            steps: self.build(&mut cx, &mv, &consumers),
+            toggles: Vec::new(),
+        })
+    }
+
+    /// The producer, a service that provides `old`, and `new`, which nothing provides.
+    fn interface_move(&self, cx: &At) -> Result<InterfaceMove, String> {
         let producer = cx.component("producer", &self.producer)?;
         if producer.kind.is_stateful() {
             return Err(format!(
@@ -541,8 +605,8 @@ impl ExpandContract {
         if old == new {
             return Err(format!("The old and the new key are both \"{old}\""));
         }
-        let producer_facts = cx.facts(&producer);
-        if !producer_facts
+        let facts = cx.facts(&producer);
+        if !facts
             .iter()
             .any(|f| f.access == Access::Provide && f.key == old)
         {
@@ -557,7 +621,7 @@ impl ExpandContract {
                 cx.when()
             ));
         }
-        if producer_facts
+        if facts
             .iter()
             .any(|f| f.key == new || f.serving.as_deref() == Some(new.as_str()))
         {
@@ -566,35 +630,59 @@ impl ExpandContract {
                 cx.when()
             ));
         }
+        Ok(InterfaceMove {
+            producer,
+            old,
+            new,
+            facts,
+        })
+    }
+
+    /// The consumers: each uses `old` and not `new`, and every other use of `old` that
+    /// does not tolerate failure is listed.
+    fn consumers(&self, cx: &At, mv: &InterfaceMove) -> Result<Vec<String>, String> {
+        let InterfaceMove {
+            producer, old, new, ..
+        } = mv;
         let consumers = list("consumers", &self.consumers)?;
         for c in &consumers {
             let id = cx.component("consumer", c)?.id.clone();
-            if id == producer {
+            if id == *producer {
                 return Err(format!("{producer} is the producer, not a consumer"));
             }
             let facts = cx.facts(&id);
-            if !facts.iter().any(|f| f.access.is_use() && f.key == old) {
+            if !facts.iter().any(|f| f.access.is_use() && f.key == *old) {
                 return Err(format!("{id} does not use \"{old}\" {}", cx.when()));
             }
-            if facts.iter().any(|f| f.key == new) {
+            if facts.iter().any(|f| f.key == *new) {
                 return Err(format!("{id} already uses \"{new}\" {}", cx.when()));
             }
         }
-        for (user, fact) in cx.users(&old) {
+        for (user, fact) in cx.users(old) {
             if user != producer && !fact.tolerant && !consumers.iter().any(|c| c == user) {
                 return Err(format!(
                     "{user} also uses \"{old}\" ({fact}): list it among the consumers, or the contract step breaks it"
                 ));
             }
         }
+        Ok(consumers)
+    }
 
+    /// The expand, each consumer's migration, and the contract.
+    fn build(&self, cx: &mut At, mv: &InterfaceMove, consumers: &[String]) -> Vec<Step> {
+        let InterfaceMove {
+            producer,
+            old,
+            new,
+            facts,
+        } = mv;
         let mut expand = Vec::new();
-        for f in &producer_facts {
-            if f.access == Access::Provide && f.key == old {
-                expand.push(Change::Add(rekeyed(f, &new)));
+        for f in facts {
+            if f.access == Access::Provide && f.key == *old {
+                expand.push(Change::Add(rekeyed(f, new)));
             }
         }
-        for f in &producer_facts {
+        for f in facts {
             if f.serving.as_deref() == Some(old.as_str()) {
                 expand.push(Change::Add(Fact {
                     serving: Some(new.clone()),
@@ -604,11 +692,11 @@ impl ExpandContract {
         }
         let mut steps = vec![release(
             cx.id("expand"),
-            &producer,
+            producer,
             format!("{producer} provides \"{new}\" as well as \"{old}\""),
             expand,
         )];
-        for c in &consumers {
+        for c in consumers {
             let suffix = if consumers.len() == 1 {
                 "migrate".to_string()
             } else {
@@ -618,25 +706,61 @@ impl ExpandContract {
                 cx.id(&suffix),
                 c,
                 format!("{c} uses \"{new}\" instead of \"{old}\""),
-                swap(&cx.facts(c), &old, &new),
+                swap(&cx.facts(c), old, new),
             ));
         }
         steps.push(release(
             cx.id("contract"),
-            &producer,
+            producer,
             format!("{producer} stops providing \"{old}\""),
-            vec![Change::Remove(Fact::provide(&old))],
+            vec![Change::Remove(Fact::provide(old))],
+        ));
+        steps
+    }
+}
+
+/// A `DoubleWrite`'s store and keys, checked against the plan at `at`.
+struct DataMove {
+    store: String,
+    old: String,
+    new: String,
+}
+
+impl DoubleWrite {
+    pub fn steps(&self, plan: &Plan, at: usize) -> Result<Inserted, String> {
+        let mut cx = At::new(plan, at, &self.name)?;
+        let mv = self.data_move(&cx)?;
+        let (writers, readers) = self.roles(&cx, &mv)?;
+        let DataMove { store, old, new } = &mv;
+        let mut steps = self.double_writes(&mut cx, &mv, &writers);
+        steps.push(release(
+            cx.id("expand"),
+            store,
+            format!("{store} adds \"{new}\" and copies \"{old}\" into it"),
+            vec![
+                Change::Add(Fact::provide(new)),
+                Change::Backfill {
+                    into: new.clone(),
+                    from: old.clone(),
+                },
+            ],
+        ));
+        steps.extend(self.migrations(&mut cx, &mv, &writers, &readers));
+        steps.push(release(
+            cx.id("contract"),
+            store,
+            format!("{store} drops \"{old}\""),
+            vec![Change::Remove(Fact::provide(old))],
         ));
         Ok(Inserted {
             steps,
             toggles: Vec::new(),
         })
     }
-}
 
-impl DoubleWrite {
-    pub fn steps(&self, plan: &Plan, at: usize) -> Result<Inserted, String> {
-        let mut cx = At::new(plan, at, &self.name)?;
+    /// The store, a database or queue that provides `old` plainly, and `new`, which
+    /// nothing provides.
+    fn data_move(&self, cx: &At) -> Result<DataMove, String> {
         let store = cx.component("store", &self.store)?;
         if !store.kind.is_stateful() {
             return Err(format!(
@@ -651,9 +775,8 @@ impl DoubleWrite {
         if old == new {
             return Err(format!("The old and the new key are both \"{old}\""));
         }
-        let plain_provide = Fact::provide(&old);
         let store_facts = cx.facts(&store);
-        if !store_facts.contains(&plain_provide) {
+        if !store_facts.contains(&Fact::provide(&old)) {
             let why = if store_facts
                 .iter()
                 .any(|f| f.access == Access::Provide && f.key == old)
@@ -673,6 +796,13 @@ impl DoubleWrite {
                 cx.when()
             ));
         }
+        Ok(DataMove { store, old, new })
+    }
+
+    /// The writers and readers: each writes (reads) `old` and does not use `new`, and
+    /// every other use of `old` is listed (a read that tolerates failure may be left out).
+    fn roles(&self, cx: &At, mv: &DataMove) -> Result<(Vec<String>, Vec<String>), String> {
+        let (store, old, new) = (mv.store.clone(), mv.old.clone(), mv.new.clone());
         let writers = list("writers", &self.writers)?;
         let readers = list("readers", &self.readers)?;
         for (role, ids, access) in [
@@ -719,9 +849,15 @@ impl DoubleWrite {
                 ));
             }
         }
+        Ok((writers, readers))
+    }
 
+    /// Each writer's double write: it also writes `new` beside each write of `old`,
+    /// tolerating failure.
+    fn double_writes(&self, cx: &mut At, mv: &DataMove, writers: &[String]) -> Vec<Step> {
+        let (old, new) = (mv.old.clone(), mv.new.clone());
         let mut steps = Vec::new();
-        for w in &writers {
+        for w in writers {
             let mut facts = cx.facts(w);
             let mut changes = Vec::new();
             let olds: Vec<Fact> = facts
@@ -750,19 +886,20 @@ impl DoubleWrite {
                 changes,
             ));
         }
-        steps.push(release(
-            cx.id("expand"),
-            &store,
-            format!("{store} adds \"{new}\" and copies \"{old}\" into it"),
-            vec![
-                Change::Add(Fact::provide(&new)),
-                Change::Backfill {
-                    into: new.clone(),
-                    from: old.clone(),
-                },
-            ],
-        ));
+        steps
+    }
 
+    /// The migrations, one release per component, in an order that leaves no reader on a
+    /// store that fell behind.
+    fn migrations(
+        &self,
+        cx: &mut At,
+        mv: &DataMove,
+        writers: &[String],
+        readers: &[String],
+    ) -> Vec<Step> {
+        let (old, new) = (mv.old.clone(), mv.new.clone());
+        let mut steps = Vec::new();
         // Readers first; then the first writer that also reads; the other writers that
         // read move their reads before any writer stops writing `old`.
         let pure_readers: Vec<&String> = readers.iter().filter(|r| !writers.contains(r)).collect();
@@ -809,15 +946,6 @@ impl DoubleWrite {
             };
             steps.push(release(cx.id(&suffix), c, title, changes));
         }
-        steps.push(release(
-            cx.id("contract"),
-            &store,
-            format!("{store} drops \"{old}\""),
-            vec![Change::Remove(plain_provide)],
-        ));
-        Ok(Inserted {
-            steps,
-            toggles: Vec::new(),
-        })
+        steps
     }
 }

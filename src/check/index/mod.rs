@@ -1,0 +1,168 @@
+//! Compiles a plan for simulation: interns keys and toggles, reports references to
+//! nothing, and splits the plan into clusters that cannot affect each other.
+//!
+//! A cluster is a group of keys and toggles: a fact joins its key with its `Serving`
+//! interface and its toggle (a flip turns all the facts it gates on or off), a `Backfill`
+//! joins its two stores, and a `Remove` that names an interface joins it with the key.
+//! Activity, availability, breaks, writes and the stores' bookkeeping of a key only
+//! depend on facts in its group, so simulating clusters apart gives the same findings as
+//! simulating the plan whole, and keeps every step's cost bounded by its cluster.
+//! A component lives in every cluster where it has facts; a release belongs to every
+//! cluster one of its changes touches, with those changes only.
+//!
+//! `build` runs the phases in order: `compile` (ids, duplicates, facts and steps with
+//! global ids, bad references), `commit` (commit groups), `cluster` (key groups, and the
+//! clusters with local ids).
+
+mod cluster;
+mod commit;
+mod compile;
+
+use std::cell::OnceCell;
+use std::ops::Range;
+use std::rc::Rc;
+
+use super::state::{Atom, Op};
+use crate::plan::{Fact, Plan};
+use cluster::Compiled;
+use commit::{commit_groups, group_of_steps};
+use compile::Builder;
+
+/// A problem found while compiling: (step index or None, component, key, message, hint).
+pub struct BadRef {
+    pub step: Option<usize>,
+    pub component: Option<String>,
+    pub key: Option<String>,
+    pub message: String,
+    pub hint: String,
+}
+
+pub enum CStepKind {
+    /// The release's changes that touch the cluster: a range of `Cluster::ops`.
+    Release {
+        comp: u32,
+        ops: Range<usize>,
+    },
+    Flip {
+        toggle: u32,
+        on: bool,
+    },
+}
+
+pub struct CStep {
+    /// Index into `plan.steps`.
+    pub global: usize,
+    pub kind: CStepKind,
+    /// The commit group this release belongs to, if its group is well formed.
+    pub group: Option<usize>,
+}
+
+#[derive(Default)]
+pub struct Cluster {
+    /// Global index of each local component, ascending.
+    pub comps: Vec<usize>,
+    /// Global id of each local key, ascending.
+    pub keys: Vec<u32>,
+    /// Global id of each local toggle, ascending.
+    pub toggles: Vec<u32>,
+    /// The key group of each local key and toggle (a cluster is one group, unless the
+    /// plan is checked whole).
+    pub key_groups: Vec<u32>,
+    pub toggle_groups: Vec<u32>,
+    /// Each local component's current facts in this cluster, in file order.
+    pub current: Vec<Rc<Vec<Atom>>>,
+    /// The changes of the releases that touch the cluster, each with its index in its
+    /// release.
+    pub ops: Vec<(usize, Op)>,
+    pub steps: Vec<CStep>,
+}
+
+pub struct Index<'a> {
+    pub clusters: Vec<Cluster>,
+    /// Well-formed commit groups: (label, first step, last step), in plan order.
+    pub groups: Vec<(&'a str, usize, usize)>,
+    pub bad: Vec<BadRef>,
+    /// Whether some fact of the plan provides the key, by global id.
+    pub provided: Vec<bool>,
+    /// The keys some fact provides, sorted by name: candidates for "did you mean".
+    provided_sorted: OnceCell<Vec<u32>>,
+    /// Names of the plan's keys and toggles, by global id.
+    pub keys: Vec<&'a str>,
+    pub toggle_names: Vec<&'a str>,
+    pub toggle_initial: Vec<bool>,
+    /// Each component's current facts with global ids; `None` for a component whose id an
+    /// earlier one already has (it is not simulated).
+    pub current: Vec<Option<Vec<Atom>>>,
+    /// Each step's release with global ids, `None` for flips and unknown components.
+    pub releases: Vec<Option<(usize, Vec<Op>)>>,
+}
+
+impl<'a> Index<'a> {
+    /// The keys some fact of the plan provides, sorted; sorted on the first break that
+    /// needs them.
+    pub fn provided_names(&self) -> impl Iterator<Item = &'a str> + '_ {
+        let sorted = self.provided_sorted.get_or_init(|| {
+            let mut ids: Vec<u32> = (0..self.keys.len() as u32)
+                .filter(|&k| self.provided[k as usize])
+                .collect();
+            ids.sort_unstable_by_key(|&k| self.keys[k as usize]);
+            ids
+        });
+        sorted.iter().map(|&k| self.keys[k as usize])
+    }
+
+    /// A compiled fact with global ids, as the plan writes it (keys trimmed).
+    pub fn fact(&self, atom: &Atom) -> Fact {
+        Fact {
+            access: atom.access,
+            key: self.keys[atom.key as usize].to_string(),
+            tolerant: atom.tolerant,
+            gate: atom.gate.map(|t| self.toggle_names[t as usize].to_string()),
+            serving: atom.serving.map(|s| self.keys[s as usize].to_string()),
+        }
+    }
+}
+
+/// Compiles a plan; with `split` false every key group goes into one cluster (the plan is
+/// simulated whole, which must give the same report).
+pub fn build<'a>(plan: &'a Plan, split: bool) -> Index<'a> {
+    let mut b = Builder::new(plan);
+    let comp_ids = b.component_ids();
+    b.declare_toggles();
+    b.check_targets();
+    b.check_step_ids();
+    let current = b.compile_current(&comp_ids);
+    let (releases, flips) = b.compile_steps(&comp_ids);
+    let Builder {
+        keys,
+        toggle_names,
+        toggle_initial,
+        provided,
+        mut bad,
+        ..
+    } = b;
+    let groups = commit_groups(plan, &comp_ids, &mut bad);
+    let clusters = cluster::clusters(
+        &Compiled {
+            keys: keys.len(),
+            toggles: toggle_names.len(),
+            current: &current,
+            releases: &releases,
+            flips: &flips,
+            group_of: &group_of_steps(plan.steps.len(), &groups),
+        },
+        split,
+    );
+    Index {
+        clusters,
+        groups,
+        bad,
+        provided,
+        provided_sorted: OnceCell::new(),
+        keys,
+        toggle_names,
+        toggle_initial,
+        current,
+        releases,
+    }
+}

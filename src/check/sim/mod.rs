@@ -1,0 +1,242 @@
+//! Simulates one cluster step by step, turning what changes into findings, then judges
+//! every step's rollback window against the states that follow it.
+//!
+//! Here the walk's driver and what it gathers; `step` takes one step (its changes, the
+//! breaks it starts and ends), `stores` reports what a step does to stores, `commit` runs
+//! the releases of a commit group in every deploy order, `rollback` judges reverting each
+//! step, `hints` words the fixes, and `harm` names what goes wrong in a state.
+
+mod commit;
+mod harm;
+mod hints;
+mod rollback;
+mod step;
+mod stores;
+
+use rustc_hash::FxHashMap as HashMap;
+use std::cell::RefCell;
+
+use super::index::{Cluster, Index};
+use super::report::{Finding, Rollback, Rule};
+use super::state::{Atom, Effect, Evaluator, State, Store, advance, initial_stores};
+use super::words::{StepLabel, step_label};
+use crate::plan::{Access, Plan};
+use harm::HarmOrder;
+
+/// The state after a step, kept for the rollback analysis and commit groups.
+struct Snap {
+    state: State,
+    stores: Vec<Store>,
+    broken: Vec<(u32, u32, Access)>,
+    stale: Vec<(u32, u32)>,
+}
+
+/// A use of a key that nothing provides, from the step that starts it (`None`: before the
+/// first step); its finding is worded once the walk knows where it ends.
+struct Break {
+    finding: usize,
+    comp: u32,
+    key: u32,
+    access: Access,
+    start: Option<usize>,
+    was_available: bool,
+}
+
+/// A mirror that missed writes to the store it mirrors; its finding becomes an error once
+/// something reads the mirror or the mirror becomes the only copy.
+struct Gap {
+    finding: usize,
+    read: Option<(u32, usize)>,
+    only_copy: Option<usize>,
+}
+
+/// The stores' bookkeeping across the walk: the open gap of each mirror, the gaps closed,
+/// and since when (step, writer, store) each store has missed writes made to its mirror.
+#[derive(Default)]
+struct Gaps {
+    open: HashMap<u32, Gap>,
+    closed: Vec<Gap>,
+    behind_since: HashMap<u32, (usize, u32, u32)>,
+}
+
+/// What the walk through a cluster's steps has gathered so far.
+struct Walk {
+    /// The state before the first step, then after each step.
+    snaps: Vec<Snap>,
+    breaks: Vec<Break>,
+    /// The breaks that have not ended, by component and key: indices into `breaks`.
+    open: HashMap<(u32, u32), usize>,
+    /// Which keys are available before the step being simulated.
+    available: Vec<bool>,
+    /// What each step's changes did, with the index of the change in its release.
+    effects: Vec<Vec<(usize, Effect)>>,
+    /// A store each step dropped, if any.
+    dropped: Vec<Option<u32>>,
+    gaps: Gaps,
+}
+
+/// A cluster's verdict on reverting one of its steps. A release in several clusters gets
+/// the verdict that comes first by `rank` (see `check`).
+pub struct Window {
+    /// Precedence: irreversible (by the global id of the store it drops), then loses
+    /// data, then `until` the earliest step after which reverting harms.
+    pub rank: (u8, usize, HarmOrder),
+    pub rollback: Rollback,
+    pub finding: Finding,
+}
+
+/// Space the simulation reuses from one cluster, step and judgement to the next (the
+/// rollback analysis evaluates thousands of states per check).
+#[derive(Default)]
+pub struct Workspace {
+    evaluator: RefCell<Evaluator>,
+    scratch: RefCell<Scratch>,
+}
+
+/// A revert being judged: one component's facts or the toggles, and the stores.
+#[derive(Default)]
+struct Scratch {
+    facts: Vec<Atom>,
+    toggles: Vec<bool>,
+    stores: Vec<Store>,
+}
+
+/// Simulates a cluster, pushing its findings; returns the rollback windows of its steps
+/// that are not safe, by global step index.
+pub fn run(
+    plan: &Plan,
+    index: &Index,
+    cl: &Cluster,
+    space: &Workspace,
+    findings: &mut Vec<Finding>,
+) -> Vec<(usize, Window)> {
+    let stateful = cl
+        .comps
+        .iter()
+        .map(|&c| plan.components[c].kind.is_stateful());
+    space.evaluator.borrow_mut().reset(stateful, cl.keys.len());
+    Sim {
+        plan,
+        index,
+        cl,
+        findings,
+        evaluator: &space.evaluator,
+        scratch: &space.scratch,
+    }
+    .run()
+}
+
+/// One cluster being simulated, and the findings it adds to.
+struct Sim<'p, 'f> {
+    plan: &'p Plan,
+    index: &'p Index<'p>,
+    cl: &'p Cluster,
+    findings: &'f mut Vec<Finding>,
+    evaluator: &'p RefCell<Evaluator>,
+    scratch: &'p RefCell<Scratch>,
+}
+
+impl Sim<'_, '_> {
+    fn comp(&self, c: u32) -> &str {
+        &self.plan.components[self.cl.comps[c as usize]].id
+    }
+
+    fn key(&self, k: u32) -> &str {
+        self.index.keys[self.cl.keys[k as usize] as usize]
+    }
+
+    fn toggle(&self, t: u32) -> &str {
+        self.index.toggle_names[self.cl.toggles[t as usize] as usize]
+    }
+
+    fn label(&self, global: usize) -> StepLabel<'_> {
+        step_label(self.plan, global)
+    }
+
+    /// Adds a finding; returns its index, for the phases that word it later.
+    fn push(
+        &mut self,
+        rule: Rule,
+        step: Option<usize>,
+        component: Option<String>,
+        key: Option<String>,
+        message: String,
+        hint: String,
+    ) -> usize {
+        let finding = Finding::new(rule, step, component, key, message, hint);
+        self.findings.push(finding);
+        self.findings.len() - 1
+    }
+
+    /// The walk: the state before the first step, each step in turn, the findings that
+    /// need the whole walk, then the rollback windows.
+    fn run(mut self) -> Vec<(usize, Window)> {
+        let mut walk = self.start();
+        for p in 0..self.cl.steps.len() {
+            self.step(p, &mut walk);
+        }
+        self.finish(&mut walk);
+        self.windows(&walk)
+    }
+
+    /// The state before the first step, and the breaks it already has.
+    fn start(&mut self) -> Walk {
+        let cl = self.cl;
+        let state = State {
+            facts: cl.current.clone(),
+            toggles: cl
+                .toggles
+                .iter()
+                .map(|&t| self.index.toggle_initial[t as usize])
+                .collect(),
+        };
+        // The evaluator is borrowed from the workspace, not from `self`, so that its result
+        // can be read while findings are pushed.
+        let evaluator = self.evaluator;
+        let mut evaluation = evaluator.borrow_mut();
+        let eval = evaluation.evaluate(state.view());
+        let mut stores = initial_stores(eval);
+        let events = advance(&mut stores, eval, &[]);
+        let mut walk = Walk {
+            snaps: Vec::with_capacity(cl.steps.len() + 1),
+            breaks: Vec::new(),
+            open: HashMap::default(),
+            available: eval.available.clone(),
+            effects: Vec::with_capacity(cl.steps.len()),
+            dropped: Vec::with_capacity(cl.steps.len()),
+            gaps: Gaps::default(),
+        };
+        self.open_breaks(None, &eval.broken, &mut walk);
+        walk.snaps.push(Snap {
+            state,
+            stores,
+            broken: eval.broken.clone(),
+            stale: events.stale,
+        });
+        walk
+    }
+
+    /// The findings that need the whole walk: each break's span and fix, what each gap
+    /// led to, and the breaks that are races inside a commit group.
+    fn finish(&mut self, walk: &mut Walk) {
+        for b in &walk.breaks {
+            self.describe_break(b, &walk.snaps);
+        }
+        let Gaps { open, closed, .. } = &mut walk.gaps;
+        closed.extend(open.drain().map(|(_, gap)| gap));
+        for gap in closed.iter() {
+            self.finish_gap(gap);
+        }
+        self.written_races(&walk.breaks);
+    }
+
+    /// The rollback window of each step that is not safe to revert, by global step index.
+    fn windows(&self, walk: &Walk) -> Vec<(usize, Window)> {
+        (0..self.cl.steps.len())
+            .filter_map(|p| {
+                let window = self.rollback(p, &walk.snaps, &walk.effects[p], walk.dropped[p])?;
+                Some((self.cl.steps[p].global, window))
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,203 @@
+//! One step of the walk: its changes applied in order, the changes that do nothing, and
+//! the breaks that start and end with it.
+
+use std::collections::hash_map::Entry;
+
+use crate::check::index::CStepKind;
+use crate::check::report::Rule;
+use crate::check::state::{Backfill, Effect, Op, State, advance};
+use crate::plan::{Access, Change, Switch};
+
+use super::{Break, Sim, Snap, Walk};
+
+impl Sim<'_, '_> {
+    /// Simulates the step at cluster position `p` on the state the step before left: a
+    /// commit group that starts here is run in every deploy order first.
+    pub(super) fn step(&mut self, p: usize, walk: &mut Walk) {
+        let cl = self.cl;
+        let step = &cl.steps[p];
+        let g = step.global;
+        if let Some(group) = step.group
+            && (p == 0 || cl.steps[p - 1].group != Some(group))
+        {
+            let end = (p..cl.steps.len())
+                .take_while(|&q| cl.steps[q].group == Some(group))
+                .count();
+            self.commit_orders(group, p, p + end, &walk.snaps[p]);
+        }
+        let pre = &walk.snaps[p];
+        let mut state = pre.state.clone();
+        let (effects, backfills) = self.changes(p, &mut state);
+        let comp = match step.kind {
+            CStepKind::Release { comp, .. } => Some(comp),
+            CStepKind::Flip { .. } => None,
+        };
+        let mut stores = pre.stores.clone();
+        let evaluator = self.evaluator;
+        let mut evaluation = evaluator.borrow_mut();
+        let eval = evaluation.evaluate(state.view());
+        let events = advance(&mut stores, eval, &backfills);
+        let dropped =
+            self.store_findings(g, comp, &events, &eval.writes, &mut walk.gaps, &pre.stale);
+        self.open_breaks(Some(g), &eval.broken, walk);
+        self.close_breaks(g, &eval.broken, walk);
+        walk.available.clone_from(&eval.available);
+        walk.snaps.push(Snap {
+            state,
+            stores,
+            broken: eval.broken.clone(),
+            stale: events.stale,
+        });
+        walk.effects.push(effects);
+        walk.dropped.push(dropped);
+    }
+
+    /// Applies the step at cluster position `p` to `state`: what its changes did, without
+    /// the changes that did nothing (each is a finding), and its backfills.
+    fn changes(&mut self, p: usize, state: &mut State) -> (Vec<(usize, Effect)>, Vec<Backfill>) {
+        let step = &self.cl.steps[p];
+        let (mut effects, backfills) = self.apply_step(state, &step.kind);
+        for &(n, ref effect) in &effects {
+            if *effect != Effect::Nothing {
+                continue;
+            }
+            match step.kind {
+                CStepKind::Release { comp, .. } => self.noop_change(step.global, n, comp),
+                CStepKind::Flip { toggle, on } => self.noop_flip(step.global, toggle, on),
+            }
+        }
+        effects.retain(|(_, effect)| *effect != Effect::Nothing);
+        (effects, backfills)
+    }
+
+    /// A change of a release that changes nothing: an `Add` of a fact the component has,
+    /// a `Remove` of one it lacks, an `Ungate` of a toggle none of its facts has.
+    fn noop_change(&mut self, g: usize, n: usize, comp: u32) {
+        let c = self.comp(comp).to_string();
+        let label = self.label(g);
+        let (message, hint, key) = match &self.plan.steps[g].changes()[n] {
+            Change::Add(fact) => (
+                format!("{label} adds {fact} to {c}, which already has it."),
+                "Drop this change, or check the component's facts before the step.".to_string(),
+                Some(fact.key.clone()),
+            ),
+            Change::Remove(fact) => (
+                format!("{label} removes {fact} from {c}, which has no such fact then."),
+                "Drop this change, or check its key and access against the component's facts."
+                    .to_string(),
+                Some(fact.key.clone()),
+            ),
+            Change::Ungate(t) => (
+                format!("{label} ungates \"{t}\", but none of {c}'s facts is gated by it then."),
+                "Drop this change, or check which toggle gates the component's facts.".to_string(),
+                Some(t.trim().to_string()),
+            ),
+            Change::Backfill { .. } => return,
+        };
+        self.push(Rule::NoopChange, Some(g), Some(c), key, message, hint);
+    }
+
+    /// A flip that sets a toggle to the value it has.
+    fn noop_flip(&mut self, g: usize, toggle: u32, on: bool) {
+        let name = self.toggle(toggle);
+        let value = if on { Switch::On } else { Switch::Off }.name();
+        let msg = format!(
+            "{} turns \"{name}\" {value}, and it is already {value}.",
+            self.label(g)
+        );
+        let hint = "Delete the flip, or check the toggle's `initially` value and earlier flips."
+            .to_string();
+        self.push(
+            Rule::NoopChange,
+            Some(g),
+            None,
+            Some(name.into()),
+            msg,
+            hint,
+        );
+    }
+
+    /// A break for each use in `broken` that has none open, starting at step `start`
+    /// (`None`: before the first step, when nothing was available before).
+    pub(super) fn open_breaks(
+        &mut self,
+        start: Option<usize>,
+        broken: &[(u32, u32, Access)],
+        walk: &mut Walk,
+    ) {
+        for &(c, k, access) in broken {
+            if let Entry::Vacant(slot) = walk.open.entry((c, k)) {
+                let finding = self.push(
+                    Rule::BrokenConsumer,
+                    start,
+                    Some(self.comp(c).into()),
+                    Some(self.key(k).into()),
+                    String::new(),
+                    String::new(),
+                );
+                slot.insert(walk.breaks.len());
+                walk.breaks.push(Break {
+                    finding,
+                    comp: c,
+                    key: k,
+                    access,
+                    start,
+                    was_available: start.is_some() && walk.available[k as usize],
+                });
+            }
+        }
+    }
+
+    /// Ends at step `g` each open break whose use `broken` no longer has.
+    fn close_breaks(&mut self, g: usize, broken: &[(u32, u32, Access)], walk: &mut Walk) {
+        // `broken` is sorted and has one entry per component and key.
+        let still =
+            |&(c, k): &(u32, u32)| broken.binary_search_by_key(&(c, k), |b| (b.0, b.1)).is_ok();
+        let breaks = &walk.breaks;
+        walk.open.retain(|ck, b| {
+            if !still(ck) {
+                self.findings[breaks[*b].finding].until = Some(g);
+                return false;
+            }
+            true
+        });
+    }
+
+    /// Applies a step to `state`, its changes in order: what each change did (`Nothing`
+    /// for a backfill or a change that changed nothing), and the backfills, each judged
+    /// on the state the changes before it left.
+    pub(super) fn apply_step(
+        &self,
+        state: &mut State,
+        kind: &CStepKind,
+    ) -> (Vec<(usize, Effect)>, Vec<Backfill>) {
+        let mut effects = Vec::new();
+        let mut backfills = Vec::new();
+        match kind {
+            CStepKind::Release { comp, ops } => {
+                for &(n, op) in &self.cl.ops[ops.clone()] {
+                    if let Op::Backfill { into, from } = op {
+                        let ok = into != from && {
+                            let mut evaluator = self.evaluator.borrow_mut();
+                            let eval = evaluator.evaluate(state.view());
+                            eval.store_available(into) && eval.store_available(from)
+                        };
+                        backfills.push(Backfill { into, from, ok });
+                    }
+                    effects.push((n, state.apply(*comp, op)));
+                }
+            }
+            &CStepKind::Flip { toggle, on } => {
+                let slot = &mut state.toggles[toggle as usize];
+                let effect = if *slot == on {
+                    Effect::Nothing
+                } else {
+                    *slot = on;
+                    Effect::Flipped { toggle, to: on }
+                };
+                effects.push((0, effect));
+            }
+        }
+        (effects, backfills)
+    }
+}
