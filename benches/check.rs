@@ -17,7 +17,7 @@ use storyplan::store;
 
 mod plans;
 
-use plans::clean_plan;
+use plans::{clean_plan, growing_plan};
 
 const SIZES: [usize; 3] = [100, 1_000, 10_000];
 
@@ -142,5 +142,25 @@ fn unsafe_orders(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(bench, benches, unsafe_orders);
+/// The shape where components keep growing: time and memory must stay linear in the steps
+/// (800 and 8,000 steps: ×10 steps, about ×10 time).
+fn growing(c: &mut Criterion) {
+    let mut group = c.benchmark_group("check_growing");
+    group.warm_up_time(Duration::from_secs(1));
+    for n in [800, 8_000] {
+        let plan = growing_plan(n);
+        assert_eq!(
+            check(&plan).summary().errors,
+            0,
+            "the growing plan is clean"
+        );
+        settle(&mut group, n);
+        group.bench_with_input(BenchmarkId::from_parameter(n), &plan, |b, plan| {
+            b.iter(|| check(black_box(plan)));
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(bench, benches, unsafe_orders, growing);
 criterion_main!(bench);

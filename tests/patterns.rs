@@ -4,8 +4,8 @@
 use storyplan::check::{Finding, Report, Rule, Severity, check};
 use storyplan::compose::draft::draft;
 use storyplan::compose::edit::{
-    apply, duplicate_component, duplicate_step, facts_before, fresh_id, rename_component,
-    rename_step, rename_toggle, slug, toggle_before,
+    duplicate_component, duplicate_step, fresh_id, rename_component, rename_step, rename_toggle,
+    slug, toggle_before,
 };
 use storyplan::compose::patterns::{
     DoubleWrite, ExpandContract, Inserted, Pattern, ToggleFeature, insert,
@@ -1438,29 +1438,23 @@ fn duplicates_get_fresh_ids_and_land_after_the_original() {
 fn facts_before_a_step_come_from_the_last_release_before_it() {
     let plan = example("reminders");
     let report = check(&plan);
+    assert_eq!(plan.facts_before("api", 0), plan.components[1].current);
+    assert_eq!(plan.facts_before("api", 1), plan.components[1].current);
     assert_eq!(
-        facts_before(&plan, &report, "api", 0),
-        plan.components[1].current
+        plan.facts_before("api", 2),
+        plan.facts_after(1).expect("step 2 is a release")
     );
+    assert_eq!(plan.facts_before("api", 5), report.finals[1]);
+    assert_eq!(plan.facts_before("web", 5), report.finals[0]);
     assert_eq!(
-        facts_before(&plan, &report, "api", 1),
-        plan.components[1].current
-    );
-    assert_eq!(
-        facts_before(&plan, &report, "api", 2),
-        report.steps[1].facts_after
-    );
-    assert_eq!(facts_before(&plan, &report, "api", 5), report.finals[1]);
-    assert_eq!(facts_before(&plan, &report, "web", 5), report.finals[0]);
-    assert_eq!(
-        facts_before(&plan, &report, "web", 4),
+        plan.facts_before("web", 4),
         vec![
             Fact::call("GET /user/{id}"),
             Fact::call(POST_REMINDER).gated("reminders"),
             Fact::call(GET_REMINDER).gated("reminders"),
         ]
     );
-    assert!(facts_before(&plan, &report, "nope", 5).is_empty());
+    assert!(plan.facts_before("nope", 5).is_empty());
 }
 
 #[test]
@@ -1471,15 +1465,12 @@ fn apply_and_toggle_before_follow_the_checker() {
         Fact::call("x").gated("t"),
         Fact::call("x"),
     ];
-    assert!(!apply(&mut facts, &Change::Add(Fact::provide("k"))));
-    assert!(apply(&mut facts, &Change::Ungate("t".into())));
+    assert!(!Change::Add(Fact::provide("k")).apply_to(&mut facts));
+    assert!(Change::Ungate("t".into()).apply_to(&mut facts));
     assert_eq!(facts.len(), 3, "ungating merged two equal facts");
-    assert!(apply(&mut facts, &Change::Remove(Fact::provide("k"))));
+    assert!(Change::Remove(Fact::provide("k")).apply_to(&mut facts));
     assert_eq!(facts, vec![Fact::call("x")]);
-    assert!(!apply(
-        &mut facts,
-        &Change::Remove(Fact::call("x").serving("other"))
-    ));
+    assert!(!Change::Remove(Fact::call("x").serving("other")).apply_to(&mut facts));
 
     let plan = example("reminders");
     assert_eq!(toggle_before(&plan, "reminders", 3), Some(Switch::Off));

@@ -355,3 +355,31 @@ pub fn clean_plan(steps: usize) -> Plan {
     assert_eq!(plan.steps.len(), steps);
     plan
 }
+
+/// Two components that keep growing: a service provides `GET /kN` and a web app calls it,
+/// step after step. Every step adds a fact, so a checker that kept each step's facts would
+/// grow with the square of the steps.
+pub fn growing_plan(steps: usize) -> Plan {
+    let releases = (0..steps)
+        .map(|i| {
+            let key = format!("GET /k{}", i / 2);
+            if i % 2 == 0 {
+                release(
+                    format!("p{i}"),
+                    "api",
+                    vec![Change::Add(Fact::provide(key))],
+                )
+            } else {
+                release(format!("c{i}"), "web", vec![Change::Add(Fact::call(key))])
+            }
+        })
+        .collect();
+    Plan {
+        components: vec![
+            component("web".into(), Kind::Ui, Vec::new(), Vec::new()),
+            component("api".into(), Kind::Service, Vec::new(), Vec::new()),
+        ],
+        steps: releases,
+        ..Plan::new("Growing components")
+    }
+}

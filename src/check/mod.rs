@@ -9,7 +9,7 @@ pub mod words;
 
 pub use report::{Finding, Report, Rollback, Rule, Severity, Status, StepReport, Summary};
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::rc::Rc;
 
 use crate::plan::{Component, Fact, Plan, Step, Switch};
@@ -31,8 +31,8 @@ fn check_with(plan: &Plan, split: bool) -> Report {
     let index = index::build(plan, split);
     let mut findings = compile_findings(plan, &index);
     let windows = simulate(plan, &index, &mut findings);
-    let (facts_after, finals) = replay(&index);
-    let mut steps = step_reports(facts_after, windows, &mut findings);
+    let finals = replay(&index);
+    let mut steps = step_reports(windows, &mut findings);
     step_rules(plan, &mut findings);
     end_rules(plan, &finals, &mut findings);
     // A component that was not simulated (its id is taken by another) keeps its current facts.
@@ -106,17 +106,12 @@ fn simulate(
     windows
 }
 
-/// Each step's report, its status not judged yet: the facts of its component after it,
-/// and its rollback window (a window that is not safe is a finding too).
-fn step_reports(
-    facts_after: Vec<Vec<Fact>>,
-    windows: Vec<Option<sim::Window>>,
-    findings: &mut Vec<Finding>,
-) -> Vec<StepReport> {
-    facts_after
+/// Each step's report, its status not judged yet: its rollback window (a window that is
+/// not safe is a finding too).
+fn step_reports(windows: Vec<Option<sim::Window>>, findings: &mut Vec<Finding>) -> Vec<StepReport> {
+    windows
         .into_iter()
-        .zip(windows)
-        .map(|(facts_after, window)| {
+        .map(|window| {
             let rollback = match window {
                 Some(window) => {
                     findings.push(window.finding);
@@ -127,7 +122,6 @@ fn step_reports(
             StepReport {
                 status: Status::Ok,
                 rollback,
-                facts_after,
             }
         })
         .collect()
@@ -165,37 +159,50 @@ fn sort(findings: &mut [Finding]) {
     });
 }
 
-/// Replays the releases on whole components: the released component's facts after each
-/// step, and each simulated component's final facts. Clusters hold a component's facts
-/// in pieces; this keeps them in one list, in the order the plan gives them (current
-/// facts in file order, additions appended).
-fn replay(index: &index::Index) -> (Vec<Vec<Fact>>, Vec<Option<Vec<Fact>>>) {
-    let mut facts: Vec<Option<Rc<Vec<state::Atom>>>> = index
+/// Replays the releases on whole components: each simulated component's final facts.
+/// Clusters hold a component's facts in pieces; this keeps them in one list, in the order
+/// the plan gives them (current facts in file order, additions appended). A step's facts
+/// are not kept here (that grows with the square of the plan): `Plan::facts_after` gives
+/// them for the one step that is asked about.
+fn replay(index: &index::Index) -> Vec<Option<Vec<Fact>>> {
+    // A set beside each list, so that adding to a component that keeps growing does not
+    // search its whole list every time.
+    type Listed = (Rc<Vec<state::Atom>>, HashSet<state::Atom>);
+    let mut facts: Vec<Option<Listed>> = index
         .current
         .iter()
-        .map(|c| c.clone().map(Rc::new))
-        .collect();
-    let facts_after = index
-        .releases
-        .iter()
-        .map(|release| {
-            let Some((comp, ops)) = release else {
-                return Vec::new();
-            };
-            let Some(list) = &mut facts[*comp] else {
-                return Vec::new();
-            };
-            for &op in ops {
-                state::apply(list, op);
-            }
-            list.iter().map(|a| index.fact(a)).collect()
+        .map(|c| {
+            let list = c.clone()?;
+            let set = list.iter().copied().collect();
+            Some((Rc::new(list), set))
         })
         .collect();
-    let finals = facts
+    for (comp, ops) in index.releases.iter().flatten() {
+        let Some((list, set)) = &mut facts[*comp] else {
+            continue;
+        };
+        for &op in ops {
+            match op {
+                state::Op::Add(atom) => {
+                    if set.insert(atom) {
+                        Rc::make_mut(list).push(atom);
+                    }
+                }
+                op => {
+                    if state::apply(list, op) != state::Effect::Nothing {
+                        *set = list.iter().copied().collect();
+                    }
+                }
+            }
+        }
+    }
+    facts
         .iter()
-        .map(|list| Some(list.as_ref()?.iter().map(|a| index.fact(a)).collect()))
-        .collect();
-    (facts_after, finals)
+        .map(|entry| {
+            let (list, _) = entry.as_ref()?;
+            Some(list.iter().map(|a| index.fact(a)).collect())
+        })
+        .collect()
 }
 
 /// Rules about single steps that need no simulation.

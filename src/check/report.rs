@@ -191,8 +191,6 @@ impl Status {
 pub struct StepReport {
     pub status: Status,
     pub rollback: Rollback,
-    /// The facts of the released component once this step is live (empty for flips).
-    pub facts_after: Vec<Fact>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]

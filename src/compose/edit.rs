@@ -2,7 +2,6 @@
 //! everything that names it, and copies get ids of their own. The board makes each of
 //! these one undo step; they are pure and know nothing about terminals.
 
-use crate::check::Report;
 use crate::plan::{Change, Plan, Step};
 
 /// A file-name and id friendly form of a title: lowercase ASCII letters, digits and
@@ -219,82 +218,6 @@ pub fn duplicate_component(plan: &mut Plan, index: usize) -> usize {
     copy.name = format!("{} (copy)", copy.name);
     plan.components.insert(index + 1, copy);
     index + 1
-}
-
-/// The facts of component `component_id` just before step `step_index`: the facts after
-/// its last release before that index, else its `current` facts. With `step_index` equal
-/// to `plan.steps.len()` (or more) this is where the plan leaves it. `report` is
-/// `check(plan)`; an unknown component has no facts.
-pub fn facts_before(
-    plan: &Plan,
-    report: &Report,
-    component_id: &str,
-    step_index: usize,
-) -> Vec<crate::plan::Fact> {
-    let id = component_id.trim();
-    // The checker simulates the first component of a duplicated id; so does this.
-    let Some(component) = plan.components.iter().find(|c| c.id.trim() == id) else {
-        return Vec::new();
-    };
-    let end = step_index.min(plan.steps.len());
-    plan.steps[..end]
-        .iter()
-        .enumerate()
-        .rev()
-        .find(|(_, s)| s.component().map(str::trim) == Some(id))
-        .and_then(|(i, _)| report.steps.get(i))
-        .map(|s| s.facts_after.clone())
-        .unwrap_or_else(|| component.current.clone())
-}
-
-/// Applies one change to a component's facts as the checker does, and says whether it
-/// changed anything: `Add` adds a fact that is not there; `Remove` takes every fact with
-/// the same access and key (and the same `Serving` interface, if it names one), and a
-/// removed `Provide(k)` takes the `Serving(k, …)` facts with it; `Ungate` strips the
-/// toggle's gate; `Backfill` moves data, not facts.
-pub fn apply(facts: &mut Vec<crate::plan::Fact>, change: &Change) -> bool {
-    use crate::plan::Access;
-    match change {
-        Change::Add(fact) => {
-            if facts.contains(fact) {
-                return false;
-            }
-            facts.push(fact.clone());
-            true
-        }
-        Change::Remove(gone) => {
-            let before = facts.len();
-            facts.retain(|f| {
-                let same = f.access == gone.access
-                    && f.key == gone.key
-                    && (gone.serving.is_none() || f.serving == gone.serving);
-                let served =
-                    gone.access == Access::Provide && f.serving.as_ref() == Some(&gone.key);
-                !(same || served)
-            });
-            facts.len() != before
-        }
-        Change::Ungate(toggle) => {
-            if !facts
-                .iter()
-                .any(|f| f.gate.as_deref() == Some(toggle.trim()))
-            {
-                return false;
-            }
-            let mut kept: Vec<crate::plan::Fact> = Vec::with_capacity(facts.len());
-            for mut fact in facts.drain(..) {
-                if fact.gate.as_deref() == Some(toggle.trim()) {
-                    fact.gate = None;
-                }
-                if !kept.contains(&fact) {
-                    kept.push(fact);
-                }
-            }
-            *facts = kept;
-            true
-        }
-        Change::Backfill { .. } => false,
-    }
 }
 
 /// The value of a toggle just before step `step_index` (its `initially` value, then the

@@ -21,8 +21,7 @@
 //!   move over, the old store goes.
 
 use crate::check::words::StepLabel;
-use crate::check::{Report, check};
-use crate::compose::edit::{apply, facts_before, fresh_id, slug, toggle_before};
+use crate::compose::edit::{fresh_id, slug, toggle_before};
 use crate::plan::{Access, Change, Component, Fact, Kind, Plan, Step, Switch, Toggle};
 use crate::suggest::closest;
 
@@ -157,7 +156,6 @@ pub(crate) fn release(id: String, component: &str, title: String, changes: Vec<C
 /// The plan as it is just before step `at`, for validating a template's inputs.
 struct At<'a> {
     plan: &'a Plan,
-    report: Report,
     at: usize,
     /// Step ids in use: the plan's and the ones given out so far.
     ids: Vec<String>,
@@ -178,7 +176,6 @@ impl<'a> At<'a> {
         }
         Ok(At {
             plan,
-            report: check(plan),
             at,
             ids: plan
                 .steps
@@ -222,7 +219,7 @@ impl<'a> At<'a> {
     }
 
     fn facts(&self, id: &str) -> Vec<Fact> {
-        facts_before(self.plan, &self.report, id, self.at)
+        self.plan.facts_before(id, self.at)
     }
 
     /// Components that provide `key` at `at`.
@@ -548,7 +545,7 @@ fn swap(facts: &[Fact], old: &str, new: &str) -> Vec<Change> {
     for f in &olds {
         if working.contains(f) {
             let remove = Change::Remove((*f).clone());
-            apply(&mut working, &remove);
+            remove.apply_to(&mut working);
             changes.push(remove);
         }
     }
@@ -870,7 +867,7 @@ impl DoubleWrite {
                     tolerant: true,
                     ..rekeyed(&f, &new)
                 });
-                if apply(&mut facts, &add) {
+                if add.apply_to(&mut facts) {
                     changes.push(add);
                 }
             }

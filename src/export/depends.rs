@@ -22,7 +22,6 @@
 //! one between them, needs it (`tests/export.rs` holds this for the article's stories).
 //! "What it enables" is the same relation read the other way.
 
-use crate::check::Report;
 use crate::plan::{Access, Change, Fact, Plan, Step, Switch};
 
 use super::escape::code;
@@ -202,7 +201,7 @@ pub struct Dependency {
 }
 
 /// Every dependency of the plan, ordered by the later step, then the earlier one.
-pub fn dependencies(plan: &Plan, report: &Report) -> Vec<Dependency> {
+pub fn dependencies(plan: &Plan) -> Vec<Dependency> {
     let ids: Vec<&str> = plan.components.iter().map(|c| c.id.as_str()).collect();
     let component = |step: &Step| {
         step.component()
@@ -211,8 +210,10 @@ pub fn dependencies(plan: &Plan, report: &Report) -> Vec<Dependency> {
     let mut facts: Vec<Vec<Fact>> = plan.components.iter().map(|c| c.current.clone()).collect();
     let mut found = Vec::new();
     for (i, step) in plan.steps.iter().enumerate() {
-        if let (Some(c), Some(after)) = (component(step), report.steps.get(i)) {
-            facts[c] = after.facts_after.clone();
+        if let Some(c) = component(step) {
+            for change in step.changes() {
+                change.apply_to(&mut facts[c]);
+            }
         }
         let uses = uses(step, component(step), &facts);
         for j in 0..i {

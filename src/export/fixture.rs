@@ -71,11 +71,7 @@ pub fn report() -> Report {
         hint: "Revert step 1 \"ui\" first.".to_string(),
         ..finding(Rule::Rollback, Some(1), Some("api"))
     };
-    let step = |status, rollback| StepReport {
-        status,
-        rollback,
-        facts_after: Vec::new(),
-    };
+    let step = |status, rollback| StepReport { status, rollback };
     Report {
         findings: vec![target, plan_wide, broken, rollback, accepted],
         steps: vec![

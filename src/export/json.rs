@@ -60,7 +60,7 @@ pub fn json(path: &Path, loaded: &Loaded, report: &Report) -> PlanExport {
 /// When `step` is not an index into the plan's steps.
 pub fn step_json(path: &Path, loaded: &Loaded, report: &Report, step: usize) -> StepExport {
     let whole = file_report(path, loaded, report);
-    let all = dependencies(&loaded.plan, report);
+    let all = dependencies(&loaded.plan);
     let entry = |dependency: &Dependency, other: usize, say: fn(&Why) -> String| DependencyEntry {
         index: other + 1,
         id: clean(loaded.plan.steps[other].id()).into_owned(),

@@ -38,7 +38,7 @@ pub(super) fn step_body(
     }
     out.push('\n');
 
-    let all = dependencies(plan, report);
+    let all = dependencies(plan);
     let _ = writeln!(out, "### Must be live before it\n");
     let before: Vec<&Dependency> = live_before(&all, i).collect();
     if before.is_empty() {

@@ -200,6 +200,54 @@ pub enum Change {
     Backfill { into: String, from: String },
 }
 
+impl Change {
+    /// Applies the change to a component's facts as the checker does, and says whether it
+    /// changed anything: `Add` adds a fact that is not there; `Remove` takes every fact
+    /// with the same access and key (and the same `Serving` interface, if it names one),
+    /// and a removed `Provide(k)` takes the `Serving(k, …)` facts with it; `Ungate` strips
+    /// the toggle's gate; `Backfill` moves data, not facts.
+    pub fn apply_to(&self, facts: &mut Vec<Fact>) -> bool {
+        match self {
+            Change::Add(fact) => {
+                if facts.contains(fact) {
+                    return false;
+                }
+                facts.push(fact.clone());
+                true
+            }
+            Change::Remove(gone) => {
+                let before = facts.len();
+                facts.retain(|f| {
+                    let same = f.access == gone.access
+                        && f.key == gone.key
+                        && (gone.serving.is_none() || f.serving == gone.serving);
+                    let served =
+                        gone.access == Access::Provide && f.serving.as_ref() == Some(&gone.key);
+                    !(same || served)
+                });
+                facts.len() != before
+            }
+            Change::Ungate(toggle) => {
+                if !facts.iter().any(|f| f.gate.as_ref() == Some(toggle)) {
+                    return false;
+                }
+                let mut kept: Vec<Fact> = Vec::with_capacity(facts.len());
+                for mut fact in facts.drain(..) {
+                    if fact.gate.as_ref() == Some(toggle) {
+                        fact.gate = None;
+                    }
+                    if !kept.contains(&fact) {
+                        kept.push(fact);
+                    }
+                }
+                *facts = kept;
+                true
+            }
+            Change::Backfill { .. } => false,
+        }
+    }
+}
+
 /// A finding the team decided to live with; the reason travels with the plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -282,6 +330,33 @@ impl Plan {
                     .chain(&mut accept.key),
             );
         }
+    }
+
+    /// The facts of component `component_id` just before step `step_index`: its `current`
+    /// facts with the changes of its releases before that index applied, as the checker
+    /// applies them. With `step_index` at or past the end, where the plan leaves it. The
+    /// first component of a duplicated id is the one released, as in the checker; an
+    /// unknown component has no facts.
+    pub fn facts_before(&self, component_id: &str, step_index: usize) -> Vec<Fact> {
+        let Some(component) = self.component(component_id) else {
+            return Vec::new();
+        };
+        let mut facts = component.current.clone();
+        let end = step_index.min(self.steps.len());
+        for step in &self.steps[..end] {
+            if step.component() == Some(component_id) {
+                for change in step.changes() {
+                    change.apply_to(&mut facts);
+                }
+            }
+        }
+        facts
+    }
+
+    /// The facts of the component a release deploys, right after it; `None` for a flip.
+    pub fn facts_after(&self, step_index: usize) -> Option<Vec<Fact>> {
+        let component = self.steps.get(step_index)?.component()?;
+        Some(self.facts_before(component, step_index + 1))
     }
 
     pub fn component(&self, id: &str) -> Option<&Component> {

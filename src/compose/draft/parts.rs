@@ -4,7 +4,7 @@
 //! the flips that must come before an ungate.
 
 use super::{Move, Work};
-use crate::compose::edit::{apply, fresh_id, slug, toggle_before};
+use crate::compose::edit::{fresh_id, slug, toggle_before};
 use crate::compose::patterns::release;
 use crate::plan::{Access, Change, Fact, Plan, Step, Switch};
 
@@ -135,7 +135,7 @@ impl<'p> Parts<'p> {
                         tolerant: true,
                         ..f
                     });
-                    if apply(&mut chain.facts, &change) {
+                    if change.apply_to(&mut chain.facts) {
                         changes.push(change);
                     }
                 }
@@ -163,7 +163,7 @@ impl<'p> Parts<'p> {
             let about_new = (f.access == Access::Provide && new_keys.contains(&f.key))
                 || f.serving.as_ref().is_some_and(|i| new_keys.contains(i));
             let change = Change::Add(f.clone());
-            if about_new && apply(&mut chain.facts, &change) {
+            if about_new && change.apply_to(&mut chain.facts) {
                 changes.push(change);
             }
         }
@@ -377,20 +377,20 @@ fn diff(facts: &mut Vec<Fact>, to: &[Fact]) -> Vec<Change> {
         });
         if helps {
             let change = Change::Ungate(gate);
-            apply(facts, &change);
+            change.apply_to(facts);
             changes.push(change);
         }
     }
     for f in facts.clone() {
         if !to.contains(&f) && facts.contains(&f) {
             let change = Change::Remove(f);
-            apply(facts, &change);
+            change.apply_to(facts);
             changes.push(change);
         }
     }
     for f in to {
         let change = Change::Add(f.clone());
-        if apply(facts, &change) {
+        if change.apply_to(facts) {
             changes.push(change);
         }
     }

@@ -140,11 +140,11 @@ impl<'a> DetailsView<'a> {
                     heading(format!("After this step: {}", clean_line(component))),
                     0,
                 ));
-                let facts = report.map_or(&[][..], |r| r.facts_after.as_slice());
+                let facts = model.plan.facts_after(i).unwrap_or_default();
                 if facts.is_empty() {
                     lines.push((indent(vec![Span::styled("no facts", theme.muted())]), 4));
                 }
-                for fact in facts {
+                for fact in &facts {
                     lines.push((
                         indent(vec![Span::raw(clean_line(&fact.to_string()).into_owned())]),
                         4,
