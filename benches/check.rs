@@ -162,5 +162,26 @@ fn growing(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(bench, benches, unsafe_orders, growing);
+/// A 600 KB plan whose story is 300,000 `\t` escapes, and one of 120,000 `\u{…}`
+/// escapes: parsing stays linear in the file whatever its strings hold.
+fn escapes(c: &mut Criterion) {
+    let mut group = c.benchmark_group("parse_escapes");
+    group.warm_up_time(Duration::from_secs(1));
+    group.sample_size(20);
+    for (name, escape, count) in [("tabs", "\\t", 300_000), ("unicode", "\\u{1F600}", 120_000)] {
+        let text = format!(
+            "Plan(version: 1, story: \"{}\", components: [], steps: [])",
+            escape.repeat(count)
+        );
+        let loaded = store::parse(Path::new("escapes.ron"), &text)
+            .unwrap_or_else(|err| panic!("the {name} plan does not load: {err}"));
+        assert_eq!(loaded.plan.story.chars().count(), count);
+        group.bench_function(name, |b| {
+            b.iter(|| store::parse(Path::new("escapes.ron"), black_box(&text)).map(|l| l.plan))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(bench, benches, unsafe_orders, growing, escapes);
 criterion_main!(bench);

@@ -80,28 +80,33 @@ fn parse_text(file: &Path, text: &str) -> Result<(Plan, Spans), LoadError> {
     let spans = Spans::scan(body);
     let options = ron_options();
 
-    // A newer format may hold fields this build does not know: name the version first.
-    if let Ok(probe) = options.from_str::<VersionProbe>(body) {
-        if probe.version != FORMAT_VERSION {
-            return Err(LoadError::at(
-                file,
-                spans.version().unwrap_or(spans.plan()),
-                format!(
-                    "this plan is format version {}; this storyplan reads version {}",
-                    probe.version, FORMAT_VERSION
-                ),
-            ));
-        }
-    }
-
+    let version_error = |version: u32| {
+        LoadError::at(
+            file,
+            spans.version().unwrap_or(spans.plan()),
+            format!(
+                "this plan is format version {version}; this storyplan reads version {FORMAT_VERSION}"
+            ),
+        )
+    };
     match options.from_str::<Plan>(body) {
+        Ok(plan) if plan.version != FORMAT_VERSION => Err(version_error(plan.version)),
         Ok(plan) => Ok((plan, spans)),
-        Err(err) if !spans.has_plan() && only_trivia_after(body, &err) => {
-            let mut error = LoadError::from_ron(file, body, &err);
-            error.message = "the file has no plan in it: expected `Plan(...)`".to_string();
-            Err(error)
+        Err(err) => {
+            // A newer format may hold fields this build does not know: name the version
+            // first. Only a file that does not load is read a second time, for that.
+            if let Ok(probe) = options.from_str::<VersionProbe>(body)
+                && probe.version != FORMAT_VERSION
+            {
+                return Err(version_error(probe.version));
+            }
+            if !spans.has_plan() && only_trivia_after(body, &err) {
+                let mut error = LoadError::from_ron(file, body, &err);
+                error.message = "the file has no plan in it: expected `Plan(...)`".to_string();
+                return Err(error);
+            }
+            Err(LoadError::from_ron(file, body, &err))
         }
-        Err(err) => Err(LoadError::from_ron(file, body, &err)),
     }
 }
 
