@@ -350,3 +350,69 @@ fn every_default_binding_has_a_description() {
     }
     assert!(keymap.key_for(Mode::Board, Action::Quit).is_some());
 }
+
+#[test]
+fn ctrl_c_quits_from_anywhere_and_asks_first_when_there_are_unsaved_changes() {
+    let ctrl_c = press(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    let mut model = board(example("reminders"));
+    // Whatever the keymap says, and in any context but a question.
+    model.keymap = Keymap::default();
+    let user: storyplan::tui::keymap::UserKeymap =
+        ron::from_str(r#"(board: { quit: [] })"#).expect("a keymap");
+    let _ = model.keymap.merge(&user);
+    for context in [
+        Context::Keys(Mode::Board),
+        Context::Keys(Mode::List),
+        Context::Form,
+        Context::Finder,
+        Context::Text,
+    ] {
+        assert_eq!(
+            key_to_msg(&model.keymap, context, ctrl_c),
+            Some(Msg::Interrupt),
+            "{context:?}"
+        );
+    }
+    assert_eq!(update(&mut model, Msg::Interrupt), Some(Effect::Quit));
+
+    let mut model = broken_reminders();
+    update(&mut model, Msg::MoveStep { from: 3, to: 2 });
+    assert!(model.modified());
+    assert_eq!(update(&mut model, Msg::Interrupt), None);
+    assert!(matches!(model.overlay, Some(Overlay::Ask(Question::Quit))));
+}
+
+#[test]
+fn keys_do_not_change_a_plan_the_terminal_is_too_small_to_show() {
+    let mut model = broken_reminders();
+    let before = model.plan.clone();
+    update(&mut model, Msg::Shown(false));
+    for key in ['d', 'd', 'J', 'a'] {
+        if let Some(msg) = key_to_msg(
+            &model.keymap,
+            model.context(),
+            press(KeyCode::Char(key), KeyModifiers::NONE),
+        ) {
+            assert_eq!(update(&mut model, msg), None);
+        }
+    }
+    assert_eq!(model.plan, before);
+    assert!(model.overlay.is_none());
+    assert!(model.notice.as_ref().is_some_and(|n| n.error));
+    // Saving what nobody can see is refused too; quitting works.
+    let save = key_to_msg(
+        &model.keymap,
+        model.context(),
+        press(KeyCode::Char('s'), KeyModifiers::CONTROL),
+    )
+    .expect("ctrl-s saves");
+    assert_eq!(update(&mut model, save), None);
+    assert_eq!(
+        update(&mut model, Msg::Action(Action::Quit)),
+        Some(Effect::Quit)
+    );
+    // Once the board is back, keys work again.
+    update(&mut model, Msg::Shown(true));
+    update(&mut model, Msg::Action(Action::Delete));
+    assert_ne!(model.plan, before);
+}

@@ -26,7 +26,12 @@ impl Tmux {
     }
 
     fn start(name: &str, dir: &Path, command: &str) -> Tmux {
+        Tmux::start_sized(name, dir, command, (120, 36))
+    }
+
+    fn start_sized(name: &str, dir: &Path, command: &str, (width, height): (u16, u16)) -> Tmux {
         let session = format!("storyplan-e2e-{name}-{}", std::process::id());
+        let (width, height) = (width.to_string(), height.to_string());
         let status = Command::new("tmux")
             .args([
                 "new-session",
@@ -34,9 +39,9 @@ impl Tmux {
                 "-s",
                 &session,
                 "-x",
-                "120",
+                &width,
                 "-y",
-                "36",
+                &height,
                 "-c",
             ])
             .arg(dir)
@@ -299,6 +304,44 @@ fn the_story_form_confirmed_as_it_opened_changes_nothing() {
     tmux.keys(&["Enter"]);
     tmux.wait_for("STEPS");
     // Nothing changed, so quitting does not ask, and the file is as it was.
+    tmux.keys(&["q"]);
+    let start = Instant::now();
+    while tmux.running() && start.elapsed() < Duration::from_secs(10) {
+        sleep(Duration::from_millis(100));
+    }
+    assert!(
+        !tmux.running(),
+        "the board did not quit:\n{}",
+        tmux.screen()
+    );
+    assert_eq!(std::fs::read(&file).expect("file reads"), before);
+}
+
+#[test]
+fn keys_on_a_terminal_too_small_for_the_board_change_nothing() {
+    if !tmux_or_skip() {
+        return;
+    }
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let config = dir.path().join("config");
+    std::fs::create_dir(&config).expect("config dir");
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/reminders.ron");
+    let plan = store::load(&example).expect("example loads").plan;
+    let file = dir.path().join("plan.ron");
+    store::save_atomic(&file, &plan).expect("plan written");
+    let before = std::fs::read(&file).expect("file reads");
+
+    let command = format!(
+        "env STORYPLAN_CONFIG_DIR={} {} open plan.ron",
+        config.display(),
+        env!("CARGO_BIN_EXE_storyplan")
+    );
+    let tmux = Tmux::start_sized("small", dir.path(), &command, (40, 10));
+    tmux.wait_for("needs at least");
+    tmux.keys(&["d", "d", "d", "C-s"]);
+    sleep(Duration::from_millis(500));
+    assert_eq!(std::fs::read(&file).expect("file reads"), before);
+    // Nothing changed, so q quits without asking.
     tmux.keys(&["q"]);
     let start = Instant::now();
     while tmux.running() && start.elapsed() < Duration::from_secs(10) {

@@ -121,6 +121,9 @@ fn event_loop(terminal: &mut DefaultTerminal, mut model: Model) -> io::Result<()
         if dirty {
             terminal.draw(|frame| cache = view::draw(frame, &model))?;
             dirty = false;
+            if cache.board != model.shown {
+                update(&mut model, Msg::Shown(cache.board));
+            }
             if let Some(limit) = cache.help_max_scroll {
                 update(&mut model, Msg::HelpLimit(limit));
             }

@@ -537,12 +537,7 @@ const FINDER: &[Row] = &[
         "a page of matches down",
     ),
     (Action::PageUp, &["pageup"], "", "a page of matches up"),
-    (
-        Action::Close,
-        &["esc", "ctrl-c"],
-        "close",
-        "close the finder",
-    ),
+    (Action::Close, &["esc"], "close", "close the finder"),
 ];
 
 const PICKER: &[Row] = &[

@@ -199,6 +199,9 @@ pub struct Model {
     pub mouse: bool,
     pub quit: bool,
     pub kickoff: Option<Kickoff>,
+    /// Whether the board is on screen; below the minimum size keys must not change what
+    /// nobody can see.
+    pub shown: bool,
 }
 
 impl Model {
@@ -225,6 +228,7 @@ impl Model {
             mouse: true,
             quit: false,
             kickoff: None,
+            shown: true,
         }
     }
 

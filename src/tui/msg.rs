@@ -85,6 +85,12 @@ pub enum Msg {
     },
     /// The furthest the help can scroll at the current size (reported after a draw).
     HelpLimit(u16),
+    /// Ctrl-c: quit from wherever the board is, asking first when there are unsaved
+    /// changes, whatever the keymap says.
+    Interrupt,
+    /// Whether the last draw showed the board, or only the notice that the terminal is
+    /// too small (reported after a draw when it changes).
+    Shown(bool),
     Edit(InputRequest),
     Submit,
     Saved {

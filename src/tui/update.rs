@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use ratatui::crossterm::event::{Event, KeyEvent};
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use tui_input::Input;
 
 use super::editing;
@@ -68,6 +68,10 @@ pub fn key_to_msg(keymap: &Keymap, context: Context, key: KeyEvent) -> Option<Ms
     if !key.is_press() && !key.is_repeat() {
         return None;
     }
+    let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers == KeyModifiers::CONTROL;
+    if ctrl_c && !matches!(context, Context::Ask(_)) {
+        return Some(Msg::Interrupt);
+    }
     let action = keymap.action(context.mode(), &key);
     match context {
         Context::Keys(_) => action.map(Msg::Action),
@@ -130,7 +134,34 @@ fn form_key_to_msg(action: Option<Action>, key: KeyEvent) -> Option<FormKey> {
 
 const PAGE: usize = 10;
 
+/// What still works while the board is not on screen: quitting (and answering whether to
+/// save first), closing, and what the loop reports back.
+fn works_unseen(msg: &Msg) -> bool {
+    match msg {
+        Msg::Action(action) => matches!(action, Action::Quit | Action::Close),
+        Msg::Interrupt
+        | Msg::Answer(_)
+        | Msg::Shown(_)
+        | Msg::HelpLimit(_)
+        | Msg::Told { .. }
+        | Msg::Saved { .. }
+        | Msg::SaveFailed(_)
+        | Msg::DiskChanged { .. }
+        | Msg::Reloaded { .. }
+        | Msg::ReloadFailed(_)
+        | Msg::Show { .. } => true,
+        _ => false,
+    }
+}
+
 pub fn update(model: &mut Model, msg: Msg) -> Option<Effect> {
+    if !model.shown && !works_unseen(&msg) {
+        model.notice = Some(Notice {
+            text: "The terminal is too small to show the board: keys do nothing until it is larger (q quits)".into(),
+            error: true,
+        });
+        return None;
+    }
     match msg {
         Msg::Action(action) => return act(model, action),
         Msg::SelectStep(step) => {
@@ -195,6 +226,13 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Effect> {
         }
         Msg::Told { text, error } => model.notice = Some(Notice { text, error }),
         Msg::DraftScroll(down) => editing::draft_scroll(model, down),
+        Msg::Shown(shown) => model.shown = shown,
+        Msg::Interrupt => {
+            if !model.modified() {
+                return Some(Effect::Quit);
+            }
+            model.overlay = Some(Overlay::Ask(Question::Quit));
+        }
         Msg::HelpLimit(limit) => {
             if let Some(Overlay::Help { scroll }) = &mut model.overlay {
                 *scroll = (*scroll).min(limit);

@@ -53,6 +53,8 @@ pub struct LayoutCache {
     pub component_rows: Vec<(usize, Rect)>,
     /// How far the help overlay can scroll, while it is open.
     pub help_max_scroll: Option<u16>,
+    /// Whether the board was drawn: below the minimum size only a notice is.
+    pub board: bool,
 }
 
 pub const MIN_WIDTH: u16 = 100;
@@ -62,7 +64,8 @@ pub const MIN_HEIGHT: u16 = 30;
 pub fn draw(frame: &mut Frame, model: &Model) -> LayoutCache {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        frame.render_widget(TooSmall { area }, area);
+        let asking = matches!(model.overlay, Some(Overlay::Ask(_)));
+        frame.render_widget(TooSmall { area, asking }, area);
         return LayoutCache::default();
     }
     let bottom_height = if area.height <= 40 {
@@ -110,6 +113,7 @@ pub fn draw(frame: &mut Frame, model: &Model) -> LayoutCache {
         finding_rows: findings.rows(findings_area),
         component_rows: components.rows(components_area),
         help_max_scroll,
+        board: true,
     }
 }
 
@@ -244,14 +248,20 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 /// What a terminal below the minimum gets instead of the board.
 struct TooSmall {
     area: Rect,
+    /// Quitting with unsaved changes asked what to do: the answers work here too.
+    asking: bool,
 }
 
 impl Widget for TooSmall {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let text = format!(
-            "storyplan needs at least {MIN_WIDTH}×{MIN_HEIGHT} (this terminal is {}×{})",
+        let mut text = format!(
+            "storyplan needs at least {MIN_WIDTH}×{MIN_HEIGHT} (this terminal is {}×{}). \
+             Until then keys do not change the plan; q quits.",
             self.area.width, self.area.height
         );
+        if self.asking {
+            text.push_str(" Unsaved changes: s saves and quits, d discards, c cancels.");
+        }
         let lines = fit::wrap(&text, area.width as usize).len() as u16;
         let notice = centered(area, area.width, lines);
         Clear.render(area, buf);
