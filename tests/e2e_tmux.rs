@@ -354,3 +354,80 @@ fn keys_on_a_terminal_too_small_for_the_board_change_nothing() {
     );
     assert_eq!(std::fs::read(&file).expect("file reads"), before);
 }
+
+/// The reminders story in `dir/plan.ron`, opened on the board in tmux by `shell` (which
+/// gets the storyplan command as `$0`-free text to run), with a step moved so the plan has
+/// unsaved changes.
+fn modified_board(name: &str, dir: &Path, wrap: impl Fn(&str) -> String) -> Tmux {
+    let config = dir.join("config");
+    std::fs::create_dir(&config).expect("config dir");
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/reminders.ron");
+    let plan = store::load(&example).expect("example loads").plan;
+    store::save_atomic(&dir.join("plan.ron"), &plan).expect("plan written");
+    let command = format!(
+        "env STORYPLAN_CONFIG_DIR={} {} open plan.ron",
+        config.display(),
+        env!("CARGO_BIN_EXE_storyplan")
+    );
+    let tmux = Tmux::start(name, dir, &wrap(&command));
+    tmux.wait_for_all(&["0 errors", "q quit"]);
+    tmux.keys(&["J"]);
+    tmux.wait_for("modified");
+    tmux
+}
+
+/// Waits for the recovered plan next to `plan.ron` and returns it.
+fn recovered(dir: &Path) -> storyplan::plan::Plan {
+    let path = dir.join("plan.ron.recovered");
+    let start = Instant::now();
+    while !path.exists() && start.elapsed() < Duration::from_secs(10) {
+        sleep(Duration::from_millis(100));
+    }
+    store::load(&path)
+        .unwrap_or_else(|err| panic!("no recovered plan: {err}"))
+        .plan
+}
+
+#[test]
+fn a_hangup_keeps_the_unsaved_plan() {
+    if !tmux_or_skip() {
+        return;
+    }
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let tmux = modified_board("hup", dir.path(), str::to_string);
+    // Killing the session hangs up its terminal: the board gets SIGHUP.
+    drop(tmux);
+    let plan = recovered(dir.path());
+    let order: Vec<&str> = plan.steps.iter().map(|s| s.id()).collect();
+    assert_eq!(order[..2], ["endpoints", "ui-hidden"]);
+}
+
+#[test]
+fn a_lost_terminal_with_sighup_ignored_keeps_the_plan_and_exits() {
+    if !tmux_or_skip() {
+        return;
+    }
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let pid_file = dir.path().join("pid");
+    let tmux = modified_board("nohup", dir.path(), |command| {
+        format!(
+            "sh -c 'echo $$ > {}; trap \"\" HUP; exec {command}'",
+            pid_file.display()
+        )
+    });
+    let pid = std::fs::read_to_string(&pid_file).expect("the board wrote its pid");
+    let pid = pid.trim().to_string();
+    drop(tmux);
+    let plan = recovered(dir.path());
+    assert_eq!(plan.steps[0].id(), "endpoints");
+    // It does not spin on a terminal that is gone: it exits.
+    let start = Instant::now();
+    let alive = || Path::new("/proc").join(&pid).exists();
+    while alive() && start.elapsed() < Duration::from_secs(10) {
+        sleep(Duration::from_millis(100));
+    }
+    assert!(
+        !alive(),
+        "the board (pid {pid}) still runs without a terminal"
+    );
+}

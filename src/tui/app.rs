@@ -53,28 +53,67 @@ pub fn remember_for_recovery(model: &Model) {
     }
 }
 
+/// Writes the remembered unsaved plan next to its file, saying so on stderr; `what`
+/// says what happened ("crashed", "lost its terminal").
+fn write_recovery(what: &str) {
+    let unsaved = RECOVERY.lock().ok().and_then(|mut guard| guard.take());
+    if let Some((path, plan)) = unsaved {
+        let text = store::to_canonical_string(&plan);
+        match std::fs::write(&path, text) {
+            Ok(()) => eprintln!(
+                "storyplan {what}; your unsaved plan is in {}",
+                path.display()
+            ),
+            Err(error) => eprintln!(
+                "storyplan {what} and could not write {}: {error}",
+                path.display()
+            ),
+        }
+    }
+}
+
 /// Restores the terminal and saves the unsaved plan before the panic message prints.
 pub fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         let _ = execute!(io::stdout(), DisableMouseCapture);
         ratatui::restore();
-        let unsaved = RECOVERY.lock().ok().and_then(|mut guard| guard.take());
-        if let Some((path, plan)) = unsaved {
-            let text = store::to_canonical_string(&plan);
-            match std::fs::write(&path, text) {
-                Ok(()) => eprintln!(
-                    "storyplan crashed; your unsaved plan is in {}",
-                    path.display()
-                ),
-                Err(error) => eprintln!(
-                    "storyplan crashed and could not write {}: {error}",
-                    path.display()
-                ),
-            }
-        }
+        write_recovery("crashed");
         previous(info);
     }));
+}
+
+/// Watches, from a thread of its own, for the board's terminal going away: a hangup or
+/// termination signal, or a controlling terminal that can no longer be opened (with
+/// SIGHUP ignored the board would otherwise read an empty terminal forever, inside
+/// crossterm, where its own loop never gets a turn). Writes the unsaved plan and exits.
+fn watch_hangup() {
+    #[cfg(unix)]
+    {
+        use signal_hook::consts::{SIGHUP, SIGTERM};
+        let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGHUP, SIGTERM]) else {
+            return;
+        };
+        let tty = || {
+            std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .open("/dev/tty")
+                .is_ok()
+        };
+        // Only a terminal that was there can go away.
+        let had_tty = tty();
+        std::thread::spawn(move || {
+            loop {
+                let signalled = signals.pending().next().is_some();
+                if signalled || (had_tty && !tty()) {
+                    write_recovery("lost its terminal");
+                    std::process::exit(129);
+                }
+                std::thread::sleep(Duration::from_millis(250));
+            }
+        });
+    }
 }
 
 /// Runs `body` on a terminal set up for the board, and leaves the terminal as it was
@@ -113,10 +152,21 @@ pub fn pick_plan(
     with_terminal(false, |terminal| pick(terminal, entries, theme, keymap))
 }
 
-fn event_loop(terminal: &mut DefaultTerminal, mut model: Model) -> io::Result<()> {
+fn event_loop(terminal: &mut DefaultTerminal, model: Model) -> io::Result<()> {
+    let result = run_loop(terminal, model);
+    // A terminal that fails to draw or to read is gone too: keep the unsaved plan.
+    if result.is_err() {
+        write_recovery("lost its terminal");
+    }
+    result
+}
+
+fn run_loop(terminal: &mut DefaultTerminal, mut model: Model) -> io::Result<()> {
     let mut cache = LayoutCache::default();
     let mut dirty = true;
     let mut remembered = model.revision;
+    remember_for_recovery(&model);
+    watch_hangup();
     loop {
         if dirty {
             terminal.draw(|frame| cache = view::draw(frame, &model))?;
