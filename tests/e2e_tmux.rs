@@ -431,3 +431,35 @@ fn a_lost_terminal_with_sighup_ignored_keeps_the_plan_and_exits() {
         "the board (pid {pid}) still runs without a terminal"
     );
 }
+
+#[test]
+fn a_keymap_without_quit_still_quits_with_ctrl_c() {
+    if !tmux_or_skip() {
+        return;
+    }
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let config = dir.path().join("config");
+    std::fs::create_dir(&config).expect("config dir");
+    std::fs::write(
+        config.join("keymap.ron"),
+        "(board: { quit: [], undo: [\"q\"] })",
+    )
+    .expect("keymap written");
+    let command = format!(
+        "env STORYPLAN_CONFIG_DIR={} {} demo",
+        config.display(),
+        env!("CARGO_BIN_EXE_storyplan")
+    );
+    let tmux = Tmux::start("noquit", dir.path(), &command);
+    // The problem is on the status line; q no longer quits.
+    tmux.wait_for("Ctrl-c still quits");
+    tmux.keys(&["q"]);
+    sleep(Duration::from_millis(300));
+    assert!(tmux.running());
+    tmux.keys(&["C-c"]);
+    let start = Instant::now();
+    while tmux.running() && start.elapsed() < Duration::from_secs(10) {
+        sleep(Duration::from_millis(100));
+    }
+    assert!(!tmux.running(), "Ctrl-c did not quit:\n{}", tmux.screen());
+}

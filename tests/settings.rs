@@ -197,8 +197,40 @@ fn both_files_report_their_problems() {
         settings.problems,
         vec![
             "keymap.ron:1:18: unknown key \"hyper-x\"".to_string(),
+            "keymap.ron:1:11: `undo` keeps its default keys in board: none of the keys given is known"
+                .to_string(),
             "settings.ron: unknown theme \"neon\" (expected default or plain)".to_string(),
         ]
+    );
+    // It keeps them indeed.
+    assert_eq!(
+        settings.keymap.action(Mode::Board, &key('u')),
+        Some(Action::Undo)
+    );
+}
+
+#[test]
+fn keymap_problems_are_reported_where_they_are_and_never_empty_an_action() {
+    let text = "(\n  board: {\n    undo: [\"shift-\"],\n    redo: [\"q\"],\n    redo: [\"r\"],\n    quit: [],\n    move_step_down: [\"u\"],\n  },\n)\n";
+    let dir = folder(&[("keymap.ron", text)]);
+    let settings = load(&dir);
+    assert_eq!(
+        settings.problems,
+        vec![
+            "keymap.ron:3:12: unknown key \"shift-\"".to_string(),
+            "keymap.ron:3:5: `undo` keeps its default keys in board: none of the keys given is known"
+                .to_string(),
+            "keymap.ron:5:5: `redo` appears twice in board: the last one applies".to_string(),
+            "keymap.ron:7:5: `move_step_down` takes a key of `undo` in board".to_string(),
+            "keymap.ron:6:5: `quit` has no key left on the board: Ctrl-c still quits".to_string(),
+        ]
+    );
+    let keymap = &settings.keymap;
+    assert_eq!(keymap.action(Mode::Board, &key('r')), Some(Action::Redo));
+    assert_eq!(keymap.action(Mode::Board, &key('q')), None);
+    assert_eq!(
+        keymap.action(Mode::Board, &key('u')),
+        Some(Action::MoveStepDown)
     );
 }
 

@@ -290,33 +290,61 @@ pub struct Keymap {
 #[serde(deny_unknown_fields)]
 pub struct UserKeymap {
     #[serde(default)]
-    pub board: HashMap<Action, Vec<String>>,
+    pub board: ModeKeys,
     #[serde(default)]
-    pub help: HashMap<Action, Vec<String>>,
+    pub help: ModeKeys,
     #[serde(default)]
-    pub list: HashMap<Action, Vec<String>>,
+    pub list: ModeKeys,
     #[serde(default)]
-    pub pattern: HashMap<Action, Vec<String>>,
+    pub pattern: ModeKeys,
     #[serde(default)]
-    pub form: HashMap<Action, Vec<String>>,
+    pub form: ModeKeys,
     #[serde(default)]
-    pub finder: HashMap<Action, Vec<String>>,
+    pub finder: ModeKeys,
     #[serde(default)]
-    pub picker: HashMap<Action, Vec<String>>,
+    pub picker: ModeKeys,
     #[serde(default)]
-    pub reader: HashMap<Action, Vec<String>>,
+    pub reader: ModeKeys,
     #[serde(default)]
-    pub export: HashMap<Action, Vec<String>>,
+    pub export: ModeKeys,
     #[serde(default)]
-    pub draft: HashMap<Action, Vec<String>>,
+    pub draft: ModeKeys,
     #[serde(default)]
-    pub question: HashMap<Action, Vec<String>>,
+    pub question: ModeKeys,
     #[serde(default)]
-    pub prompt: HashMap<Action, Vec<String>>,
+    pub prompt: ModeKeys,
+}
+
+/// The actions a user's `keymap.ron` names for one mode, with their keys, in the order the
+/// file gives them; an action named twice is kept twice, so that it can be reported.
+#[derive(Debug, Default)]
+pub struct ModeKeys(pub Vec<(Action, Vec<String>)>);
+
+impl<'de> Deserialize<'de> for ModeKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ModeKeys;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map `{action: [keys]}`")
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(
+                self,
+                mut map: M,
+            ) -> Result<ModeKeys, M::Error> {
+                let mut pairs = Vec::new();
+                while let Some(pair) = map.next_entry()? {
+                    pairs.push(pair);
+                }
+                Ok(ModeKeys(pairs))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 impl UserKeymap {
-    fn mode(&self, mode: Mode) -> &HashMap<Action, Vec<String>> {
+    fn mode(&self, mode: Mode) -> &ModeKeys {
         match mode {
             Mode::Board => &self.board,
             Mode::Help => &self.help,
@@ -672,24 +700,26 @@ impl Keymap {
 
     /// Applies a user's bindings over these: an action the user names gets exactly the
     /// user's keys, and those keys are taken from whatever action of that mode had them.
-    /// Returns the problems found (unknown keys, actions a mode does not have); the rest
-    /// still applies.
+    /// Returns the problems found, each naming what it is about; the rest still applies.
+    /// An action whose keys are all unknown keeps its defaults rather than losing them.
     pub fn merge(&mut self, user: &UserKeymap) -> Vec<String> {
         let mut problems = Vec::new();
         for mode in Mode::ALL {
-            let actions = user.mode(mode);
             let Some(bindings) = self.modes.get_mut(&mode) else {
                 continue;
             };
-            let mut names: Vec<_> = actions.iter().collect();
-            names.sort_by_key(|(action, _)| format!("{action:?}"));
-            for (action, keys) in names {
-                if !bindings.iter().any(|b| b.action == *action) {
+            let given = &user.mode(mode).0;
+            for (n, (action, keys)) in given.iter().enumerate() {
+                let name = action_name(*action);
+                let place = mode.name();
+                if given[n + 1..].iter().any(|(a, _)| a == action) {
                     problems.push(format!(
-                        "the action {} does nothing in {}",
-                        action_name(*action),
-                        mode.name()
+                        "`{name}` appears twice in {place}: the last one applies"
                     ));
+                    continue;
+                }
+                if !bindings.iter().any(|b| b.action == *action) {
+                    problems.push(format!("the action `{name}` does nothing in {place}"));
                     continue;
                 }
                 let mut chords = Vec::new();
@@ -699,13 +729,29 @@ impl Keymap {
                         Err(problem) => problems.push(problem),
                     }
                 }
-                for binding in bindings.iter_mut() {
+                if chords.is_empty() && !keys.is_empty() {
+                    problems.push(format!(
+                        "`{name}` keeps its default keys in {place}: none of the keys given is known"
+                    ));
+                    continue;
+                }
+                for binding in bindings.iter_mut().filter(|b| b.action != *action) {
+                    let before = binding.chords.len();
                     binding.chords.retain(|c| !chords.contains(c));
+                    if binding.chords.len() < before {
+                        problems.push(format!(
+                            "`{name}` takes a key of `{}` in {place}",
+                            action_name(binding.action)
+                        ));
+                    }
                 }
                 if let Some(binding) = bindings.iter_mut().find(|b| b.action == *action) {
                     binding.chords = chords;
                 }
             }
+        }
+        if self.key_for(Mode::Board, Action::Quit).is_none() {
+            problems.push("`quit` has no key left on the board: Ctrl-c still quits".to_string());
         }
         problems
     }
@@ -873,7 +919,7 @@ mod tests {
         let user: UserKeymap = ron::from_str(r#"(picker: { undo: ["u"] })"#).unwrap();
         assert_eq!(
             map.merge(&user),
-            vec!["the action undo does nothing in picker".to_string()]
+            vec!["the action `undo` does nothing in picker".to_string()]
         );
         assert_eq!(map, Keymap::default());
     }

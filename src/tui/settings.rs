@@ -73,7 +73,9 @@
 //! as one line in [`Settings::problems`] — `keymap.ron:3:14: unknown action `mvoe_down` …` —
 //! and the board starts anyway. A file that does not parse is ignored as a whole (its
 //! defaults apply); in a `keymap.ron` that parses, the keys that are understood apply and
-//! only the unknown ones are dropped.
+//! only the unknown ones are dropped. An action whose keys are all unknown keeps its
+//! defaults; an action named twice (the last one applies), a key taken from another action
+//! and a board left without a key for `quit` (Ctrl-c always quits) are reported too.
 
 use std::ffi::OsString;
 use std::fs::File;
@@ -307,11 +309,26 @@ fn read_failure(err: &io::Error) -> String {
     }
 }
 
-/// Where in `keymap.ron` the key of a `unknown key "…"` problem is written, when it is
-/// written plainly.
+/// Where in `keymap.ron` a problem is: the key of an `unknown key "…"`, else the action it
+/// names first in backticks (for an action named twice, its second time), when written
+/// plainly.
 fn locate_key_problem(text: &str, problem: &str) -> Option<(usize, usize)> {
-    let quoted = problem.strip_prefix("unknown key ")?;
-    Some(position_of(text, text.find(quoted)?))
+    if let Some(quoted) = problem.strip_prefix("unknown key ") {
+        return Some(position_of(text, text.find(quoted)?));
+    }
+    let name = problem.split('`').nth(1)?;
+    let mut at = text.match_indices(name).map(|(at, _)| at).filter(|&at| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + name.len()..].trim_start();
+        !before.is_some_and(|c| c.is_alphanumeric() || c == '_') && after.starts_with(':')
+    });
+    let first = at.next()?;
+    let found = if problem.contains("appears twice") {
+        at.next().unwrap_or(first)
+    } else {
+        first
+    };
+    Some(position_of(text, found))
 }
 
 /// ron's error in the words of someone editing the file.
