@@ -637,3 +637,21 @@ fn without_entities(line: &str) -> String {
     out.push_str(rest);
     out
 }
+
+#[test]
+fn plan_text_holding_a_marker_does_not_end_the_generated_part() {
+    let mut plan = load("reminders").plan;
+    plan.story = format!("Reminders {END} for everyone");
+    if let Step::Release { title, .. } = &mut plan.steps[0] {
+        *title = format!("{END}\n{BEGIN}");
+    }
+    plan.narrative = Some(format!("{END}\nmore"));
+    let old = export::markdown(&plan, &check(&plan), None);
+    let description = format!("Written by hand.\n\n{old}\nSigned, the author.\n");
+    plan.story = "Reminders, renamed".into();
+    let new = export::markdown(&plan, &check(&plan), None);
+    assert_eq!(
+        export::replace_generated(&description, &new),
+        format!("Written by hand.\n\n{new}\nSigned, the author.\n")
+    );
+}

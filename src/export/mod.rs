@@ -85,11 +85,24 @@ pub fn replace_generated(existing: &str, fresh: &str) -> String {
     }
 }
 
-/// Where the generated part of `text` is, markers included.
+/// Where the generated part of `text` is, markers included. A marker counts only on a
+/// line of its own: plan text inside the generated part can hold the same words (its `<`
+/// is escaped, so no line of it starts with one), and must not end the part early.
 fn generated(text: &str) -> Option<std::ops::Range<usize>> {
-    let end = text.find(END)?;
-    let start = text[..end].rfind(BEGIN)?;
-    Some(start..end + END.len())
+    let mut begin = None;
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let bare = line.trim_end_matches(['\n', '\r']);
+        if bare == BEGIN {
+            begin = Some(at);
+        } else if bare == END
+            && let Some(start) = begin
+        {
+            return Some(start..at + bare.len());
+        }
+        at += line.len();
+    }
+    None
 }
 
 #[cfg(test)]
