@@ -635,18 +635,6 @@ fn facts(facts: &[Fact]) -> String {
     format!("[{}]", list.join(", "))
 }
 
-fn change_text(change: &Change) -> String {
-    let text = match change {
-        Change::Add(fact) => format!("Add({fact})"),
-        Change::Remove(fact) => format!("Remove({fact})"),
-        Change::Ungate(toggle) => format!("Ungate({})", quoted(toggle)),
-        Change::Backfill { into, from } => {
-            format!("Backfill(into: {}, from: {})", quoted(into), quoted(from))
-        }
-    };
-    clean_line(&text).into_owned()
-}
-
 /// `step 3 "enable"`: the place (1-based, as the board numbers steps) and the id.
 fn step_label(index: usize, step_id: &str) -> String {
     format!("step {} {}", index + 1, q(step_id))
@@ -908,10 +896,10 @@ fn step_line(out: &mut Out, change: &StepChange) {
                     format!("{s} pr: {} → {}", maybe(&e.old), maybe(&e.new)),
                 ),
                 StepField::ChangeAdded { change: c, .. } => {
-                    (Mark::Plus, format!("{s} {}", change_text(c)))
+                    (Mark::Plus, format!("{s} {}", clean_line(&c.to_string())))
                 }
                 StepField::ChangeRemoved { change: c, .. } => {
-                    (Mark::Minus, format!("{s} {}", change_text(c)))
+                    (Mark::Minus, format!("{s} {}", clean_line(&c.to_string())))
                 }
             }
         }
