@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Style};
 
+use crate::check::words::StepLabel;
 use crate::check::{Finding, Rule, check};
 use crate::plan::{Accept, Change, Component, Fact, Kind, Plan, Step, Switch, quoted};
 use crate::text::clean_line;
@@ -637,7 +638,7 @@ fn facts(facts: &[Fact]) -> String {
 
 /// `step 3 "enable"`: the place (1-based, as the board numbers steps) and the id.
 fn step_label(index: usize, step_id: &str) -> String {
-    format!("step {} {}", index + 1, q(step_id))
+    format!("{} {}", StepLabel::number(index), q(step_id))
 }
 
 /// What a step is, as one line: `release of api "Create the table"`.

@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use crate::check::words::StepLabel;
 use crate::check::{Finding, Report, Rollback, Severity, Status};
 use crate::plan::{Change, Component, Fact, Plan, Step};
 
@@ -288,8 +289,8 @@ pub(super) fn finding_item(out: &mut String, plan: &Plan, finding: &Finding, ind
 /// `step 4 `enable``.
 pub(super) fn step_label(plan: &Plan, i: usize) -> String {
     match plan.steps.get(i) {
-        Some(step) => format!("step {} {}", i + 1, code(step.id())),
-        None => format!("step {}", i + 1),
+        Some(step) => format!("{} {}", StepLabel::number(i), code(step.id())),
+        None => StepLabel::number(i).to_string(),
     }
 }
 

@@ -13,6 +13,7 @@ use ratatui::widgets::{Block, BorderType, Clear, Padding, Widget};
 use tui_input::backend::crossterm::to_input_request;
 use tui_input::{Input, InputRequest};
 
+use crate::check::words::StepLabel;
 use crate::check::{Finding, Report, Severity};
 use crate::plan::{Change, Fact, Plan};
 use crate::text::clean_line;
@@ -296,7 +297,7 @@ fn finding_text(finding: &Finding) -> String {
         Severity::Accepted => "✓",
     };
     let place = match finding.step {
-        Some(step) => format!("step {}", step + 1),
+        Some(step) => StepLabel::number(step).to_string(),
         None => "plan".to_string(),
     };
     format!("{icon} {} {place} — {}", finding.rule.id(), finding.message)

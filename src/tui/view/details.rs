@@ -11,6 +11,7 @@ use super::findings::severity_badge;
 use super::steps::rollback_label;
 use super::{fit, pane_block};
 use crate::check::Rollback;
+use crate::check::words::StepLabel;
 use crate::plan::{Change, Plan, Step};
 use crate::text::{clean, clean_line};
 use crate::tui::model::Model;
@@ -277,9 +278,8 @@ fn rollback_words(plan: &Plan, step: usize, rollback: Rollback) -> String {
         Rollback::Until(j) => {
             let id = plan.steps.get(j).map_or("?", |s| s.id());
             format!(
-                "reverting it is safe until step {} \"{}\" ships; after that, revert that step first.",
-                j + 1,
-                clean_line(id)
+                "reverting it is safe until {} ships; after that, revert that step first.",
+                StepLabel::new(j, &clean_line(id))
             )
         }
         Rollback::LosesData => {

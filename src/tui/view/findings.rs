@@ -7,6 +7,7 @@ use ratatui::widgets::{Block, Widget};
 
 use super::fit::width;
 use super::{pane_block, put, row, scroll_offset};
+use crate::check::words::StepLabel;
 use crate::check::{Finding, Severity};
 use crate::text::clean_line;
 use crate::tui::model::{Model, Pane};
@@ -93,7 +94,7 @@ impl Widget for &FindingsView<'_> {
 /// "step 3", or "plan" for a finding about the whole plan.
 fn location(finding: &Finding) -> String {
     match finding.step {
-        Some(step) => format!("step {}", step + 1),
+        Some(step) => StepLabel::number(step).to_string(),
         None => "plan".into(),
     }
 }

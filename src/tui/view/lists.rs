@@ -10,6 +10,7 @@ use ratatui::widgets::{Clear, Widget};
 use super::fit::{self, width};
 use super::overlay::{footer, overlay_block};
 use super::{centered, put, row, scroll_offset};
+use crate::check::words::StepLabel;
 use crate::plan::{Change, Plan};
 use crate::text::clean_line;
 use crate::tui::editing::{Item, describe, items};
@@ -97,7 +98,7 @@ impl<'a> ListView<'a> {
             List::Changes { step } => match plan.steps.get(step) {
                 Some(s) => {
                     let owner = s.component().unwrap_or(s.kind_name());
-                    format!("Changes of step {} \"{}\" ({owner})", step + 1, s.id())
+                    format!("Changes of {} ({owner})", StepLabel::new(step, s.id()))
                 }
                 None => "Changes".to_string(),
             },

@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Widget};
 
 use super::fit::{self, width};
 use super::{pane_block, put, row, scroll_offset};
+use crate::check::words::StepLabel;
 use crate::check::{Rollback, Status};
 use crate::plan::Step;
 use crate::text::clean_line;
@@ -356,7 +357,7 @@ impl<'a> StepsView<'a> {
         let Drag::Dragging { to, .. } = self.model.drag else {
             return;
         };
-        let text = format!("──▶ drop here as step {} ", to + 1);
+        let text = format!("──▶ drop here as {} ", StepLabel::number(to));
         let fill = (area.width as usize).saturating_sub(width(&text));
         let line = format!("{text}{}", "─".repeat(fill));
         put(
