@@ -23,6 +23,7 @@
 //! "What it enables" is the same relation read the other way.
 
 use crate::check::Report;
+use crate::check::words::verb;
 use crate::plan::{Access, Change, Fact, Plan, Step, Switch};
 
 use super::escape::code;
@@ -172,15 +173,6 @@ impl User {
             text.push_str(&format!(" (serving {})", code(serving)));
         }
         text
-    }
-}
-
-fn verb(access: Access) -> &'static str {
-    match access {
-        Access::Provide => "provides",
-        Access::Call => "calls",
-        Access::Read => "reads",
-        Access::Write => "writes",
     }
 }
 
