@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::check::words::StepLabel;
+use crate::check::words::{StepLabel, flip_line};
 use crate::check::{Finding, Report, Rollback, Severity, Status};
 use crate::plan::{Change, Component, Fact, Plan, Step};
 
@@ -233,7 +233,7 @@ fn step_notes(step: &Step) -> Option<String> {
 /// and for a flip `⚑ turn t On`.
 pub(super) fn change_items(step: &Step) -> Vec<String> {
     match step {
-        Step::Flip { toggle, to, .. } => vec![format!("⚑ turn {} {}", code(toggle), to.name())],
+        Step::Flip { toggle, to, .. } => vec![flip_line(&code(toggle), *to).to_string()],
         Step::Release { changes, .. } if changes.is_empty() => vec!["*(no changes)*".to_string()],
         Step::Release { changes, .. } => changes
             .iter()

@@ -5,6 +5,7 @@
 
 use std::fmt::Write as _;
 
+use crate::check::words::FLIP;
 use crate::check::{Report, Status};
 use crate::plan::{Plan, Step};
 
@@ -99,7 +100,7 @@ fn note(out: &mut String, plan: &Plan, report: &Report, i: usize, over: &str, in
     let mut text = match step {
         Step::Release { .. } => format!("{} {}. {}", icon(status), i + 1, mermaid(step.id())),
         Step::Flip { toggle, to, .. } => format!(
-            "⚑ {}. {}: {} {}",
+            "{FLIP} {}. {}: {} {}",
             i + 1,
             mermaid(step.id()),
             mermaid(toggle),

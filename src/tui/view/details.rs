@@ -11,7 +11,7 @@ use super::findings::severity_badge;
 use super::steps::rollback_label;
 use super::{fit, pane_block};
 use crate::check::Rollback;
-use crate::check::words::StepLabel;
+use crate::check::words::{StepLabel, flip_line};
 use crate::plan::{Change, Plan, Step};
 use crate::text::{clean, clean_line};
 use crate::tui::model::Model;
@@ -66,7 +66,7 @@ impl<'a> DetailsView<'a> {
         match step {
             Step::Flip { toggle, to, .. } => lines.push((
                 indent(vec![Span::styled(
-                    format!("⚑ turn {} {}", clean_line(toggle), to.name()),
+                    flip_line(&clean_line(toggle), *to).to_string(),
                     theme.lane_marker(true),
                 )]),
                 4,

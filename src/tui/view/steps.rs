@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Widget};
 
 use super::fit::{self, width};
 use super::{pane_block, put, row, scroll_offset};
-use crate::check::words::StepLabel;
+use crate::check::words::{FLIP, RELEASE, StepLabel};
 use crate::check::{Rollback, Status};
 use crate::plan::Step;
 use crate::text::clean_line;
@@ -75,7 +75,7 @@ impl<'a> StepsView<'a> {
             .map(|c| clean_line(&c.id).into_owned())
             .collect();
         if self.has_flips() {
-            labels.push("⚑".to_string());
+            labels.push(FLIP.to_string());
         }
         labels
     }
@@ -316,7 +316,7 @@ impl<'a> StepsView<'a> {
             let is_own = own == Some(lane);
             let is_broken = broken.contains(&lane);
             let flip = matches!(step, Step::Flip { .. });
-            let mark = if flip { "⚑" } else { "●" };
+            let mark = if flip { FLIP } else { RELEASE };
             match (is_own, is_broken) {
                 (true, true) if *w >= 2 => {
                     put(buf, (centre, 1), y, mark, theme.lane_marker(flip));
