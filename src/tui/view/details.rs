@@ -11,7 +11,7 @@ use super::findings::severity_badge;
 use super::steps::rollback_label;
 use super::{fit, pane_block};
 use crate::check::Rollback;
-use crate::check::words::{StepLabel, flip_line};
+use crate::check::words::{StepLabel, change_line, flip_line};
 use crate::plan::{Change, Plan, Step};
 use crate::text::{clean, clean_line};
 use crate::tui::model::Model;
@@ -76,7 +76,7 @@ impl<'a> DetailsView<'a> {
             }
             Step::Release { changes, .. } => {
                 for change in changes {
-                    let (text, style) = change_line(change, theme);
+                    let (text, style) = styled_change(change, theme);
                     lines.push((indent(vec![Span::styled(text, style)]), 4));
                 }
             }
@@ -231,23 +231,17 @@ fn what(plan: &Plan, step: &Step) -> String {
     text
 }
 
-/// A change as a +/− line, in the fact's RON form.
-fn change_line(change: &Change, theme: &crate::tui::theme::Theme) -> (String, Style) {
-    match change {
-        Change::Add(fact) => (
-            format!("+ {}", clean_line(&fact.to_string())),
-            theme.diff(true),
-        ),
-        Change::Remove(fact) => (
-            format!("− {}", clean_line(&fact.to_string())),
-            theme.diff(false),
-        ),
-        Change::Ungate(toggle) => (format!("~ ungate {}", clean_line(toggle)), Style::new()),
-        Change::Backfill { into, from } => (
-            format!("⇐ backfill {} ← {}", clean_line(into), clean_line(from)),
-            Style::new(),
-        ),
-    }
+/// A change as a +/− line, in the fact's RON form, coloured as a diff.
+fn styled_change(change: &Change, theme: &crate::tui::theme::Theme) -> (String, Style) {
+    let style = match change {
+        Change::Add(_) => theme.diff(true),
+        Change::Remove(_) => theme.diff(false),
+        Change::Ungate(_) | Change::Backfill { .. } => Style::new(),
+    };
+    (
+        clean_line(&change_line(change).to_string()).into_owned(),
+        style,
+    )
 }
 
 /// The components whose facts (now, in the target or added by a step) the toggle gates.
