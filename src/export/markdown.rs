@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::check::words::{StepLabel, flip_line};
+use crate::check::words::{ADD, BACKFILL, BACKFILL_FROM, REMOVE, StepLabel, UNGATE, flip_line};
 use crate::check::{Finding, Report, Rollback, Severity, Status};
 use crate::plan::{Change, Component, Fact, Plan, Step};
 
@@ -238,11 +238,12 @@ pub(super) fn change_items(step: &Step) -> Vec<String> {
         Step::Release { changes, .. } => changes
             .iter()
             .map(|change| match change {
-                Change::Add(fact) => format!("\\+ {}", code(&fact.to_string())),
-                Change::Remove(fact) => format!("− {}", code(&fact.to_string())),
-                Change::Ungate(toggle) => format!("~ ungate {}", code(toggle)),
+                // Escaped: a `+` at the start of an item would begin a nested list.
+                Change::Add(fact) => format!("\\{ADD} {}", code(&fact.to_string())),
+                Change::Remove(fact) => format!("{REMOVE} {}", code(&fact.to_string())),
+                Change::Ungate(toggle) => format!("{UNGATE} {}", code(toggle)),
                 Change::Backfill { into, from } => {
-                    format!("⇐ backfill {} ← {}", code(into), code(from))
+                    format!("{BACKFILL} {} {BACKFILL_FROM} {}", code(into), code(from))
                 }
             })
             .collect(),
