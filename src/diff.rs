@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Style};
 
-use crate::check::words::StepLabel;
+use crate::check::words::{StepLabel, severity_word};
 use crate::check::{Finding, Rule, check};
 use crate::plan::{Accept, Change, Component, Fact, Kind, Plan, Step, Switch, quoted};
 use crate::text::clean_line;
@@ -676,7 +676,7 @@ fn finding_line(found: &DiffFinding) -> String {
     if let Some(key) = &f.key {
         place.push(q(key));
     }
-    let severity = f.severity.name();
+    let severity = severity_word(f.severity);
     let place = if place.is_empty() {
         String::new()
     } else {

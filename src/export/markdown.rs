@@ -3,8 +3,10 @@
 
 use std::fmt::Write as _;
 
-use crate::check::words::{ADD, BACKFILL, BACKFILL_FROM, REMOVE, StepLabel, UNGATE, flip_line};
-use crate::check::{Finding, Report, Rollback, Severity, Status};
+use crate::check::words::{
+    ADD, BACKFILL, BACKFILL_FROM, REMOVE, StepLabel, UNGATE, flip_line, status_badge,
+};
+use crate::check::{Finding, Report, Rollback, Severity};
 use crate::plan::{Change, Component, Fact, Plan, Step};
 
 use super::escape::{block, code, inline, pr_link};
@@ -207,7 +209,7 @@ pub(super) fn step_line(plan: &Plan, report: &Report, i: usize) -> String {
         i + 1,
         inline(step.id()),
         inline(step.title()),
-        status_words(step_status(report, i)),
+        status_badge(step_status(report, i)),
         rollback_words(plan, i, step_rollback(report, i)),
     );
     if let Some(commit) = step.commit() {
@@ -292,15 +294,6 @@ pub(super) fn step_label(plan: &Plan, i: usize) -> String {
     match plan.steps.get(i) {
         Some(step) => format!("{} {}", StepLabel::number(i), code(step.id())),
         None => StepLabel::number(i).to_string(),
-    }
-}
-
-/// The status icon and word: never the icon alone.
-pub(super) fn status_words(status: Status) -> &'static str {
-    match status {
-        Status::Ok => "✓ ok",
-        Status::Warning => "▲ warning",
-        Status::Error => "✗ error",
     }
 }
 

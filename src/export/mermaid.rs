@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use crate::check::words::FLIP;
+use crate::check::words::{FLIP, status_symbol};
 use crate::check::{Report, Status};
 use crate::plan::{Plan, Step};
 
@@ -98,7 +98,12 @@ fn note(out: &mut String, plan: &Plan, report: &Report, i: usize, over: &str, in
     let step = &plan.steps[i];
     let status = step_status(report, i);
     let mut text = match step {
-        Step::Release { .. } => format!("{} {}. {}", icon(status), i + 1, mermaid(step.id())),
+        Step::Release { .. } => format!(
+            "{} {}. {}",
+            status_symbol(status),
+            i + 1,
+            mermaid(step.id())
+        ),
         Step::Flip { toggle, to, .. } => format!(
             "{FLIP} {}. {}: {} {}",
             i + 1,
@@ -132,13 +137,5 @@ fn note(out: &mut String, plan: &Plan, report: &Report, i: usize, over: &str, in
         let _ = writeln!(out, "    {indent}end");
     } else {
         let _ = writeln!(out, "    {indent}Note over {over}: {text}");
-    }
-}
-
-fn icon(status: Status) -> &'static str {
-    match status {
-        Status::Ok => "✓",
-        Status::Warning => "▲",
-        Status::Error => "✗",
     }
 }

@@ -13,8 +13,8 @@ use ratatui::widgets::{Block, BorderType, Clear, Padding, Widget};
 use tui_input::backend::crossterm::to_input_request;
 use tui_input::{Input, InputRequest};
 
-use crate::check::words::StepLabel;
-use crate::check::{Finding, Report, Severity};
+use crate::check::words::{StepLabel, severity_symbol};
+use crate::check::{Finding, Report};
 use crate::plan::{Change, Fact, Plan};
 use crate::text::clean_line;
 use crate::tui::complete::{Pool, candidates};
@@ -290,12 +290,7 @@ impl Finder {
 
 /// "✗ broken-consumer step 3 — Api writes …": icon, rule, where, message.
 fn finding_text(finding: &Finding) -> String {
-    let icon = match finding.severity {
-        Severity::Error => "✗",
-        Severity::Warning => "▲",
-        Severity::Info => "○",
-        Severity::Accepted => "✓",
-    };
+    let icon = severity_symbol(finding.severity);
     let place = match finding.step {
         Some(step) => StepLabel::number(step).to_string(),
         None => "plan".to_string(),

@@ -7,11 +7,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
-use super::findings::severity_badge;
 use super::steps::rollback_label;
 use super::{fit, pane_block};
 use crate::check::Rollback;
-use crate::check::words::{StepLabel, change_line, flip_line};
+use crate::check::words::{StepLabel, change_line, flip_line, severity_badge};
 use crate::plan::{Change, Plan, Step};
 use crate::text::{clean, clean_line};
 use crate::tui::model::Model;

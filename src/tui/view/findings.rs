@@ -7,8 +7,8 @@ use ratatui::widgets::{Block, Widget};
 
 use super::fit::width;
 use super::{pane_block, put, row, scroll_offset};
-use crate::check::words::StepLabel;
-use crate::check::{Finding, Severity};
+use crate::check::Finding;
+use crate::check::words::{StepLabel, severity_badge};
 use crate::text::clean_line;
 use crate::tui::model::{Model, Pane};
 
@@ -96,15 +96,5 @@ fn location(finding: &Finding) -> String {
     match finding.step {
         Some(step) => StepLabel::number(step).to_string(),
         None => "plan".into(),
-    }
-}
-
-/// A severity as icon and word, never colour alone.
-pub(super) fn severity_badge(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Error => "✗ error",
-        Severity::Warning => "▲ warning",
-        Severity::Info => "○ info",
-        Severity::Accepted => "✓ accepted",
     }
 }

@@ -9,8 +9,8 @@ use ratatui::widgets::{Block, Widget};
 
 use super::fit::{self, width};
 use super::{pane_block, put, row, scroll_offset};
-use crate::check::words::{FLIP, RELEASE, StepLabel};
-use crate::check::{Rollback, Status};
+use crate::check::Status;
+use crate::check::words::{FLIP, RELEASE, StepLabel, rollback_badge};
 use crate::plan::Step;
 use crate::text::clean_line;
 use crate::tui::model::{Drag, Model, Pane};
@@ -413,13 +413,8 @@ pub(super) fn rollback_label(model: &Model, step: usize) -> String {
     let Some(report) = model.report.steps.get(step) else {
         return String::new();
     };
-    match report.rollback {
-        Rollback::Safe => "↶ safe".into(),
-        Rollback::Until(j) => {
-            let id = model.plan.steps.get(j).map_or("?", |s| s.id());
-            format!("↶ until {}", clean_line(id))
-        }
-        Rollback::LosesData => "↶ loses data".into(),
-        Rollback::Irreversible => "⊘ irreversible".into(),
-    }
+    rollback_badge(report.rollback, |j| {
+        let id = model.plan.steps.get(j).map_or("?", |s| s.id());
+        clean_line(id).into_owned()
+    })
 }
