@@ -4,7 +4,8 @@
 use std::fmt::Write as _;
 
 use crate::check::words::{
-    ADD, BACKFILL, BACKFILL_FROM, REMOVE, StepLabel, UNGATE, flip_line, status_badge,
+    ADD, BACKFILL, BACKFILL_FROM, ERROR, OK, REMOVE, StepLabel, UNGATE, WARNING, flip_line,
+    status_badge,
 };
 use crate::check::{Finding, Report, Rollback, Severity};
 use crate::plan::{Change, Component, Fact, Plan, Step};
@@ -76,11 +77,11 @@ pub(super) fn plan_body(
 fn overview(plan: &Plan, report: &Report, file: Option<&str>) -> String {
     let summary = report.summary();
     let verdict = if summary.errors > 0 {
-        "✗ unsafe"
+        format!("{ERROR} unsafe")
     } else if summary.warnings > 0 {
-        "▲ safe, with warnings"
+        format!("{WARNING} safe, with warnings")
     } else {
-        "✓ safe"
+        format!("{OK} safe")
     };
     let shipped = plan.steps.iter().filter(|s| s.shipped()).count();
     let mut text = format!(
@@ -162,9 +163,9 @@ fn component_line(component: &Component, last: &[Fact]) -> String {
             let reached =
                 target.iter().all(|f| last.contains(f)) && last.iter().all(|f| target.contains(f));
             let verdict = if reached {
-                "✓ target reached"
+                format!("{OK} target reached")
             } else {
-                "✗ target not reached"
+                format!("{ERROR} target not reached")
             };
             format!(
                 "{head}: {current} → {}; {changes} — {verdict}",

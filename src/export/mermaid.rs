@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use crate::check::words::{FLIP, status_symbol};
+use crate::check::words::{ERROR, FLIP, status_symbol};
 use crate::check::{Report, Status};
 use crate::plan::{Plan, Step};
 
@@ -129,7 +129,7 @@ fn note(out: &mut String, plan: &Plan, report: &Report, i: usize, over: &str, in
     broken.dedup();
     if !broken.is_empty() {
         let names: Vec<String> = broken.iter().map(|c| mermaid(c)).collect();
-        let _ = write!(text, "<br/>✗ broken: {}", names.join(", "));
+        let _ = write!(text, "<br/>{ERROR} broken: {}", names.join(", "));
     }
     if status == Status::Error {
         let _ = writeln!(out, "    {indent}rect rgba(255, 80, 80, 0.25)");

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use crate::check::words::status_badge;
+use crate::check::words::{OK, status_badge};
 use crate::check::{Report, Rollback, Rule};
 use crate::plan::{Plan, Step};
 
@@ -158,11 +158,11 @@ fn status(plan: &Plan, report: &Report, i: usize) -> String {
     {
         let _ = write!(text, " · {}", pr_link(pr));
     }
-    text.push_str(if step.shipped() {
-        " · ✓ shipped"
+    if step.shipped() {
+        let _ = write!(text, " · {OK} shipped");
     } else {
-        " · not shipped yet"
-    });
+        text.push_str(" · not shipped yet");
+    }
     text
 }
 

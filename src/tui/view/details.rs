@@ -10,7 +10,7 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 use super::steps::rollback_label;
 use super::{fit, pane_block};
 use crate::check::Rollback;
-use crate::check::words::{StepLabel, change_line, flip_line, severity_badge};
+use crate::check::words::{OK, StepLabel, change_line, flip_line, severity_badge};
 use crate::plan::{Change, Plan, Step};
 use crate::text::{clean, clean_line};
 use crate::tui::model::Model;
@@ -85,7 +85,10 @@ impl<'a> DetailsView<'a> {
         let findings: Vec<_> = model.report.findings_at(i).collect();
         lines.push((heading(format!("Findings ({})", findings.len())), 0));
         if findings.is_empty() {
-            lines.push((indent(vec![Span::styled("✓ none", theme.reached())]), 4));
+            lines.push((
+                indent(vec![Span::styled(format!("{OK} none"), theme.reached())]),
+                4,
+            ));
         }
         for f in findings {
             lines.push((

@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Widget};
 use super::fit::width;
 use super::{pane_block, put, row, scroll_offset};
 use crate::check::Finding;
-use crate::check::words::{StepLabel, severity_badge};
+use crate::check::words::{OK, StepLabel, severity_badge};
 use crate::text::clean_line;
 use crate::tui::model::{Model, Pane};
 
@@ -56,7 +56,7 @@ impl Widget for &FindingsView<'_> {
                 buf,
                 (inner.x + 2, inner.width.saturating_sub(2)),
                 inner.y,
-                "✓ No findings: every step of this order is safe.",
+                &format!("{OK} No findings: every step of this order is safe."),
                 theme.reached(),
             );
             return;

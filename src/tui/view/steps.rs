@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Widget};
 use super::fit::{self, width};
 use super::{pane_block, put, row, scroll_offset};
 use crate::check::Status;
-use crate::check::words::{FLIP, RELEASE, StepLabel, rollback_badge};
+use crate::check::words::{ERROR, FLIP, RELEASE, StepLabel, rollback_badge};
 use crate::plan::Step;
 use crate::text::clean_line;
 use crate::tui::model::{Drag, Model, Pane};
@@ -320,9 +320,9 @@ impl<'a> StepsView<'a> {
             match (is_own, is_broken) {
                 (true, true) if *w >= 2 => {
                     put(buf, (centre, 1), y, mark, theme.lane_marker(flip));
-                    put(buf, (centre + 1, 1), y, "✗", theme.broken_lane());
+                    put(buf, (centre + 1, 1), y, ERROR, theme.broken_lane());
                 }
-                (_, true) => put(buf, (centre, 1), y, "✗", theme.broken_lane()),
+                (_, true) => put(buf, (centre, 1), y, ERROR, theme.broken_lane()),
                 (true, false) => put(buf, (centre, 1), y, mark, theme.lane_marker(flip)),
                 (false, false) => put(buf, (centre, 1), y, "·", theme.lane_empty()),
             }
