@@ -10,13 +10,14 @@ use ratatui::widgets::{Block, Widget};
 use super::fit::{self, width};
 use super::{pane_block, put, row, scroll_offset};
 use crate::check::Status;
-use crate::check::words::{ERROR, FLIP, RELEASE, StepLabel, rollback_badge};
+use crate::check::words::{ERROR, FLIP, RELEASE, StepLabel, rollback_badge, status_badge};
 use crate::plan::Step;
 use crate::text::clean_line;
 use crate::tui::model::{Drag, Model, Pane};
 
 const MARKER_W: u16 = 1;
-const BADGE_W: u16 = 8;
+/// The widest status badge, `▲ warning`, and a space.
+const BADGE_W: u16 = 10;
 const MIN_LANE: u16 = 3;
 const MAX_LANE: u16 = 6;
 /// Room kept for the id and title before lanes get wider than the minimum.
@@ -304,7 +305,13 @@ impl<'a> StepsView<'a> {
         put(buf, columns.num, y, &num, Style::new());
 
         let status = model.report.steps.get(i).map_or(Status::Ok, |s| s.status);
-        put(buf, columns.badge, y, badge(status), theme.status(status));
+        put(
+            buf,
+            columns.badge,
+            y,
+            status_badge(status),
+            theme.status(status),
+        );
 
         let own = self.lane_of(step);
         let broken = self.broken_lanes(i);
@@ -399,15 +406,6 @@ impl Widget for &StepsView<'_> {
     }
 }
 
-/// The status badge: icon and word, never colour alone.
-pub(super) fn badge(status: Status) -> &'static str {
-    match status {
-        Status::Error => "✗ error",
-        Status::Warning => "▲ warn",
-        Status::Ok => "✓ ok",
-    }
-}
-
 /// A step's rollback window in a few characters: "↶ safe", "↶ until contract"…
 pub(super) fn rollback_label(model: &Model, step: usize) -> String {
     let Some(report) = model.report.steps.get(step) else {
@@ -417,4 +415,16 @@ pub(super) fn rollback_label(model: &Model, step: usize) -> String {
         let id = model.plan.steps.get(j).map_or("?", |s| s.id());
         clean_line(id).into_owned()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_badge_column_holds_every_status_badge_and_a_space() {
+        for status in [Status::Ok, Status::Warning, Status::Error] {
+            assert!(width(status_badge(status)) < BADGE_W as usize, "{status:?}");
+        }
+    }
 }
