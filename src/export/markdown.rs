@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use crate::check::words::{
     ADD, BACKFILL, BACKFILL_FROM, ERROR, OK, REMOVE, StepLabel, UNGATE, WARNING, flip_line,
-    status_badge,
+    severity_symbol, severity_word, status_badge,
 };
 use crate::check::{Finding, Report, Rollback, Severity};
 use crate::plan::{Change, Component, Fact, Plan, Step};
@@ -298,13 +298,13 @@ pub(super) fn step_label(plan: &Plan, i: usize) -> String {
     }
 }
 
-pub(super) fn severity_words(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Error => "✗ **error**",
-        Severity::Warning => "▲ **warning**",
-        Severity::Info => "ℹ **info**",
-        Severity::Accepted => "☑ **accepted**",
-    }
+/// `✗ **error**`: the severity's symbol and its word in bold.
+pub(super) fn severity_words(severity: Severity) -> String {
+    format!(
+        "{} **{}**",
+        severity_symbol(severity),
+        severity_word(severity)
+    )
 }
 
 /// `↶ safe`, `↶ until step 4 `enable``, `↶ loses data`, `↶ irreversible`.
