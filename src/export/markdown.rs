@@ -4,8 +4,9 @@
 use std::fmt::Write as _;
 
 use crate::check::words::{
-    ADD, BACKFILL, BACKFILL_FROM, ERROR, OK, REMOVE, StepLabel, UNGATE, WARNING, flip_line,
-    severity_symbol, severity_word, status_badge,
+    ADD, BACKFILL, BACKFILL_FROM, ERROR, IRREVERSIBLE, OK, REMOVE, REVERT, StepLabel, UNGATE,
+    WARNING, flip_line, rollback_badge, rollback_symbol, severity_symbol, severity_word,
+    status_badge,
 };
 use crate::check::{Finding, Report, Rollback, Severity};
 use crate::plan::{Change, Component, Fact, Plan, Step};
@@ -183,7 +184,8 @@ fn steps(out: &mut String, plan: &Plan, report: &Report) {
     }
     let _ = writeln!(
         out,
-        "*Checked when shipped. Each step: its status, then ↶ how long it can be reverted safely.*\n"
+        "*Checked when shipped. Each step: its status, then {REVERT} how long it can be reverted \
+         safely, or {IRREVERSIBLE} if it drops data for good.*\n"
     );
     for (i, step) in plan.steps.iter().enumerate() {
         let checked = if step.shipped() { "x" } else { " " };
@@ -307,15 +309,13 @@ pub(super) fn severity_words(severity: Severity) -> String {
     )
 }
 
-/// `↶ safe`, `↶ until step 4 `enable``, `↶ loses data`, `↶ irreversible`.
+/// `↶ safe`, `↶ until step 4 `enable``, `↶ loses data`, `⊘ irreversible`.
 pub(super) fn rollback_words(plan: &Plan, i: usize, rollback: Rollback) -> String {
     match rollback {
-        Rollback::Safe => "↶ safe".to_string(),
-        Rollback::Until(j) if j == i => {
-            "↶ until this step: reverting it at once breaks a consumer".to_string()
-        }
-        Rollback::Until(j) => format!("↶ until {}", step_label(plan, j)),
-        Rollback::LosesData => "↶ loses data".to_string(),
-        Rollback::Irreversible => "↶ irreversible".to_string(),
+        Rollback::Until(j) if j == i => format!(
+            "{} until this step: reverting it at once breaks a consumer",
+            rollback_symbol(rollback)
+        ),
+        _ => rollback_badge(rollback, |j| step_label(plan, j)),
     }
 }
