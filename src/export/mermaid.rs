@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use crate::check::words::{ERROR, FLIP, status_symbol};
+use crate::check::words::{ERROR, FLIP, status_symbol, status_word};
 use crate::check::{Report, Status};
 use crate::plan::{Plan, Step};
 
@@ -112,10 +112,8 @@ fn note(out: &mut String, plan: &Plan, report: &Report, i: usize, over: &str, in
             to.name()
         ),
     };
-    match status {
-        Status::Ok => {}
-        Status::Warning => text.push_str(" · warning"),
-        Status::Error => text.push_str(" · error"),
+    if status != Status::Ok {
+        let _ = write!(text, " · {}", status_word(status));
     }
     if step.shipped() {
         text.push_str(" · shipped");
