@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Style};
 
+use crate::check::words::{StepLabel, severity_word};
 use crate::check::{Finding, Rule, check};
 use crate::plan::{Accept, Change, Component, Fact, Kind, Plan, Step, Switch, quoted};
 use crate::text::clean_line;
@@ -635,21 +636,9 @@ fn facts(facts: &[Fact]) -> String {
     format!("[{}]", list.join(", "))
 }
 
-fn change_text(change: &Change) -> String {
-    let text = match change {
-        Change::Add(fact) => format!("Add({fact})"),
-        Change::Remove(fact) => format!("Remove({fact})"),
-        Change::Ungate(toggle) => format!("Ungate({})", quoted(toggle)),
-        Change::Backfill { into, from } => {
-            format!("Backfill(into: {}, from: {})", quoted(into), quoted(from))
-        }
-    };
-    clean_line(&text).into_owned()
-}
-
 /// `step 3 "enable"`: the place (1-based, as the board numbers steps) and the id.
 fn step_label(index: usize, step_id: &str) -> String {
-    format!("step {} {}", index + 1, q(step_id))
+    format!("{} {}", StepLabel::number(index), q(step_id))
 }
 
 /// What a step is, as one line: `release of api "Create the table"`.
@@ -687,7 +676,7 @@ fn finding_line(found: &DiffFinding) -> String {
     if let Some(key) = &f.key {
         place.push(q(key));
     }
-    let severity = f.severity.name();
+    let severity = severity_word(f.severity);
     let place = if place.is_empty() {
         String::new()
     } else {
@@ -908,10 +897,10 @@ fn step_line(out: &mut Out, change: &StepChange) {
                     format!("{s} pr: {} → {}", maybe(&e.old), maybe(&e.new)),
                 ),
                 StepField::ChangeAdded { change: c, .. } => {
-                    (Mark::Plus, format!("{s} {}", change_text(c)))
+                    (Mark::Plus, format!("{s} {}", clean_line(&c.to_string())))
                 }
                 StepField::ChangeRemoved { change: c, .. } => {
-                    (Mark::Minus, format!("{s} {}", change_text(c)))
+                    (Mark::Minus, format!("{s} {}", clean_line(&c.to_string())))
                 }
             }
         }

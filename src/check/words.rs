@@ -6,7 +6,7 @@
 use std::fmt;
 
 use super::report::{Rollback, Severity, Status};
-use crate::plan::{Access, Change, Plan, Switch, quoted};
+use crate::plan::{Access, Change, Plan, Switch};
 
 /// `step 3 "expand"`: a step's place, 1-based as the board numbers steps, and its id as
 /// given; `step 3` alone where the id is not known or not wanted.
@@ -119,7 +119,8 @@ impl fmt::Display for FlipLine<'_> {
 }
 
 /// `Add(fact)`, `Remove(fact)`, `Ungate("t")`, `Backfill(into: "a", from: "b")`: a change
-/// as the plan file writes it, strings escaped for RON.
+/// as the plan file writes it, strings escaped for RON. The text is `Change`'s own
+/// `Display`, which the store writes too; this names it among the words.
 #[derive(Debug, Clone, Copy)]
 pub struct ChangeRon<'a>(pub &'a Change);
 
@@ -130,19 +131,7 @@ pub fn change_ron(change: &Change) -> ChangeRon<'_> {
 
 impl fmt::Display for ChangeRon<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            Change::Add(fact) => write!(f, "Add({fact})"),
-            Change::Remove(fact) => write!(f, "Remove({fact})"),
-            Change::Ungate(toggle) => write!(f, "Ungate({})", quoted(toggle)),
-            Change::Backfill { into, from } => {
-                write!(
-                    f,
-                    "Backfill(into: {}, from: {})",
-                    quoted(into),
-                    quoted(from)
-                )
-            }
-        }
+        fmt::Display::fmt(self.0, f)
     }
 }
 

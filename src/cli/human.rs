@@ -11,6 +11,7 @@
 use std::io::{self, Write};
 use std::path::Path;
 
+use crate::check::words::StepLabel;
 use crate::check::{Finding, Report, Severity, Summary};
 use crate::store::{LoadError, Loaded};
 use crate::text::clean_line;
@@ -161,7 +162,7 @@ pub fn step_context(loaded: &Loaded, finding: &Finding) -> Option<String> {
         .component
         .as_deref()
         .or_else(|| step.and_then(|(_, step)| step.component()));
-    let step = step.map(|(i, step)| format!("step {} \"{}\"", i + 1, clean_line(step.id())));
+    let step = step.map(|(i, step)| StepLabel::new(i, &clean_line(step.id())).to_string());
     match (step, component) {
         (Some(step), Some(component)) => Some(format!("{step}, {}", clean_line(component))),
         (Some(step), None) => Some(step),

@@ -22,6 +22,7 @@
 //! one between them, needs it (`tests/export.rs` holds this for the article's stories).
 //! "What it enables" is the same relation read the other way.
 
+use crate::check::words::verb;
 use crate::plan::{Access, Change, Fact, Plan, Step, Switch};
 
 use super::escape::code;
@@ -171,15 +172,6 @@ impl User {
             text.push_str(&format!(" (serving {})", code(serving)));
         }
         text
-    }
-}
-
-fn verb(access: Access) -> &'static str {
-    match access {
-        Access::Provide => "provides",
-        Access::Call => "calls",
-        Access::Read => "reads",
-        Access::Write => "writes",
     }
 }
 

@@ -3,7 +3,12 @@
 
 use std::fmt::Write as _;
 
-use crate::check::{Finding, Report, Rollback, Severity, Status};
+use crate::check::words::{
+    ADD, BACKFILL, BACKFILL_FROM, ERROR, IRREVERSIBLE, OK, REMOVE, REVERT, StepLabel, UNGATE,
+    WARNING, flip_line, rollback_badge, rollback_symbol, severity_symbol, severity_word,
+    status_badge,
+};
+use crate::check::{Finding, Report, Rollback, Severity};
 use crate::plan::{Change, Component, Fact, Plan, Step};
 
 use super::escape::{block, code, inline, pr_link};
@@ -73,11 +78,11 @@ pub(super) fn plan_body(
 fn overview(plan: &Plan, report: &Report, file: Option<&str>) -> String {
     let summary = report.summary();
     let verdict = if summary.errors > 0 {
-        "✗ unsafe"
+        format!("{ERROR} unsafe")
     } else if summary.warnings > 0 {
-        "▲ safe, with warnings"
+        format!("{WARNING} safe, with warnings")
     } else {
-        "✓ safe"
+        format!("{OK} safe")
     };
     let shipped = plan.steps.iter().filter(|s| s.shipped()).count();
     let mut text = format!(
@@ -159,9 +164,9 @@ fn component_line(component: &Component, last: &[Fact]) -> String {
             let reached =
                 target.iter().all(|f| last.contains(f)) && last.iter().all(|f| target.contains(f));
             let verdict = if reached {
-                "✓ target reached"
+                format!("{OK} target reached")
             } else {
-                "✗ target not reached"
+                format!("{ERROR} target not reached")
             };
             format!(
                 "{head}: {current} → {}; {changes} — {verdict}",
@@ -179,7 +184,8 @@ fn steps(out: &mut String, plan: &Plan, report: &Report) {
     }
     let _ = writeln!(
         out,
-        "*Checked when shipped. Each step: its status, then ↶ how long it can be reverted safely.*\n"
+        "*Checked when shipped. Each step: its status, then {REVERT} how long it can be reverted \
+         safely, or {IRREVERSIBLE} if it drops data for good.*\n"
     );
     for (i, step) in plan.steps.iter().enumerate() {
         let checked = if step.shipped() { "x" } else { " " };
@@ -206,7 +212,7 @@ pub(super) fn step_line(plan: &Plan, report: &Report, i: usize) -> String {
         i + 1,
         inline(step.id()),
         inline(step.title()),
-        status_words(step_status(report, i)),
+        status_badge(step_status(report, i)),
         rollback_words(plan, i, step_rollback(report, i)),
     );
     if let Some(commit) = step.commit() {
@@ -232,16 +238,17 @@ fn step_notes(step: &Step) -> Option<String> {
 /// and for a flip `⚑ turn t On`.
 pub(super) fn change_items(step: &Step) -> Vec<String> {
     match step {
-        Step::Flip { toggle, to, .. } => vec![format!("⚑ turn {} {}", code(toggle), to.name())],
+        Step::Flip { toggle, to, .. } => vec![flip_line(&code(toggle), *to).to_string()],
         Step::Release { changes, .. } if changes.is_empty() => vec!["*(no changes)*".to_string()],
         Step::Release { changes, .. } => changes
             .iter()
             .map(|change| match change {
-                Change::Add(fact) => format!("\\+ {}", code(&fact.to_string())),
-                Change::Remove(fact) => format!("− {}", code(&fact.to_string())),
-                Change::Ungate(toggle) => format!("~ ungate {}", code(toggle)),
+                // Escaped: a `+` at the start of an item would begin a nested list.
+                Change::Add(fact) => format!("\\{ADD} {}", code(&fact.to_string())),
+                Change::Remove(fact) => format!("{REMOVE} {}", code(&fact.to_string())),
+                Change::Ungate(toggle) => format!("{UNGATE} {}", code(toggle)),
                 Change::Backfill { into, from } => {
-                    format!("⇐ backfill {} ← {}", code(into), code(from))
+                    format!("{BACKFILL} {} {BACKFILL_FROM} {}", code(into), code(from))
                 }
             })
             .collect(),
@@ -288,38 +295,27 @@ pub(super) fn finding_item(out: &mut String, plan: &Plan, finding: &Finding, ind
 /// `step 4 `enable``.
 pub(super) fn step_label(plan: &Plan, i: usize) -> String {
     match plan.steps.get(i) {
-        Some(step) => format!("step {} {}", i + 1, code(step.id())),
-        None => format!("step {}", i + 1),
+        Some(step) => format!("{} {}", StepLabel::number(i), code(step.id())),
+        None => StepLabel::number(i).to_string(),
     }
 }
 
-/// The status icon and word: never the icon alone.
-pub(super) fn status_words(status: Status) -> &'static str {
-    match status {
-        Status::Ok => "✓ ok",
-        Status::Warning => "▲ warning",
-        Status::Error => "✗ error",
-    }
+/// `✗ **error**`: the severity's symbol and its word in bold.
+pub(super) fn severity_words(severity: Severity) -> String {
+    format!(
+        "{} **{}**",
+        severity_symbol(severity),
+        severity_word(severity)
+    )
 }
 
-pub(super) fn severity_words(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Error => "✗ **error**",
-        Severity::Warning => "▲ **warning**",
-        Severity::Info => "ℹ **info**",
-        Severity::Accepted => "☑ **accepted**",
-    }
-}
-
-/// `↶ safe`, `↶ until step 4 `enable``, `↶ loses data`, `↶ irreversible`.
+/// `↶ safe`, `↶ until step 4 `enable``, `↶ loses data`, `⊘ irreversible`.
 pub(super) fn rollback_words(plan: &Plan, i: usize, rollback: Rollback) -> String {
     match rollback {
-        Rollback::Safe => "↶ safe".to_string(),
-        Rollback::Until(j) if j == i => {
-            "↶ until this step: reverting it at once breaks a consumer".to_string()
-        }
-        Rollback::Until(j) => format!("↶ until {}", step_label(plan, j)),
-        Rollback::LosesData => "↶ loses data".to_string(),
-        Rollback::Irreversible => "↶ irreversible".to_string(),
+        Rollback::Until(j) if j == i => format!(
+            "{} until this step: reverting it at once breaks a consumer",
+            rollback_symbol(rollback)
+        ),
+        _ => rollback_badge(rollback, |j| step_label(plan, j)),
     }
 }

@@ -5,6 +5,7 @@
 
 use std::fmt::Write as _;
 
+use crate::check::words::{ERROR, FLIP, status_symbol, status_word};
 use crate::check::{Report, Status};
 use crate::plan::{Plan, Step};
 
@@ -97,19 +98,22 @@ fn note(out: &mut String, plan: &Plan, report: &Report, i: usize, over: &str, in
     let step = &plan.steps[i];
     let status = step_status(report, i);
     let mut text = match step {
-        Step::Release { .. } => format!("{} {}. {}", icon(status), i + 1, mermaid(step.id())),
+        Step::Release { .. } => format!(
+            "{} {}. {}",
+            status_symbol(status),
+            i + 1,
+            mermaid(step.id())
+        ),
         Step::Flip { toggle, to, .. } => format!(
-            "⚑ {}. {}: {} {}",
+            "{FLIP} {}. {}: {} {}",
             i + 1,
             mermaid(step.id()),
             mermaid(toggle),
             to.name()
         ),
     };
-    match status {
-        Status::Ok => {}
-        Status::Warning => text.push_str(" · warning"),
-        Status::Error => text.push_str(" · error"),
+    if status != Status::Ok {
+        let _ = write!(text, " · {}", status_word(status));
     }
     if step.shipped() {
         text.push_str(" · shipped");
@@ -123,7 +127,7 @@ fn note(out: &mut String, plan: &Plan, report: &Report, i: usize, over: &str, in
     broken.dedup();
     if !broken.is_empty() {
         let names: Vec<String> = broken.iter().map(|c| mermaid(c)).collect();
-        let _ = write!(text, "<br/>✗ broken: {}", names.join(", "));
+        let _ = write!(text, "<br/>{ERROR} broken: {}", names.join(", "));
     }
     if status == Status::Error {
         let _ = writeln!(out, "    {indent}rect rgba(255, 80, 80, 0.25)");
@@ -131,13 +135,5 @@ fn note(out: &mut String, plan: &Plan, report: &Report, i: usize, over: &str, in
         let _ = writeln!(out, "    {indent}end");
     } else {
         let _ = writeln!(out, "    {indent}Note over {over}: {text}");
-    }
-}
-
-fn icon(status: Status) -> &'static str {
-    match status {
-        Status::Ok => "✓",
-        Status::Warning => "▲",
-        Status::Error => "✗",
     }
 }

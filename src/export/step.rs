@@ -4,14 +4,13 @@
 
 use std::fmt::Write as _;
 
+use crate::check::words::{OK, status_badge};
 use crate::check::{Report, Rollback, Rule};
 use crate::plan::{Plan, Step};
 
 use super::depends::{Dependency, dependencies, enables, live_before};
 use super::escape::{code, inline, pr_link};
-use super::markdown::{
-    change_items, finding_item, plan_body, rollback_words, status_words, step_label,
-};
+use super::markdown::{change_items, finding_item, plan_body, rollback_words, step_label};
 use super::status::{step_rollback, step_status};
 
 pub(super) fn step_body(
@@ -148,7 +147,7 @@ fn status(plan: &Plan, report: &Report, i: usize) -> String {
     let step = &plan.steps[i];
     let mut text = format!(
         "**{}** · {}",
-        status_words(step_status(report, i)),
+        status_badge(step_status(report, i)),
         rollback_words(plan, i, step_rollback(report, i)),
     );
     if let Some(commit) = step.commit() {
@@ -159,11 +158,11 @@ fn status(plan: &Plan, report: &Report, i: usize) -> String {
     {
         let _ = write!(text, " · {}", pr_link(pr));
     }
-    text.push_str(if step.shipped() {
-        " · ✓ shipped"
+    if step.shipped() {
+        let _ = write!(text, " · {OK} shipped");
     } else {
-        " · not shipped yet"
-    });
+        text.push_str(" · not shipped yet");
+    }
     text
 }
 

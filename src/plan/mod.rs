@@ -9,6 +9,8 @@ mod fact;
 pub use fact::quoted;
 pub use fact::{Access, Fact, FactError};
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 /// The plan format this build reads and writes.
@@ -244,6 +246,26 @@ impl Change {
                 true
             }
             Change::Backfill { .. } => false,
+        }
+    }
+}
+
+/// As the plan file writes it: `Add(fact)`, `Remove(fact)`, `Ungate("t")`,
+/// `Backfill(into: "a", from: "b")`, strings escaped for RON.
+impl fmt::Display for Change {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Change::Add(fact) => write!(f, "Add({fact})"),
+            Change::Remove(fact) => write!(f, "Remove({fact})"),
+            Change::Ungate(toggle) => write!(f, "Ungate({})", quoted(toggle)),
+            Change::Backfill { into, from } => {
+                write!(
+                    f,
+                    "Backfill(into: {}, from: {})",
+                    quoted(into),
+                    quoted(from)
+                )
+            }
         }
     }
 }

@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use crate::plan::{Accept, Change, Component, Fact, Plan, Step, Toggle, quoted};
+use crate::plan::{Accept, Component, Fact, Plan, Step, Toggle, quoted};
 
 const HEADER: &str = "#![enable(implicit_some)]\n";
 const INDENT: &str = "    ";
@@ -186,7 +186,7 @@ fn write_step(out: &mut Writer, step: &Step) {
             out.text_field("component", component);
             out.text_field("title", title);
             out.optional_list("changes", changes, |out, change| {
-                out.put(&format!("{},", change_text(change)));
+                out.put(&format!("{change},"));
             });
             out.optional_text("commit", commit.as_ref());
             if *shipped {
@@ -215,21 +215,10 @@ fn write_step(out: &mut Writer, step: &Step) {
     }
 }
 
-fn change_text(change: &Change) -> String {
-    match change {
-        Change::Add(fact) => format!("Add({fact})"),
-        Change::Remove(fact) => format!("Remove({fact})"),
-        Change::Ungate(toggle) => format!("Ungate({})", quoted(toggle)),
-        Change::Backfill { into, from } => {
-            format!("Backfill(into: {}, from: {})", quoted(into), quoted(from))
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::{Kind, Switch};
+    use crate::plan::{Change, Kind, Switch};
 
     fn release(id: &str, changes: Vec<Change>) -> Step {
         Step::Release {

@@ -12,10 +12,11 @@ use super::form::{FieldId, FieldKind, Form, Purpose, Template};
 use super::keymap::Action;
 use super::model::{Kickoff, List, Model, Notice, Overlay, Pane};
 use super::msg::FormKey;
+use crate::check::words::change_line;
 use crate::compose::draft::draft;
 use crate::compose::edit::{duplicate_component, duplicate_step, fresh_id};
 use crate::compose::patterns::{self, DoubleWrite, ExpandContract, ToggleFeature};
-use crate::plan::{Change, Plan, Step};
+use crate::plan::{Plan, Step};
 
 fn notice(model: &mut Model, text: impl Into<String>, error: bool) {
     model.notice = Some(Notice {
@@ -438,7 +439,7 @@ fn remove_item(plan: &mut Plan, list: List, item: &Item) -> Result<String, Strin
                 && *i < changes.len()
             {
                 let gone = changes.remove(*i);
-                return Ok(format!("Deleted {} (u brings it back)", describe(&gone)));
+                return Ok(format!("Deleted {} (u brings it back)", change_line(&gone)));
             }
             Err("The change is gone".into())
         }
@@ -493,16 +494,6 @@ fn duplicate_item(plan: &mut Plan, list: List, item: &Item) -> Result<String, St
         }
         // Two equal facts are one fact; a copy would change nothing.
         _ => Err("A fact is either there or not: edit it instead".into()),
-    }
-}
-
-/// One line for a change, as the lists and notices show it.
-pub fn describe(change: &Change) -> String {
-    match change {
-        Change::Add(fact) => format!("+ {fact}"),
-        Change::Remove(fact) => format!("− {fact}"),
-        Change::Ungate(toggle) => format!("~ ungate {toggle}"),
-        Change::Backfill { into, from } => format!("⇐ backfill {into} ← {from}"),
     }
 }
 

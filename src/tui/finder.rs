@@ -13,7 +13,8 @@ use ratatui::widgets::{Block, BorderType, Clear, Padding, Widget};
 use tui_input::backend::crossterm::to_input_request;
 use tui_input::{Input, InputRequest};
 
-use crate::check::{Finding, Report, Severity};
+use crate::check::words::{StepLabel, severity_symbol};
+use crate::check::{Finding, Report};
 use crate::plan::{Change, Fact, Plan};
 use crate::text::clean_line;
 use crate::tui::complete::{Pool, candidates};
@@ -289,14 +290,9 @@ impl Finder {
 
 /// "✗ broken-consumer step 3 — Api writes …": icon, rule, where, message.
 fn finding_text(finding: &Finding) -> String {
-    let icon = match finding.severity {
-        Severity::Error => "✗",
-        Severity::Warning => "▲",
-        Severity::Info => "○",
-        Severity::Accepted => "✓",
-    };
+    let icon = severity_symbol(finding.severity);
     let place = match finding.step {
-        Some(step) => format!("step {}", step + 1),
+        Some(step) => StepLabel::number(step).to_string(),
         None => "plan".to_string(),
     };
     format!("{icon} {} {place} — {}", finding.rule.id(), finding.message)

@@ -8,6 +8,7 @@ use tui_input::Input;
 
 use super::model::{Export, Model, Notice, Overlay, Prompt, Source};
 use super::msg::{Effect, Reading};
+use crate::check::words::StepLabel;
 use crate::export;
 
 fn file_name(model: &Model) -> Option<String> {
@@ -25,7 +26,10 @@ fn export_text(model: &Model, scope: Export) -> (String, String) {
             export::markdown(&model.plan, &model.report, file.as_deref()),
         ),
         Export::Step(i) => (
-            format!("Export: step {} for its pull request (Markdown)", i + 1),
+            format!(
+                "Export: {} for its pull request (Markdown)",
+                StepLabel::number(i)
+            ),
             export::step_markdown(&model.plan, &model.report, i, file.as_deref()),
         ),
     }

@@ -8,6 +8,7 @@ use ratatui::style::Style;
 use ratatui::widgets::{Block, Widget};
 
 use super::{pane_block, put, row, scroll_offset};
+use crate::check::words::OK;
 use crate::plan::Fact;
 use crate::text::clean_line;
 use crate::tui::model::{Model, Pane};
@@ -117,7 +118,7 @@ impl<'a> ComponentsView<'a> {
             (Some(target), Some((missing, extra))) => {
                 let head = format!("{id} ({kind}): {current} → {}, ", facts(target.len()));
                 if missing.is_empty() && extra.is_empty() {
-                    return (format!("{head}✓ reached"), Some(true));
+                    return (format!("{head}{OK} reached"), Some(true));
                 }
                 let mut parts = Vec::new();
                 if !missing.is_empty() {

@@ -7,10 +7,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
-use super::findings::severity_badge;
 use super::steps::rollback_label;
 use super::{fit, pane_block};
 use crate::check::Rollback;
+use crate::check::words::{OK, StepLabel, change_line, flip_line, severity_badge};
 use crate::plan::{Change, Plan, Step};
 use crate::text::{clean, clean_line};
 use crate::tui::model::Model;
@@ -65,7 +65,7 @@ impl<'a> DetailsView<'a> {
         match step {
             Step::Flip { toggle, to, .. } => lines.push((
                 indent(vec![Span::styled(
-                    format!("⚑ turn {} {}", clean_line(toggle), to.name()),
+                    flip_line(&clean_line(toggle), *to).to_string(),
                     theme.lane_marker(true),
                 )]),
                 4,
@@ -75,7 +75,7 @@ impl<'a> DetailsView<'a> {
             }
             Step::Release { changes, .. } => {
                 for change in changes {
-                    let (text, style) = change_line(change, theme);
+                    let (text, style) = styled_change(change, theme);
                     lines.push((indent(vec![Span::styled(text, style)]), 4));
                 }
             }
@@ -85,7 +85,10 @@ impl<'a> DetailsView<'a> {
         let findings: Vec<_> = model.report.findings_at(i).collect();
         lines.push((heading(format!("Findings ({})", findings.len())), 0));
         if findings.is_empty() {
-            lines.push((indent(vec![Span::styled("✓ none", theme.reached())]), 4));
+            lines.push((
+                indent(vec![Span::styled(format!("{OK} none"), theme.reached())]),
+                4,
+            ));
         }
         for f in findings {
             lines.push((
@@ -230,23 +233,17 @@ fn what(plan: &Plan, step: &Step) -> String {
     text
 }
 
-/// A change as a +/− line, in the fact's RON form.
-fn change_line(change: &Change, theme: &crate::tui::theme::Theme) -> (String, Style) {
-    match change {
-        Change::Add(fact) => (
-            format!("+ {}", clean_line(&fact.to_string())),
-            theme.diff(true),
-        ),
-        Change::Remove(fact) => (
-            format!("− {}", clean_line(&fact.to_string())),
-            theme.diff(false),
-        ),
-        Change::Ungate(toggle) => (format!("~ ungate {}", clean_line(toggle)), Style::new()),
-        Change::Backfill { into, from } => (
-            format!("⇐ backfill {} ← {}", clean_line(into), clean_line(from)),
-            Style::new(),
-        ),
-    }
+/// A change as a +/− line, in the fact's RON form, coloured as a diff.
+fn styled_change(change: &Change, theme: &crate::tui::theme::Theme) -> (String, Style) {
+    let style = match change {
+        Change::Add(_) => theme.diff(true),
+        Change::Remove(_) => theme.diff(false),
+        Change::Ungate(_) | Change::Backfill { .. } => Style::new(),
+    };
+    (
+        clean_line(&change_line(change).to_string()).into_owned(),
+        style,
+    )
 }
 
 /// The components whose facts (now, in the target or added by a step) the toggle gates.
@@ -277,9 +274,8 @@ fn rollback_words(plan: &Plan, step: usize, rollback: Rollback) -> String {
         Rollback::Until(j) => {
             let id = plan.steps.get(j).map_or("?", |s| s.id());
             format!(
-                "reverting it is safe until step {} \"{}\" ships; after that, revert that step first.",
-                j + 1,
-                clean_line(id)
+                "reverting it is safe until {} ships; after that, revert that step first.",
+                StepLabel::new(j, &clean_line(id))
             )
         }
         Rollback::LosesData => {

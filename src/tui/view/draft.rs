@@ -10,10 +10,10 @@ use ratatui::widgets::{Block, Widget};
 use super::centered;
 use super::fit;
 use super::overlay::{footer, scrolled};
+use crate::check::words::change_line;
 use crate::compose::draft::Draft;
 use crate::plan::{Change, Step};
 use crate::text::clean_line;
-use crate::tui::editing::describe;
 use crate::tui::keymap::Mode;
 use crate::tui::model::Model;
 
@@ -64,7 +64,7 @@ impl<'a> DraftView<'a> {
                 };
                 let line = Line::from(vec![
                     Span::raw("     "),
-                    Span::styled(clean(&describe(change)), style),
+                    Span::styled(clean(&change_line(change).to_string()), style),
                 ]);
                 lines.extend(fit::wrap_line(&line, cols, 7));
             }

@@ -7,7 +7,8 @@ use ratatui::widgets::{Block, Widget};
 
 use super::fit::width;
 use super::{pane_block, put, row, scroll_offset};
-use crate::check::{Finding, Severity};
+use crate::check::Finding;
+use crate::check::words::{OK, StepLabel, severity_badge};
 use crate::text::clean_line;
 use crate::tui::model::{Model, Pane};
 
@@ -55,7 +56,7 @@ impl Widget for &FindingsView<'_> {
                 buf,
                 (inner.x + 2, inner.width.saturating_sub(2)),
                 inner.y,
-                "✓ No findings: every step of this order is safe.",
+                &format!("{OK} No findings: every step of this order is safe."),
                 theme.reached(),
             );
             return;
@@ -93,17 +94,7 @@ impl Widget for &FindingsView<'_> {
 /// "step 3", or "plan" for a finding about the whole plan.
 fn location(finding: &Finding) -> String {
     match finding.step {
-        Some(step) => format!("step {}", step + 1),
+        Some(step) => StepLabel::number(step).to_string(),
         None => "plan".into(),
-    }
-}
-
-/// A severity as icon and word, never colour alone.
-pub(super) fn severity_badge(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Error => "✗ error",
-        Severity::Warning => "▲ warning",
-        Severity::Info => "○ info",
-        Severity::Accepted => "✓ accepted",
     }
 }

@@ -199,6 +199,8 @@ pub fn wrap_line(line: &Line<'_>, cols: usize, hang: usize) -> Vec<Line<'static>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::Severity;
+    use crate::check::words::severity_badge;
 
     #[test]
     fn cuts_mark_the_cut_with_an_ellipsis() {
@@ -253,18 +255,19 @@ mod tests {
 
     #[test]
     fn wrapped_lines_hang_under_their_first_line() {
+        let badge = severity_badge(Severity::Error);
         let line = Line::from(vec![
             Span::raw("  "),
-            Span::styled("✗ error", Style::new().bold()),
+            Span::styled(badge, Style::new().bold()),
             Span::raw(" [broken-consumer] api writes \"reminders\""),
         ]);
         assert_eq!(
             text(&wrap_line(&line, 21, 4)),
             [
-                "  ✗ error",
-                "    [broken-consumer]",
-                "    api writes",
-                "    \"reminders\"",
+                format!("  {badge}"),
+                "    [broken-consumer]".to_string(),
+                "    api writes".to_string(),
+                "    \"reminders\"".to_string(),
             ]
         );
         let long = Line::raw("+ Serving(\"POST /user/{id}/reminder\", Write(\"reminders\"))");

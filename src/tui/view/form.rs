@@ -14,6 +14,7 @@ use super::fit::{self, width};
 use super::overlay::{footer, overlay_block};
 use super::{centered, put};
 use crate::check::Severity;
+use crate::check::words::ERROR;
 use crate::text::clean_line;
 use crate::tui::complete::{Completion, CompletionView};
 use crate::tui::form::{Field, FieldKind, Form};
@@ -74,7 +75,7 @@ impl<'a> FormView<'a> {
         let box_w = FORM_WIDTH.min(area.width.saturating_sub(4));
         let text_w = box_w.saturating_sub(4) as usize;
         let error = match &self.form.error {
-            Some(error) => fit::wrap(&format!("✗ {}", clean_line(error)), text_w),
+            Some(error) => fit::wrap(&format!("{ERROR} {}", clean_line(error)), text_w),
             None => Vec::new(),
         };
         let shown: Vec<usize> = (0..self.form.fields.len())

@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use super::fit::{self, width};
+use crate::check::words::{ACCEPTED, ERROR, WARNING};
 use crate::text::clean_line;
 use crate::tui::model::Model;
 
@@ -33,19 +34,22 @@ impl Widget for &HeaderView<'_> {
         let summary = model.report.summary();
         let mut counts = vec![
             Span::styled(
-                format!("✗ {}", count(summary.errors, "error", "errors")),
+                format!("{ERROR} {}", count(summary.errors, "error", "errors")),
                 base.patch(theme.severity(crate::check::Severity::Error)),
             ),
             Span::styled("  ", base),
             Span::styled(
-                format!("▲ {}", count(summary.warnings, "warning", "warnings")),
+                format!(
+                    "{WARNING} {}",
+                    count(summary.warnings, "warning", "warnings")
+                ),
                 base.patch(theme.severity(crate::check::Severity::Warning)),
             ),
         ];
         if summary.accepted > 0 {
             counts.push(Span::styled("  ", base));
             counts.push(Span::styled(
-                format!("✓ {} accepted", summary.accepted),
+                format!("{ACCEPTED} {} accepted", summary.accepted),
                 base.patch(theme.severity(crate::check::Severity::Accepted)),
             ));
         }

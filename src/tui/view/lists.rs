@@ -10,9 +10,10 @@ use ratatui::widgets::{Clear, Widget};
 use super::fit::{self, width};
 use super::overlay::{footer, overlay_block};
 use super::{centered, put, row, scroll_offset};
+use crate::check::words::{StepLabel, change_line};
 use crate::plan::{Change, Plan};
 use crate::text::clean_line;
-use crate::tui::editing::{Item, describe, items};
+use crate::tui::editing::{Item, items};
 use crate::tui::form::Template;
 use crate::tui::keymap::{Action, Mode};
 use crate::tui::model::{List, Model};
@@ -97,7 +98,7 @@ impl<'a> ListView<'a> {
             List::Changes { step } => match plan.steps.get(step) {
                 Some(s) => {
                     let owner = s.component().unwrap_or(s.kind_name());
-                    format!("Changes of step {} \"{}\" ({owner})", step + 1, s.id())
+                    format!("Changes of {} ({owner})", StepLabel::new(step, s.id()))
                 }
                 None => "Changes".to_string(),
             },
@@ -176,7 +177,7 @@ impl<'a> ListView<'a> {
                     Change::Remove(_) => theme.diff(false),
                     _ => Style::new(),
                 };
-                Line::styled(clean(&describe(change)), style)
+                Line::styled(clean(&change_line(change).to_string()), style)
             }
             Item::Fact { target, index } => {
                 let List::Facts { component } = self.list else {

@@ -9,6 +9,7 @@ use tui_input::Input;
 
 use super::centered;
 use super::fit::{self, width};
+use crate::check::words::{ERROR, FLIP, IRREVERSIBLE, OK, RELEASE, REVERT, WARNING};
 use crate::text::{clean_line, upper_first};
 use crate::tui::keymap::{Keymap, Mode};
 use crate::tui::model::{Model, Question};
@@ -87,16 +88,20 @@ const MOUSE: &str = "Press on a step and drag it up or down: a drop line shows w
     drag. A click selects a row or focuses a pane; the wheel moves the cursor of the pane \
     under the pointer.";
 
-const SYMBOLS: [(&str, &str); 6] = [
-    ("●", "a release, in its component's lane"),
-    ("⚑", "a flip of a toggle"),
+/// The symbols the board draws, each row's symbols shown side by side, and what they mean.
+const SYMBOLS: [(&[&str], &str); 6] = [
+    (&[RELEASE], "a release, in its component's lane"),
+    (&[FLIP], "a flip of a toggle"),
     (
-        "✗",
+        &[ERROR],
         "the lane's component has a broken use while the step is live",
     ),
-    ("✗ ▲ ✓", "the step's status: error, warning, ok"),
-    ("↶", "how long the step can be reverted"),
-    ("⊘", "the step drops data for good"),
+    (
+        &[ERROR, WARNING, OK],
+        "the step's status: error, warning, ok",
+    ),
+    (&[REVERT], "how long the step can be reverted"),
+    (&[IRREVERSIBLE], "the step drops data for good"),
 ];
 
 impl<'a> HelpView<'a> {
@@ -141,10 +146,10 @@ impl<'a> HelpView<'a> {
         }
         lines.push(Line::raw(""));
         lines.push(Line::styled("Symbols", theme.heading()));
-        for (symbol, meaning) in SYMBOLS {
+        for (symbols, meaning) in SYMBOLS {
             lines.push(Line::from(vec![
                 Span::raw("  "),
-                Span::styled(fit::pad(symbol, 7), theme.key()),
+                Span::styled(fit::pad(&symbols.join(" "), 7), theme.key()),
                 Span::raw(meaning),
             ]));
         }

@@ -9,13 +9,15 @@ use ratatui::widgets::{Block, Widget};
 
 use super::fit::{self, width};
 use super::{pane_block, put, row, scroll_offset};
-use crate::check::{Rollback, Status};
+use crate::check::Status;
+use crate::check::words::{ERROR, FLIP, RELEASE, StepLabel, rollback_badge, status_badge};
 use crate::plan::Step;
 use crate::text::clean_line;
 use crate::tui::model::{Drag, Model, Pane};
 
 const MARKER_W: u16 = 1;
-const BADGE_W: u16 = 8;
+/// The widest status badge, `▲ warning`, and a space.
+const BADGE_W: u16 = 10;
 const MIN_LANE: u16 = 3;
 const MAX_LANE: u16 = 6;
 /// Room kept for the id and title before lanes get wider than the minimum.
@@ -74,7 +76,7 @@ impl<'a> StepsView<'a> {
             .map(|c| clean_line(&c.id).into_owned())
             .collect();
         if self.has_flips() {
-            labels.push("⚑".to_string());
+            labels.push(FLIP.to_string());
         }
         labels
     }
@@ -303,7 +305,13 @@ impl<'a> StepsView<'a> {
         put(buf, columns.num, y, &num, Style::new());
 
         let status = model.report.steps.get(i).map_or(Status::Ok, |s| s.status);
-        put(buf, columns.badge, y, badge(status), theme.status(status));
+        put(
+            buf,
+            columns.badge,
+            y,
+            status_badge(status),
+            theme.status(status),
+        );
 
         let own = self.lane_of(step);
         let broken = self.broken_lanes(i);
@@ -315,13 +323,13 @@ impl<'a> StepsView<'a> {
             let is_own = own == Some(lane);
             let is_broken = broken.contains(&lane);
             let flip = matches!(step, Step::Flip { .. });
-            let mark = if flip { "⚑" } else { "●" };
+            let mark = if flip { FLIP } else { RELEASE };
             match (is_own, is_broken) {
                 (true, true) if *w >= 2 => {
                     put(buf, (centre, 1), y, mark, theme.lane_marker(flip));
-                    put(buf, (centre + 1, 1), y, "✗", theme.broken_lane());
+                    put(buf, (centre + 1, 1), y, ERROR, theme.broken_lane());
                 }
-                (_, true) => put(buf, (centre, 1), y, "✗", theme.broken_lane()),
+                (_, true) => put(buf, (centre, 1), y, ERROR, theme.broken_lane()),
                 (true, false) => put(buf, (centre, 1), y, mark, theme.lane_marker(flip)),
                 (false, false) => put(buf, (centre, 1), y, "·", theme.lane_empty()),
             }
@@ -356,7 +364,7 @@ impl<'a> StepsView<'a> {
         let Drag::Dragging { to, .. } = self.model.drag else {
             return;
         };
-        let text = format!("──▶ drop here as step {} ", to + 1);
+        let text = format!("──▶ drop here as {} ", StepLabel::number(to));
         let fill = (area.width as usize).saturating_sub(width(&text));
         let line = format!("{text}{}", "─".repeat(fill));
         put(
@@ -398,27 +406,25 @@ impl Widget for &StepsView<'_> {
     }
 }
 
-/// The status badge: icon and word, never colour alone.
-pub(super) fn badge(status: Status) -> &'static str {
-    match status {
-        Status::Error => "✗ error",
-        Status::Warning => "▲ warn",
-        Status::Ok => "✓ ok",
-    }
-}
-
 /// A step's rollback window in a few characters: "↶ safe", "↶ until contract"…
 pub(super) fn rollback_label(model: &Model, step: usize) -> String {
     let Some(report) = model.report.steps.get(step) else {
         return String::new();
     };
-    match report.rollback {
-        Rollback::Safe => "↶ safe".into(),
-        Rollback::Until(j) => {
-            let id = model.plan.steps.get(j).map_or("?", |s| s.id());
-            format!("↶ until {}", clean_line(id))
+    rollback_badge(report.rollback, |j| {
+        let id = model.plan.steps.get(j).map_or("?", |s| s.id());
+        clean_line(id).into_owned()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_badge_column_holds_every_status_badge_and_a_space() {
+        for status in [Status::Ok, Status::Warning, Status::Error] {
+            assert!(width(status_badge(status)) < BADGE_W as usize, "{status:?}");
         }
-        Rollback::LosesData => "↶ loses data".into(),
-        Rollback::Irreversible => "⊘ irreversible".into(),
     }
 }
