@@ -51,18 +51,18 @@ fn new_id(kind: &str, new: &str, taken: bool) -> Result<String, String> {
 /// Renames a component and every release of it.
 pub fn rename_component(plan: &mut Plan, old: &str, new: &str) -> Result<(), String> {
     let old = old.trim();
-    let Some(index) = plan.components.iter().position(|c| c.id.trim() == old) else {
+    let Some(index) = plan.components.iter().position(|c| c.id == old) else {
         return Err(format!("There is no component \"{old}\""));
     };
     if new.trim() == old {
         return Ok(());
     }
-    let taken = plan.components.iter().any(|c| c.id.trim() == new.trim());
+    let taken = plan.components.iter().any(|c| c.id == new.trim());
     let new = new_id("component", new, taken)?;
     plan.components[index].id = new.clone();
     for step in &mut plan.steps {
         if let Step::Release { component, .. } = step
-            && component.trim() == old
+            && component == old
         {
             *component = new.clone();
         }
@@ -74,13 +74,13 @@ pub fn rename_component(plan: &mut Plan, old: &str, new: &str) -> Result<(), Str
 /// the facts in changes, `Ungate` changes, flips, and accepted findings that name it.
 pub fn rename_toggle(plan: &mut Plan, old: &str, new: &str) -> Result<(), String> {
     let old = old.trim();
-    let Some(index) = plan.toggles.iter().position(|t| t.id.trim() == old) else {
+    let Some(index) = plan.toggles.iter().position(|t| t.id == old) else {
         return Err(format!("There is no toggle \"{old}\""));
     };
     if new.trim() == old {
         return Ok(());
     }
-    let taken = plan.toggles.iter().any(|t| t.id.trim() == new.trim());
+    let taken = plan.toggles.iter().any(|t| t.id == new.trim());
     let new = new_id("toggle", new, taken)?;
 
     // Accepted findings keyed by the toggle: left behind, or a flip or ungate of it. A key
@@ -89,12 +89,12 @@ pub fn rename_toggle(plan: &mut Plan, old: &str, new: &str) -> Result<(), String
         .accepted
         .iter()
         .map(|a| {
-            a.key.as_deref().map(str::trim) == Some(old)
+            a.key.as_deref() == Some(old)
                 && (a.rule == "toggle-left-behind"
                     || a.step.as_deref().is_some_and(|id| {
                         plan.steps
                             .iter()
-                            .any(|s| s.id().trim() == id.trim() && step_names_toggle(s, old))
+                            .any(|s| s.id() == id.trim() && step_names_toggle(s, old))
                     }))
         })
         .collect();
@@ -106,7 +106,7 @@ pub fn rename_toggle(plan: &mut Plan, old: &str, new: &str) -> Result<(), String
 
     plan.toggles[index].id = new.clone();
     let regate = |gate: &mut Option<String>| {
-        if gate.as_deref().map(str::trim) == Some(old) {
+        if gate.as_deref() == Some(old) {
             *gate = Some(new.clone());
         }
     };
@@ -125,13 +125,13 @@ pub fn rename_toggle(plan: &mut Plan, old: &str, new: &str) -> Result<(), String
                 for change in changes {
                     match change {
                         Change::Add(fact) | Change::Remove(fact) => regate(&mut fact.gate),
-                        Change::Ungate(toggle) if toggle.trim() == old => *toggle = new.clone(),
+                        Change::Ungate(toggle) if toggle == old => *toggle = new.clone(),
                         Change::Ungate(_) | Change::Backfill { .. } => {}
                     }
                 }
             }
             Step::Flip { toggle, .. } => {
-                if toggle.trim() == old {
+                if toggle == old {
                     *toggle = new.clone();
                 }
             }
@@ -144,29 +144,29 @@ pub fn rename_toggle(plan: &mut Plan, old: &str, new: &str) -> Result<(), String
 /// the toggle's id.
 fn step_names_toggle(step: &Step, toggle: &str) -> bool {
     match step {
-        Step::Flip { toggle: t, .. } => t.trim() == toggle,
+        Step::Flip { toggle: t, .. } => t == toggle,
         Step::Release { changes, .. } => changes
             .iter()
-            .any(|c| matches!(c, Change::Ungate(t) if t.trim() == toggle)),
+            .any(|c| matches!(c, Change::Ungate(t) if t == toggle)),
     }
 }
 
 /// Renames a step and the accepted findings that name it.
 pub fn rename_step(plan: &mut Plan, old: &str, new: &str) -> Result<(), String> {
     let old = old.trim();
-    let Some(index) = plan.steps.iter().position(|s| s.id().trim() == old) else {
+    let Some(index) = plan.steps.iter().position(|s| s.id() == old) else {
         return Err(format!("There is no step \"{old}\""));
     };
     if new.trim() == old {
         return Ok(());
     }
-    let taken = plan.steps.iter().any(|s| s.id().trim() == new.trim());
+    let taken = plan.steps.iter().any(|s| s.id() == new.trim());
     let new = new_id("step", new, taken)?;
     match &mut plan.steps[index] {
         Step::Release { id, .. } | Step::Flip { id, .. } => *id = new.clone(),
     }
     for accept in &mut plan.accepted {
-        if accept.step.as_deref().map(str::trim) == Some(old) {
+        if accept.step.as_deref() == Some(old) {
             accept.step = Some(new.clone());
         }
     }
@@ -180,8 +180,8 @@ pub fn rename_step(plan: &mut Plan, old: &str, new: &str) -> Result<(), String> 
 /// Panics if `index` is out of range.
 pub fn duplicate_step(plan: &mut Plan, index: usize) -> usize {
     let mut copy = plan.steps[index].clone();
-    let base = format!("{}-copy", plan.steps[index].id().trim());
-    let fresh = fresh_id(|id| plan.steps.iter().any(|s| s.id().trim() == id), &base);
+    let base = format!("{}-copy", plan.steps[index].id());
+    let fresh = fresh_id(|id| plan.steps.iter().any(|s| s.id() == id), &base);
     match &mut copy {
         Step::Release {
             id,
@@ -210,11 +210,8 @@ pub fn duplicate_step(plan: &mut Plan, index: usize) -> usize {
 /// Panics if `index` is out of range.
 pub fn duplicate_component(plan: &mut Plan, index: usize) -> usize {
     let mut copy = plan.components[index].clone();
-    let base = format!("{}-copy", copy.id.trim());
-    copy.id = fresh_id(
-        |id| plan.components.iter().any(|c| c.id.trim() == id),
-        &base,
-    );
+    let base = format!("{}-copy", copy.id);
+    copy.id = fresh_id(|id| plan.components.iter().any(|c| c.id == id), &base);
     copy.name = format!("{} (copy)", copy.name);
     plan.components.insert(index + 1, copy);
     index + 1
@@ -224,10 +221,10 @@ pub fn duplicate_component(plan: &mut Plan, index: usize) -> usize {
 /// flips before that step), or `None` if the plan does not declare it.
 pub fn toggle_before(plan: &Plan, toggle: &str, step_index: usize) -> Option<crate::plan::Switch> {
     let toggle = toggle.trim();
-    let declared = plan.toggles.iter().find(|t| t.id.trim() == toggle)?;
+    let declared = plan.toggles.iter().find(|t| t.id == toggle)?;
     let end = step_index.min(plan.steps.len());
     let flipped = plan.steps[..end].iter().rev().find_map(|s| match s {
-        Step::Flip { toggle: t, to, .. } if t.trim() == toggle => Some(*to),
+        Step::Flip { toggle: t, to, .. } if t == toggle => Some(*to),
         _ => None,
     });
     Some(flipped.unwrap_or(declared.initially))

@@ -37,7 +37,7 @@ pub struct Inserted {
 pub fn insert(plan: &mut Plan, at: usize, inserted: Inserted) {
     let at = at.min(plan.steps.len());
     for toggle in inserted.toggles {
-        if !plan.toggles.iter().any(|t| t.id.trim() == toggle.id.trim()) {
+        if !plan.toggles.iter().any(|t| t.id == toggle.id) {
             plan.toggles.push(toggle);
         }
     }
@@ -177,11 +177,7 @@ impl<'a> At<'a> {
         Ok(At {
             plan,
             at,
-            ids: plan
-                .steps
-                .iter()
-                .map(|s| s.id().trim().to_string())
-                .collect(),
+            ids: plan.steps.iter().map(|s| s.id().to_string()).collect(),
             prefix: slug(name),
         })
     }
@@ -200,7 +196,7 @@ impl<'a> At<'a> {
         if id.is_empty() {
             return Err(format!("Name the {role} component"));
         }
-        let Some(component) = self.plan.components.iter().find(|c| c.id.trim() == id) else {
+        let Some(component) = self.plan.components.iter().find(|c| c.id == id) else {
             let ids = self.plan.components.iter().map(|c| c.id.as_str());
             let known = match closest(id, ids.clone()) {
                 Some(best) => format!("did you mean \"{best}\"?"),
@@ -329,7 +325,7 @@ impl ToggleFeature {
         }
         let ui = cx.component("ui", &self.ui)?.id.clone();
         let service = cx.component("service", &self.service)?;
-        if service.id.trim() == ui.trim() {
+        if service.id == ui.trim() {
             return Err(format!(
                 "The ui and the service are both \"{ui}\": the toggle hides one component's calls to another's interfaces"
             ));
@@ -454,7 +450,7 @@ impl ToggleFeature {
         }
         if let Some(later) = plan.steps[at..]
             .iter()
-            .find(|s| matches!(s, Step::Flip { toggle: t, .. } if t.trim() == toggle))
+            .find(|s| matches!(s, Step::Flip { toggle: t, .. } if t == toggle))
         {
             return Err(format!(
                 "Step \"{}\" flips \"{toggle}\" later in the plan: pick a new toggle for this feature",

@@ -173,11 +173,7 @@ pub fn draft(plan: &Plan) -> Draft {
 /// What to move: each component with a target whose facts at the end of the plan
 /// differ from it. A duplicated id is drafted once, with a note.
 fn works(plan: &Plan, report: &Report, notes: &mut Vec<String>) -> Vec<Work> {
-    let index_of = |id: &str| {
-        plan.components
-            .iter()
-            .position(|c| c.id.trim() == id.trim())
-    };
+    let index_of = |id: &str| plan.components.iter().position(|c| c.id == id.trim());
     let mut works: Vec<Work> = Vec::new();
     for (c, component) in plan.components.iter().enumerate() {
         let Some(target) = &component.target else {
@@ -211,7 +207,7 @@ fn undeclared_toggles(plan: &Plan, works: &[Work]) -> Vec<Toggle> {
     for w in works {
         for f in &w.to {
             if let Some(g) = &f.gate
-                && !plan.toggles.iter().any(|t| t.id.trim() == g)
+                && !plan.toggles.iter().any(|t| t.id == *g)
                 && !toggles.iter().any(|t| &t.id == g)
             {
                 toggles.push(Toggle {

@@ -156,9 +156,7 @@ fn clusters(plan: &Plan, report: &Report, parts: &[Part]) -> Clusters {
 
 /// The index of the first component with id `id`.
 fn index_of(plan: &Plan, id: &str) -> Option<usize> {
-    plan.components
-        .iter()
-        .position(|c| c.id.trim() == id.trim())
+    plan.components.iter().position(|c| c.id == id.trim())
 }
 
 /// The plan cut down to the cluster `root`: its components, its steps, the acceptances
@@ -200,7 +198,7 @@ fn sub_plan(plan: &Plan, toggles: &[Toggle], cl: &mut Clusters, root: usize) -> 
         .filter(|a| {
             a.step
                 .as_deref()
-                .is_none_or(|id| sub.steps.iter().any(|s| s.id().trim() == id.trim()))
+                .is_none_or(|id| sub.steps.iter().any(|s| s.id() == id.trim()))
         })
         .cloned()
         .collect();

@@ -65,11 +65,7 @@ impl<'p> Parts<'p> {
             double_writes: vec![Vec::new(); moves.len()],
             store_adds: vec![None; moves.len()],
             store_drops: vec![None; moves.len()],
-            ids: plan
-                .steps
-                .iter()
-                .map(|s| s.id().trim().to_string())
-                .collect(),
+            ids: plan.steps.iter().map(|s| s.id().to_string()).collect(),
         }
     }
 
