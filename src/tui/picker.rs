@@ -371,6 +371,14 @@ fn tail(text: &str, width: u16) -> &str {
 }
 
 /// Shows the picker until the user opens a plan (its path) or cancels (`None`).
+/// Draws the picker over the whole frame, the cursor after its query.
+fn draw(frame: &mut ratatui::Frame, picker: &mut Picker, theme: &Theme) {
+    let area = frame.area();
+    let view = picker.view(area, theme);
+    frame.set_cursor_position(view.cursor(area));
+    frame.render_widget(&view, area);
+}
+
 pub fn pick(
     terminal: &mut DefaultTerminal,
     entries: Vec<Entry>,
@@ -393,12 +401,7 @@ where
 {
     loop {
         terminal
-            .draw(|frame| {
-                let area = frame.area();
-                let view = picker.view(area, theme);
-                frame.set_cursor_position(view.cursor(area));
-                frame.render_widget(&view, area);
-            })
+            .draw(|frame| draw(frame, &mut picker, theme))
             .map_err(io::Error::other)?;
         loop {
             match next_event()? {
@@ -625,14 +628,7 @@ mod tests {
         height: u16,
     ) -> Terminal<TestBackend> {
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-        terminal
-            .draw(|frame| {
-                let area = frame.area();
-                let view = picker.view(area, theme);
-                frame.set_cursor_position(view.cursor(area));
-                frame.render_widget(&view, area);
-            })
-            .unwrap();
+        terminal.draw(|frame| super::draw(frame, picker, theme)).unwrap();
         terminal
     }
 

@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::{Block, Widget};
 
-use super::{pane_block, put, row, scroll_offset};
+use super::{empty_note, pane, put, row, scroll_offset};
 use crate::check::words::OK;
 use crate::plan::Fact;
 use crate::text::clean_line;
@@ -143,17 +143,9 @@ impl Widget for &ComponentsView<'_> {
         let theme = &model.theme;
         let components = &model.plan.components;
         let title = format!("Components ({})", components.len());
-        let block = pane_block(theme, title, self.focused());
-        let inner = block.inner(area);
-        block.render(area, buf);
+        let inner = pane(buf, area, theme, title, self.focused());
         if components.is_empty() {
-            put(
-                buf,
-                (inner.x + 2, inner.width.saturating_sub(2)),
-                inner.y,
-                "No components yet.",
-                theme.muted(),
-            );
+            empty_note(buf, inner, "No components yet.", theme.muted());
             return;
         }
         for (entry, rect) in self.visible(area) {

@@ -6,7 +6,7 @@ use ratatui::style::Style;
 use ratatui::widgets::{Block, Widget};
 
 use super::fit::width;
-use super::{pane_block, put, row, scroll_offset};
+use super::{empty_note, pane, put, row, scroll_offset};
 use crate::check::Finding;
 use crate::check::words::{OK, StepLabel, severity_badge};
 use crate::text::clean_line;
@@ -44,21 +44,11 @@ impl Widget for &FindingsView<'_> {
         let model = self.model;
         let theme = &model.theme;
         let findings = &model.report.findings;
-        let block = pane_block(
-            theme,
-            format!("Findings ({})", findings.len()),
-            self.focused(),
-        );
-        let inner = block.inner(area);
-        block.render(area, buf);
+        let title = format!("Findings ({})", findings.len());
+        let inner = pane(buf, area, theme, title, self.focused());
         if findings.is_empty() {
-            put(
-                buf,
-                (inner.x + 2, inner.width.saturating_sub(2)),
-                inner.y,
-                &format!("{OK} No findings: every step of this order is safe."),
-                theme.reached(),
-            );
+            let note = format!("{OK} No findings: every step of this order is safe.");
+            empty_note(buf, inner, &note, theme.reached());
             return;
         }
         let column = |text: fn(&Finding) -> String| {

@@ -135,7 +135,8 @@ fn draw_overlay(frame: &mut Frame, model: &Model, overlay: &Overlay, top: bool) 
             frame.render_widget(&AskView::new(theme, &model.keymap, *question), area);
         }
         Overlay::SaveAs { input, .. } => {
-            let view = SaveAsView::new(theme, &model.keymap, input);
+            let (title, question) = ("Save as", "Save the plan to the file:");
+            let view = SaveAsView::asking(theme, &model.keymap, input, title, question, "save");
             frame.render_widget(&view, area);
             cursor = Some(view.cursor(area));
         }
@@ -210,6 +211,25 @@ fn pane_block<'a>(theme: &Theme, title: String, focused: bool) -> Block<'a> {
             format!("{marker} {title} "),
             theme.pane_title(focused),
         )))
+}
+
+/// Draws a pane's block and returns the area inside it.
+fn pane(buf: &mut Buffer, area: Rect, theme: &Theme, title: String, focused: bool) -> Rect {
+    let block = pane_block(theme, title, focused);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    inner
+}
+
+/// What an empty pane says, on its first row.
+fn empty_note(buf: &mut Buffer, inner: Rect, text: &str, style: Style) {
+    put(
+        buf,
+        (inner.x + 2, inner.width.saturating_sub(2)),
+        inner.y,
+        text,
+        style,
+    );
 }
 
 /// The first row to show of `total` rows in `height` rows so that row `focus` is

@@ -263,17 +263,6 @@ pub struct SaveAsView<'a> {
 const SAVE_AS_WIDTH: u16 = 64;
 
 impl<'a> SaveAsView<'a> {
-    pub fn new(theme: &'a Theme, keymap: &'a Keymap, input: &'a Input) -> Self {
-        SaveAsView::asking(
-            theme,
-            keymap,
-            input,
-            "Save as",
-            "Save the plan to the file:",
-            "save",
-        )
-    }
-
     /// A prompt with its own title, question and word for Enter.
     pub fn asking(
         theme: &'a Theme,
