@@ -2,23 +2,33 @@
 //!
 //! Plans come from repositories, so a story, title or key can hold anything — including
 //! escape sequences that would recolour, move the cursor or retitle the terminal of whoever
-//! runs `storyplan check`. Everything that came from a plan goes through [`clean`] (or
-//! [`clean_line`] for one-line contexts) before it is printed.
+//! runs `storyplan check`, and invisible characters that reorder or shift what is shown
+//! (bidi overrides, zero-width characters). Everything that came from a plan goes through
+//! [`clean`] (or [`clean_line`] for one-line contexts) before it is printed, on a terminal
+//! or in Markdown.
 
 use std::borrow::Cow;
 
 /// Removes control characters — C0 (except newline and tab), DEL and C1 — so that text
-/// from a plan cannot drive the terminal. Dropping ESC leaves an escape sequence as
-/// harmless visible text (`[31m`).
+/// from a plan cannot drive the terminal, and the invisible formatting characters (bidi
+/// embeddings, overrides, isolates and marks, zero-width spaces and joiners, the byte
+/// order mark, the soft hyphen), which would reorder or shift the layout unseen. Line and
+/// paragraph separators become newlines. Dropping ESC leaves an escape sequence as harmless
+/// visible text (`[31m`).
 pub fn clean(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_dropped) {
+    if !text.chars().any(|c| is_dropped(c) || is_separator(c)) {
         return Cow::Borrowed(text);
     }
-    Cow::Owned(text.chars().filter(|&c| !is_dropped(c)).collect())
+    Cow::Owned(
+        text.chars()
+            .filter(|&c| !is_dropped(c))
+            .map(|c| if is_separator(c) { '\n' } else { c })
+            .collect(),
+    )
 }
 
-/// Like [`clean`], and also turns newlines and tabs into spaces, for text that must stay
-/// on one line (a location, a summary, a workflow-command property).
+/// Like [`clean`], and also turns newlines, tabs and line separators into spaces, for text
+/// that must stay on one line (a location, a summary, a workflow-command property).
 pub fn clean_line(text: &str) -> Cow<'_, str> {
     if !text.chars().any(|c| is_dropped(c) || is_line_break(c)) {
         return Cow::Borrowed(text);
@@ -31,12 +41,30 @@ pub fn clean_line(text: &str) -> Cow<'_, str> {
     )
 }
 
-fn is_dropped(c: char) -> bool {
-    c.is_control() && c != '\n' && c != '\t'
+/// Whether a character never reaches the terminal or the Markdown.
+pub fn is_dropped(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t') || is_invisible(c)
+}
+
+/// The invisible formatting characters that change how text is laid out or ordered.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{061C}' | '\u{180E}'
+        | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{206F}'
+        | '\u{FEFF}'
+        | '\u{FFF9}'..='\u{FFFB}')
+}
+
+/// U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR: line breaks by another name.
+pub fn is_separator(c: char) -> bool {
+    matches!(c, '\u{2028}' | '\u{2029}')
 }
 
 fn is_line_break(c: char) -> bool {
-    c == '\n' || c == '\t'
+    c == '\n' || c == '\t' || is_separator(c)
 }
 
 /// At most `max` characters of `text`, with "…" where it was cut (names quoted from a
@@ -99,6 +127,23 @@ mod tests {
     #[test]
     fn clean_line_turns_newlines_and_tabs_into_spaces() {
         assert_eq!(clean_line("one\r\ntwo\tthree\u{1b}"), "one two three");
+    }
+
+    #[test]
+    fn bidi_controls_and_zero_width_characters_are_dropped() {
+        assert_eq!(clean("abc\u{202E}fed\u{202C}"), "abcfed");
+        assert_eq!(clean("a\u{2066}b\u{2069}c\u{200F}"), "abc");
+        assert_eq!(
+            clean("zero\u{200B}width\u{200D}joiner\u{FEFF}"),
+            "zerowidthjoiner"
+        );
+        assert_eq!(clean("soft\u{AD}hyphen"), "softhyphen");
+    }
+
+    #[test]
+    fn line_and_paragraph_separators_are_line_breaks() {
+        assert_eq!(clean("one\u{2028}two\u{2029}three"), "one\ntwo\nthree");
+        assert_eq!(clean_line("one\u{2028}two"), "one two");
     }
 
     #[test]

@@ -299,9 +299,11 @@ fn escape_sequences_in_a_plan_never_reach_the_terminal() {
         assert!(!output.stderr.contains(&0x1b), "{format}");
     }
     let output = storyplan(&["check", "--format", "json", "evil.ron"], dir.path());
+    // JSON keeps the plan's characters, escaped: the bytes hold no ESC, the values do.
     let files = json(&output);
-    assert_eq!(files[0]["story"], "Nothing [31mto do");
-    assert_eq!(files[0]["steps"][0]["id"], "noth[2Jing");
+    assert_eq!(files[0]["story"], "Nothing \u{1b}[31mto do");
+    assert_eq!(files[0]["steps"][0]["id"], "noth\u{1b}[2Jing");
+    assert!(stdout(&output).contains("Nothing \\u001b[31mto do"));
 }
 
 #[test]

@@ -70,14 +70,11 @@ pub fn run(
             out.write_all(export::step_markdown(plan, &report, i, Some(&file)).as_bytes())?;
         }
         (Format::Json, None) => {
-            serde_json::to_writer_pretty(&mut *out, &export::json(shown, &loaded, &report))?;
+            export::write_json(&mut *out, &export::json(shown, &loaded, &report))?;
             writeln!(out)?;
         }
         (Format::Json, Some(i)) => {
-            serde_json::to_writer_pretty(
-                &mut *out,
-                &export::step_json(shown, &loaded, &report, i),
-            )?;
+            export::write_json(&mut *out, &export::step_json(shown, &loaded, &report, i))?;
             writeln!(out)?;
         }
     }

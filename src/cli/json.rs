@@ -24,6 +24,6 @@ pub fn entries(outcomes: &[Outcome]) -> Vec<FileEntry> {
 
 /// Writes the array, pretty-printed, with a final newline.
 pub fn write_all(out: &mut dyn Write, outcomes: &[Outcome]) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &entries(outcomes))?;
+    crate::export::write_json(&mut *out, &entries(outcomes))?;
     writeln!(out)
 }

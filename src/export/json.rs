@@ -1,15 +1,15 @@
 //! The JSON export: the object `check --format json` prints for the file, plus the plan
 //! itself, so a script gets the findings and everything they are about in one document.
-//! Every string that came from the plan is cleaned of control characters.
+//! Strings keep every character of the plan; the writer (`write_json`) escapes what must
+//! not reach a terminal raw.
 
 use std::path::Path;
 
 use serde::Serialize;
 
 use crate::check::Report;
-use crate::plan::{Accept, Change, Component, Fact, Plan, Step, Toggle};
+use crate::plan::Plan;
 use crate::store::Loaded;
-use crate::text::clean;
 
 use super::depends::{Dependency, Why, dependencies, enables, live_before};
 use super::report_json::{FileReport, FindingEntry, StepEntry, file_report};
@@ -50,7 +50,7 @@ pub struct DependencyEntry {
 pub fn json(path: &Path, loaded: &Loaded, report: &Report) -> PlanExport {
     PlanExport {
         report: file_report(path, loaded, report),
-        plan: clean_plan(&loaded.plan),
+        plan: loaded.plan.clone(),
     }
 }
 
@@ -63,7 +63,7 @@ pub fn step_json(path: &Path, loaded: &Loaded, report: &Report, step: usize) -> 
     let all = dependencies(&loaded.plan);
     let entry = |dependency: &Dependency, other: usize, say: fn(&Why) -> String| DependencyEntry {
         index: other + 1,
-        id: clean(loaded.plan.steps[other].id()).into_owned(),
+        id: loaded.plan.steps[other].id().to_string(),
         why: dependency.why.iter().map(say).collect(),
     };
     StepExport {
@@ -81,113 +81,5 @@ pub fn step_json(path: &Path, loaded: &Loaded, report: &Report, step: usize) -> 
         enables: enables(&all, step)
             .map(|d| entry(d, d.later, Why::after))
             .collect(),
-    }
-}
-
-/// The plan with every string cleaned of control characters.
-fn clean_plan(plan: &Plan) -> Plan {
-    let text = |s: &String| clean(s).into_owned();
-    let maybe = |s: &Option<String>| s.as_deref().map(|s| clean(s).into_owned());
-    Plan {
-        version: plan.version,
-        story: text(&plan.story),
-        narrative: maybe(&plan.narrative),
-        components: plan
-            .components
-            .iter()
-            .map(|c| Component {
-                id: text(&c.id),
-                name: text(&c.name),
-                kind: c.kind,
-                repo: maybe(&c.repo),
-                current: c.current.iter().map(clean_fact).collect(),
-                target: c
-                    .target
-                    .as_ref()
-                    .map(|t| t.iter().map(clean_fact).collect()),
-            })
-            .collect(),
-        toggles: plan
-            .toggles
-            .iter()
-            .map(|t| Toggle {
-                id: text(&t.id),
-                initially: t.initially,
-            })
-            .collect(),
-        steps: plan.steps.iter().map(clean_step).collect(),
-        accepted: plan
-            .accepted
-            .iter()
-            .map(|a| Accept {
-                rule: text(&a.rule),
-                step: maybe(&a.step),
-                key: maybe(&a.key),
-                reason: text(&a.reason),
-            })
-            .collect(),
-        notes: maybe(&plan.notes),
-    }
-}
-
-fn clean_step(step: &Step) -> Step {
-    let text = |s: &String| clean(s).into_owned();
-    let maybe = |s: &Option<String>| s.as_deref().map(|s| clean(s).into_owned());
-    match step {
-        Step::Release {
-            id,
-            component,
-            title,
-            changes,
-            commit,
-            shipped,
-            notes,
-            pr,
-        } => Step::Release {
-            id: text(id),
-            component: text(component),
-            title: text(title),
-            changes: changes
-                .iter()
-                .map(|change| match change {
-                    Change::Add(fact) => Change::Add(clean_fact(fact)),
-                    Change::Remove(fact) => Change::Remove(clean_fact(fact)),
-                    Change::Ungate(toggle) => Change::Ungate(text(toggle)),
-                    Change::Backfill { into, from } => Change::Backfill {
-                        into: text(into),
-                        from: text(from),
-                    },
-                })
-                .collect(),
-            commit: maybe(commit),
-            shipped: *shipped,
-            notes: maybe(notes),
-            pr: maybe(pr),
-        },
-        Step::Flip {
-            id,
-            toggle,
-            to,
-            title,
-            shipped,
-            notes,
-        } => Step::Flip {
-            id: text(id),
-            toggle: text(toggle),
-            to: *to,
-            title: text(title),
-            shipped: *shipped,
-            notes: maybe(notes),
-        },
-    }
-}
-
-fn clean_fact(fact: &Fact) -> Fact {
-    Fact {
-        access: fact.access,
-        key: clean(&fact.key).into_owned(),
-        tolerant: fact.tolerant,
-        gate: fact.gate.as_deref().map(|g| clean(g).into_owned()),
-        serving: fact.serving.as_deref().map(|s| clean(s).into_owned()),
     }
 }

@@ -16,12 +16,14 @@ mod mermaid;
 mod report_json;
 mod status;
 mod step;
+mod write_json;
 
 pub use depends::{Dependency, User, Why, dependencies};
 pub use json::{DependencyEntry, PlanExport, StepExport, json, step_json};
 pub use report_json::{
     ErrorEntry, FileEntry, FileError, FileReport, FindingEntry, StepEntry, file_error, file_report,
 };
+pub use write_json::to_writer as write_json;
 
 use crate::check::Report;
 use crate::plan::Plan;

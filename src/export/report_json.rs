@@ -5,7 +5,8 @@
 //! Every finding carries `reason`, `null` unless the plan accepts it, so that each object
 //! of one kind has the same fields. A file that cannot be loaded is
 //! `{"file": …, "error": {"message": …, "line": N, "column": N}}`, with `null` line and
-//! column when unknown. Strings from the plan are cleaned of control characters.
+//! column when unknown. Strings keep every character of the plan; the writer
+//! (`write_json`) escapes what must not reach a terminal raw.
 
 use std::path::Path;
 
@@ -14,7 +15,6 @@ use serde::Serialize;
 use crate::check::{Finding, Report, Rollback, Rule, Severity, Summary};
 use crate::plan::Plan;
 use crate::store::{LoadError, Loaded};
-use crate::text::clean;
 
 use super::status::{step_rollback, step_status};
 
@@ -99,9 +99,9 @@ pub fn file_report(file: &Path, loaded: &Loaded, report: &Report) -> FileReport 
             };
             StepEntry {
                 index: i + 1,
-                id: clean(step.id()).into_owned(),
+                id: step.id().to_string(),
                 kind: step.kind_name(),
-                component: step.component().map(|c| clean(c).into_owned()),
+                component: step.component().map(|c| c.to_string()),
                 status: status.name(),
                 rollback: rollback.name(),
                 rollback_until,
@@ -114,8 +114,8 @@ pub fn file_report(file: &Path, loaded: &Loaded, report: &Report) -> FileReport 
         .map(|finding| finding_entry(plan, finding))
         .collect();
     FileReport {
-        file: clean(&file.display().to_string()).into_owned(),
-        story: clean(&plan.story).into_owned(),
+        file: file.display().to_string(),
+        story: plan.story.clone(),
         steps,
         findings,
         summary: report.summary(),
@@ -125,9 +125,9 @@ pub fn file_report(file: &Path, loaded: &Loaded, report: &Report) -> FileReport 
 /// The JSON object of a file that could not be loaded, shown as `file`.
 pub fn file_error(file: &Path, error: &LoadError) -> FileError {
     FileError {
-        file: clean(&file.display().to_string()).into_owned(),
+        file: file.display().to_string(),
         error: ErrorEntry {
-            message: clean(&error.message).into_owned(),
+            message: error.message.clone(),
             line: error.line,
             column: error.column,
         },
@@ -135,7 +135,7 @@ pub fn file_error(file: &Path, error: &LoadError) -> FileError {
 }
 
 fn finding_entry(plan: &Plan, finding: &Finding) -> FindingEntry {
-    let owned = |text: &Option<String>| text.as_deref().map(|t| clean(t).into_owned());
+    let owned = |text: &Option<String>| text.clone();
     FindingEntry {
         severity: finding.severity,
         rule: finding.rule,
@@ -144,16 +144,14 @@ fn finding_entry(plan: &Plan, finding: &Finding) -> FindingEntry {
         until: finding.until.and_then(|i| step_id(plan, i)),
         component: owned(&finding.component),
         key: owned(&finding.key),
-        message: clean(&finding.message).into_owned(),
-        hint: clean(&finding.hint).into_owned(),
+        message: finding.message.clone(),
+        hint: finding.hint.clone(),
         reason: owned(&finding.reason),
     }
 }
 
 fn step_id(plan: &Plan, index: usize) -> Option<String> {
-    plan.steps
-        .get(index)
-        .map(|step| clean(step.id()).into_owned())
+    plan.steps.get(index).map(|step| step.id().to_string())
 }
 
 #[cfg(test)]
@@ -206,7 +204,7 @@ mod tests {
         }
         let expected = serde_json::json!({
             "file": ".storyplan/things.ron",
-            "story": "Show the [31mthings",
+            "story": "Show the \u{1b}[31mthings",
             "steps": [
                 {"index": 1, "id": "ui", "kind": "release", "component": "web",
                  "status": "error", "rollback": "safe", "rollback_until": null},
@@ -221,7 +219,7 @@ mod tests {
         assert_eq!(value, expected);
         assert_eq!(
             value["findings"][4]["message"],
-            "The flip of things comes ]0;xfirst."
+            "The flip of things comes \u{1b}]0;x\u{7}first."
         );
     }
 

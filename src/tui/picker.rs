@@ -628,7 +628,9 @@ mod tests {
         height: u16,
     ) -> Terminal<TestBackend> {
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-        terminal.draw(|frame| super::draw(frame, picker, theme)).unwrap();
+        terminal
+            .draw(|frame| super::draw(frame, picker, theme))
+            .unwrap();
         terminal
     }
 
