@@ -353,3 +353,13 @@ fn usage_errors_exit_2() {
     let output = storyplan(&["check", "--deny", "infos"], dir.path());
     assert_eq!(code(&output), 2);
 }
+
+#[test]
+fn the_board_without_a_terminal_says_so() {
+    let dir = TempDir::new().unwrap();
+    let output = storyplan(&["demo"], dir.path());
+    assert_eq!(code(&output), 2);
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("the board needs a terminal"), "{err}");
+    assert!(!err.contains("os error"), "{err}");
+}

@@ -861,3 +861,115 @@ fn ids_written_with_spaces_load_trimmed_and_their_accepts_match() {
         )]
     );
 }
+
+#[cfg(unix)]
+mod files_on_disk {
+    use std::fs;
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    use std::time::{Duration, SystemTime};
+
+    use storyplan::plan::Plan;
+    use storyplan::store;
+
+    fn saved(dir: &std::path::Path) -> std::path::PathBuf {
+        let path = dir.join("plan.ron");
+        store::save_atomic(&path, &Plan::new("first")).expect("saved");
+        path
+    }
+
+    #[test]
+    fn a_read_only_file_is_not_replaced() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = saved(dir.path());
+        let before = fs::read(&path).expect("reads");
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o444)).expect("chmod");
+        let error = store::save_atomic(&path, &Plan::new("second")).expect_err("refused");
+        assert_eq!(error.kind(), std::io::ErrorKind::PermissionDenied);
+        assert!(error.to_string().contains("read-only"), "{error}");
+        assert_eq!(fs::read(&path).expect("reads"), before);
+        assert_eq!(
+            fs::metadata(&path).expect("meta").permissions().mode() & 0o777,
+            0o444
+        );
+    }
+
+    #[test]
+    fn a_save_keeps_the_files_mode_and_owner() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = saved(dir.path());
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).expect("chmod");
+        // Only root can give the file to someone else; then the save must keep that owner.
+        let given = std::os::unix::fs::chown(&path, Some(4321), Some(4321)).is_ok();
+        store::save_atomic(&path, &Plan::new("second")).expect("saved");
+        let meta = fs::metadata(&path).expect("meta");
+        assert_eq!(meta.permissions().mode() & 0o777, 0o640);
+        if given {
+            assert_eq!((meta.uid(), meta.gid()), (4321, 4321));
+        }
+        assert!(
+            store::load(&path).expect("loads").plan.story == "second",
+            "the new plan is in place"
+        );
+    }
+
+    #[test]
+    fn a_save_removes_temporary_files_that_a_killed_save_left() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = saved(dir.path());
+        let stale = dir.path().join(".plan.ron.99999-0.tmp");
+        let fresh = dir.path().join(".plan.ron.99998-0.tmp");
+        let other = dir.path().join(".notes.ron.99999-0.tmp");
+        for file in [&stale, &fresh, &other] {
+            fs::write(file, "half a plan").expect("written");
+        }
+        let long_ago = SystemTime::now() - Duration::from_secs(3600);
+        for file in [&stale, &other] {
+            fs::File::options()
+                .write(true)
+                .open(file)
+                .and_then(|f| f.set_modified(long_ago))
+                .expect("aged");
+        }
+        store::save_atomic(&path, &Plan::new("second")).expect("saved");
+        assert!(
+            !stale.exists(),
+            "the stale temporary file of this plan is gone"
+        );
+        assert!(
+            fresh.exists(),
+            "a recent one may belong to a save still running"
+        );
+        assert!(
+            other.exists(),
+            "another plan's files are not this save's business"
+        );
+    }
+
+    #[test]
+    fn a_fifo_is_refused_at_once_for_reading_and_for_writing() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let fifo = dir.path().join("plan.ron");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !made {
+            eprintln!("mkfifo is not available: skipping");
+            return;
+        }
+        let error = store::load(&fifo).expect_err("refused");
+        assert!(error.to_string().contains("not a regular file"), "{error}");
+        let error = store::save_atomic(&fifo, &Plan::new("x")).expect_err("refused");
+        assert_eq!(error.kind(), std::io::ErrorKind::InvalidInput);
+    }
+}
+
+#[test]
+fn a_field_that_is_not_a_name_is_said_without_rons_words() {
+    let error = parse(Path::new("raw.ron"), "Plan(version: 1, story: \"x\", 0: 1)")
+        .expect_err("does not load");
+    assert_eq!(
+        error.to_string(),
+        "raw.ron:1:30: expected a name (of a field or a variant), found `0`"
+    );
+}

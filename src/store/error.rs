@@ -271,6 +271,10 @@ pub(crate) fn describe(code: &Error) -> String {
             in_outer(outer.as_deref())
         ),
         Error::ExceededRecursionLimit => "the plan nests too deeply to read".to_string(),
+        Error::SuggestRawIdentifier(name) | Error::InvalidIdentifier(name) => format!(
+            "expected a name (of a field or a variant), found `{}`",
+            cut(name, NAME_CHARS)
+        ),
         Error::ExpectedStructName(name) => format!("expected the name `{name}` before `(`"),
         Error::Message(message) => message.replace("FactRepr", "fact"),
         other => lower_first(&other.to_string()),

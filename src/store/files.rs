@@ -18,7 +18,10 @@ pub fn save_atomic(path: &Path, plan: &Plan) -> io::Result<()> {
 }
 
 /// Replaces `path` with `bytes` so that readers see the old file or the new one, never a
-/// part: a temporary file in the same folder is written, synced and renamed over it.
+/// part: a temporary file in the same folder is written, synced and renamed over it, with
+/// the old file's mode (and owner, where this process may set it). A file the user may not
+/// write, or that is not a regular file, is refused rather than replaced; temporary files
+/// of earlier saves that were killed are removed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     // Writing through a symlink replaces the file it points to, not the link.
     let path = match fs::symlink_metadata(path) {
@@ -35,6 +38,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    refuse_unwritable(&path)?;
+    remove_stale_temps(&dir, &name.to_string_lossy());
     let (temp_path, file) = create_temp(&dir, &name.to_string_lossy())?;
     let written = fill_and_replace(file, &temp_path, &path, bytes);
     if written.is_err() {
@@ -51,12 +56,84 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 fn fill_and_replace(mut file: File, temp: &Path, path: &Path, bytes: &[u8]) -> io::Result<()> {
     if let Ok(meta) = fs::metadata(path) {
         let _ = file.set_permissions(meta.permissions());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            // Only root may give a file away; for anyone else the owner is already theirs.
+            let _ = std::os::unix::fs::fchown(&file, Some(meta.uid()), Some(meta.gid()));
+        }
     }
     file.write_all(bytes)?;
     file.flush()?;
     file.sync_all()?;
     drop(file);
     fs::rename(temp, path)
+}
+
+/// Refuses to replace what the user may not write (a read-only file stays read-only) and
+/// what is not a regular file (a FIFO, a device, a folder).
+fn refuse_unwritable(path: &Path) -> io::Result<()> {
+    let Ok(meta) = fs::metadata(path) else {
+        return Ok(());
+    };
+    if !meta.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{} is not a regular file", path.display()),
+        ));
+    }
+    // Marked read-only for everyone: kept so even for a user (root) the system would let
+    // through.
+    if meta.permissions().readonly() {
+        return Err(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            format!("{} is read-only", path.display()),
+        ));
+    }
+    // Opening for writing (without truncating) asks the system, owner and mode alike.
+    match OpenOptions::new().write(true).open(path) {
+        Err(err) if err.kind() == io::ErrorKind::PermissionDenied => Err(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            format!("{} is read-only for you", path.display()),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// How old a temporary file of ours must be before a save takes it for the leftover of a
+/// save that was killed.
+const STALE_TEMP: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Removes `.NAME.PID-N.tmp` files in `dir` left by saves of another process that were
+/// killed before they could clean up.
+fn remove_stale_temps(dir: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    let own = format!("{prefix}{}-", std::process::id());
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let Some(file) = file.to_str() else { continue };
+        let ours = file.strip_prefix(&prefix).is_some_and(|rest| {
+            rest.strip_suffix(".tmp").is_some_and(|n| {
+                n.split_once('-').is_some_and(|(pid, k)| {
+                    !pid.is_empty()
+                        && pid.bytes().all(|b| b.is_ascii_digit())
+                        && k.bytes().all(|b| b.is_ascii_digit())
+                })
+            })
+        });
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|at| at.elapsed().ok())
+            .is_some_and(|age| age >= STALE_TEMP);
+        if ours && old && !file.starts_with(&own) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// A new, exclusively created temporary file next to the target.
@@ -130,6 +207,16 @@ impl Stamp {
 
     /// The stamp of the file as it is now; `None` when there is no file.
     pub fn of_file(path: &Path) -> io::Result<Option<Stamp>> {
+        match fs::metadata(path) {
+            Ok(meta) if !meta.is_file() => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!("{} is not a regular file", path.display()),
+                ));
+            }
+            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
+            _ => {}
+        }
         match std::fs::read(path) {
             Ok(bytes) => Ok(Some(Stamp::of_bytes(&bytes))),
             Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(None),

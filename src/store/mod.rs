@@ -133,11 +133,18 @@ struct VersionProbe {
 
 fn read_capped(path: &Path) -> Result<Vec<u8>, LoadError> {
     let cannot = |err: io::Error| LoadError::new(path, read_failure(&err));
-    let file = File::open(path).map_err(cannot)?;
-    let meta = file.metadata().map_err(cannot)?;
+    // Before opening: opening a FIFO waits for a writer, reading a device never ends.
+    let meta = std::fs::metadata(path).map_err(cannot)?;
     if meta.is_dir() {
         return Err(LoadError::new(path, "this is a folder, not a plan file"));
     }
+    if !meta.is_file() {
+        return Err(LoadError::new(
+            path,
+            "this is not a regular file (a pipe or a device?), not a plan file",
+        ));
+    }
+    let file = File::open(path).map_err(cannot)?;
     if meta.len() > MAX_PLAN_BYTES {
         return Err(too_large(path, meta.len()));
     }

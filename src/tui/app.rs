@@ -122,6 +122,13 @@ fn with_terminal<R>(
     mouse: bool,
     body: impl FnOnce(&mut DefaultTerminal) -> io::Result<R>,
 ) -> io::Result<R> {
+    // The board draws on stdout: without a terminal there, say so instead of an errno.
+    if !std::io::IsTerminal::is_terminal(&io::stdout()) {
+        return Err(io::Error::other(
+            "the board needs a terminal: run it in one, or use `storyplan check` or \
+             `storyplan export` in scripts",
+        ));
+    }
     let mut terminal = ratatui::try_init()?;
     install_panic_hook();
     if mouse {
@@ -289,6 +296,12 @@ fn save(
 ) -> Msg {
     let on_disk = match Stamp::of_file(&path) {
         Ok(stamp) => stamp,
+        Err(error) if error.kind() == std::io::ErrorKind::InvalidInput => {
+            return Msg::SaveRefused {
+                reason: error.to_string(),
+                then_quit,
+            };
+        }
         Err(error) => return Msg::SaveFailed(format!("cannot read {}: {error}", path.display())),
     };
     if !force && on_disk != expected {
@@ -313,6 +326,17 @@ fn save(
             plan,
             then_quit,
         },
+        Err(error)
+            if matches!(
+                error.kind(),
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::InvalidInput
+            ) =>
+        {
+            Msg::SaveRefused {
+                reason: error.to_string(),
+                then_quit,
+            }
+        }
         Err(error) => Msg::SaveFailed(format!("cannot write {}: {error}", path.display())),
     }
 }

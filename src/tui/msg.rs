@@ -100,6 +100,11 @@ pub enum Msg {
         then_quit: bool,
     },
     SaveFailed(String),
+    /// The file may not be written (read-only, or not a regular file): save elsewhere.
+    SaveRefused {
+        reason: String,
+        then_quit: bool,
+    },
     DiskChanged {
         then_quit: bool,
     },

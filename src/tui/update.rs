@@ -146,6 +146,7 @@ fn works_unseen(msg: &Msg) -> bool {
         | Msg::Told { .. }
         | Msg::Saved { .. }
         | Msg::SaveFailed(_)
+        | Msg::SaveRefused { .. }
         | Msg::DiskChanged { .. }
         | Msg::Reloaded { .. }
         | Msg::ReloadFailed(_)
@@ -266,6 +267,26 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Effect> {
             if then_quit {
                 return Some(Effect::Quit);
             }
+        }
+        Msg::SaveRefused { reason, then_quit } => {
+            // Offer the same name with `.copy` before its extension.
+            let suggestion = match &model.source {
+                Source::File { path, .. } => {
+                    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+                    path.with_file_name(format!("{stem}.copy.ron"))
+                        .display()
+                        .to_string()
+                }
+                _ => String::new(),
+            };
+            model.overlay = Some(Overlay::SaveAs {
+                input: Input::new(suggestion),
+                then_quit,
+            });
+            model.notice = Some(Notice {
+                text: format!("Not saved: {reason}; save it under another name"),
+                error: true,
+            });
         }
         Msg::SaveFailed(reason) => {
             model.notice = Some(Notice {
