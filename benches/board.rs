@@ -1,6 +1,7 @@
 //! What a move costs on the board: `update` moves a step (snapshot for undo, re-check),
 //! then a frame is drawn, as after every keystroke. Targets: one frame at 60 Hz (16 ms)
-//! on a 1,000-step plan, 2 ms on a 100-step plan.
+//! on a 1,000-step plan, 2 ms on a 100-step plan. And what a long paste into a form costs:
+//! linear in its length (1,600 and 16,000 characters).
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -56,5 +57,32 @@ fn benches(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(bench, benches);
+fn paste(c: &mut Criterion) {
+    let mut group = c.benchmark_group("paste-into-a-form");
+    group.warm_up_time(Duration::from_secs(1));
+    group.sample_size(20);
+    for n in [1_600, 16_000] {
+        let text = "x".repeat(n);
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_function(BenchmarkId::from_parameter(n), |b| {
+            b.iter(|| {
+                let mut model = Model::new(
+                    plans::clean_plan(10),
+                    Source::Example {
+                        name: "generated".into(),
+                    },
+                );
+                update(
+                    &mut model,
+                    Msg::Action(storyplan::tui::keymap::Action::Story),
+                );
+                update(&mut model, Msg::Paste(text.clone()));
+                black_box(model.overlay.is_some())
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(bench, benches, paste);
 criterion_main!(bench);

@@ -442,3 +442,34 @@ fn narrative_and_notes_take_several_lines() {
     );
     assert_eq!(narrative.lines().count(), 4);
 }
+
+#[test]
+fn a_long_paste_lands_in_the_focused_field_at_once() {
+    let mut model = board(example("reminders"));
+    key(&mut model, KeyCode::Char('i'));
+    // The story's title: one line, so line breaks become spaces; controls are dropped.
+    let pasted = "x".repeat(16_000);
+    update(
+        &mut model,
+        storyplan::tui::msg::Msg::Paste(format!("{pasted}\n\u{1b}!")),
+    );
+    key(&mut model, KeyCode::Tab);
+    // The narrative takes lines.
+    update(
+        &mut model,
+        storyplan::tui::msg::Msg::Paste("first\nsecond".into()),
+    );
+    key(&mut model, KeyCode::Enter);
+    assert!(model.overlay.is_none(), "{:?}", form_error(&model));
+    let story = &model.plan.story;
+    assert!(story.starts_with("Remind volunteers") && story.ends_with(&format!("{pasted} !")));
+    assert!(
+        model
+            .plan
+            .narrative
+            .as_deref()
+            .is_some_and(|n| n.starts_with("first\nsecond")),
+        "{:?}",
+        model.plan.narrative
+    );
+}

@@ -463,3 +463,49 @@ fn a_keymap_without_quit_still_quits_with_ctrl_c() {
     }
     assert!(!tmux.running(), "Ctrl-c did not quit:\n{}", tmux.screen());
 }
+
+#[test]
+fn a_long_paste_into_a_form_arrives_in_one_piece() {
+    if !tmux_or_skip() {
+        return;
+    }
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let config = dir.path().join("config");
+    std::fs::create_dir(&config).expect("config dir");
+    let command = format!(
+        "env STORYPLAN_CONFIG_DIR={} {} demo",
+        config.display(),
+        env!("CARGO_BIN_EXE_storyplan")
+    );
+    let tmux = Tmux::start("paste", dir.path(), &command);
+    tmux.wait_for("q quit");
+    tmux.keys(&["i"]);
+    tmux.wait_for("Enter save");
+    let pasted = format!("{}END", "ab".repeat(8_000));
+    let buffer = Command::new("tmux")
+        .args(["set-buffer", "-b", &tmux.session, &pasted])
+        .status()
+        .expect("tmux set-buffer runs");
+    assert!(buffer.success());
+    // -p: bracketed, as a terminal pastes when the application asks for it.
+    let paste = Command::new("tmux")
+        .args([
+            "paste-buffer",
+            "-p",
+            "-b",
+            &tmux.session,
+            "-t",
+            &tmux.session,
+        ])
+        .status()
+        .expect("tmux paste-buffer runs");
+    assert!(paste.success());
+    tmux.keys(&["Enter"]);
+    // The whole paste is in the story title, which the header shows (its end, cut).
+    tmux.wait_for("[+] modified");
+    let screen = tmux.screen();
+    assert!(
+        !screen.contains("Enter save"),
+        "the form is closed:\n{screen}"
+    );
+}

@@ -7,7 +7,10 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use ratatui::DefaultTerminal;
-use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event,
+};
 use ratatui::crossterm::execute;
 
 use super::keymap::Keymap;
@@ -76,7 +79,7 @@ fn write_recovery(what: &str) {
 pub fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let _ = execute!(io::stdout(), DisableMouseCapture);
+        let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
         ratatui::restore();
         write_recovery("crashed");
         previous(info);
@@ -131,6 +134,8 @@ fn with_terminal<R>(
     }
     let mut terminal = ratatui::try_init()?;
     install_panic_hook();
+    // A paste arrives as one event, not as thousands of keys.
+    execute!(io::stdout(), EnableBracketedPaste)?;
     if mouse {
         execute!(io::stdout(), EnableMouseCapture)?;
     }
@@ -138,6 +143,7 @@ fn with_terminal<R>(
     if mouse {
         let _ = execute!(io::stdout(), DisableMouseCapture);
     }
+    let _ = execute!(io::stdout(), DisableBracketedPaste);
     ratatui::restore();
     if let Ok(mut guard) = RECOVERY.lock() {
         *guard = None;
@@ -190,6 +196,7 @@ fn run_loop(terminal: &mut DefaultTerminal, mut model: Model) -> io::Result<()> 
         }
         let msg = match event::read()? {
             Event::Key(key) => key_to_msg(&model.keymap, model.context(), key),
+            Event::Paste(text) => Some(Msg::Paste(text)),
             Event::Mouse(mouse) if model.mouse => mouse_to_msg(mouse, &cache, model.drag),
             Event::Resize(..) => {
                 dirty = true;

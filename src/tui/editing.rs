@@ -519,6 +519,25 @@ fn refresh_completion(model: &mut Model) {
     list.update(&typed);
 }
 
+/// Text pasted into the form's focused field: several lines into narrative and notes, one
+/// line (line breaks as spaces) anywhere else.
+pub fn paste(model: &mut Model, text: &str) {
+    let Some(Overlay::Form { form, .. }) = &mut model.overlay else {
+        return;
+    };
+    if let Some(lines) = form.lines_mut() {
+        lines.insert_str(crate::text::clean(text).replace('\t', " "));
+        return;
+    }
+    if form.is_text() {
+        let pasted = crate::text::clean_line(text);
+        if let Some(field) = form.fields.get_mut(form.focus) {
+            field.input = super::form::inserted(&field.input, &pasted);
+        }
+        refresh_completion(model);
+    }
+}
+
 /// Keys in a form.
 pub fn form_key(model: &mut Model, key: FormKey) {
     let Some(Overlay::Form {

@@ -988,3 +988,14 @@ impl Form {
         })
     }
 }
+
+/// `text` put into `input` at its cursor, the cursor after it; linear in both lengths.
+pub fn inserted(input: &Input, text: &str) -> Input {
+    let value = input.value();
+    let at = value
+        .char_indices()
+        .nth(input.cursor())
+        .map_or(value.len(), |(at, _)| at);
+    let joined = format!("{}{text}{}", &value[..at], &value[at..]);
+    Input::new(joined).with_cursor(input.cursor() + text.chars().count())
+}

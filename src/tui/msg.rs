@@ -85,6 +85,9 @@ pub enum Msg {
     },
     /// The furthest the help can scroll at the current size (reported after a draw).
     HelpLimit(u16),
+    /// Text pasted into the terminal (bracketed paste): typed into the field that has the
+    /// cursor, at once.
+    Paste(String),
     /// Ctrl-c: quit from wherever the board is, asking first when there are unsaved
     /// changes, whatever the keymap says.
     Interrupt,

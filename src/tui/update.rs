@@ -134,6 +134,22 @@ fn form_key_to_msg(action: Option<Action>, key: KeyEvent) -> Option<FormKey> {
 
 const PAGE: usize = 10;
 
+/// Pastes text into the field that has the cursor: a form's field, a prompt, the finder's
+/// query. Control characters are dropped; a one-line field takes line breaks as spaces.
+fn paste(model: &mut Model, text: &str) {
+    match &mut model.overlay {
+        Some(Overlay::Form { .. }) => editing::paste(model, text),
+        Some(Overlay::SaveAs { input, .. } | Overlay::Prompt { input, .. }) => {
+            *input = super::form::inserted(input, &crate::text::clean_line(text));
+        }
+        Some(Overlay::Finder(finder)) => {
+            let query = format!("{}{}", finder.query(), crate::text::clean_line(text));
+            finder.set_query(&query);
+        }
+        _ => {}
+    }
+}
+
 /// What still works while the board is not on screen: quitting (and answering whether to
 /// save first), closing, and what the loop reports back.
 fn works_unseen(msg: &Msg) -> bool {
@@ -228,6 +244,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Effect> {
         Msg::Told { text, error } => model.notice = Some(Notice { text, error }),
         Msg::DraftScroll(down) => editing::draft_scroll(model, down),
         Msg::Shown(shown) => model.shown = shown,
+        Msg::Paste(text) => paste(model, &text),
         Msg::Interrupt => {
             if !model.modified() {
                 return Some(Effect::Quit);
