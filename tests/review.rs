@@ -237,6 +237,31 @@ fn a_plan_that_does_not_parse_at_a_ref_says_where() {
 }
 
 #[test]
+fn a_plan_that_is_not_utf8_at_a_ref_says_where() {
+    if !have_git() {
+        return;
+    }
+    let repo = repository();
+    let root = repo.path();
+    let mut bytes = b"Plan(\n    version: 1,\n    story: \"caf".to_vec();
+    bytes.extend([0xE9, b'"', b')', b'\n']);
+    fs::write(root.join(".storyplan/x.ron"), &bytes).expect("write");
+    git(root, &["commit", "-q", "-a", "-m", "Latin-1"]);
+    let error = load(&PlanSource::parse("HEAD:.storyplan/x.ron", root), root).unwrap_err();
+    assert!(
+        error.starts_with("HEAD:.storyplan/x.ron:3:16: the file is not UTF-8 text"),
+        "{error}"
+    );
+    let output = storyplan(&["diff", "HEAD:.storyplan/x.ron", ".storyplan/x.ron"], root);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("HEAD:.storyplan/x.ron:3:16:"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
 fn diff_of_a_ref_and_the_file_prints_the_move_and_the_resolved_break() {
     if !have_git() {
         return;

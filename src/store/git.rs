@@ -97,18 +97,26 @@ pub fn read(source: &PlanSource, cwd: &Path) -> Result<(String, String), String>
                 };
                 format!("{}: {why}", clean_line(&shown))
             })?;
-            let text = String::from_utf8(bytes)
-                .map_err(|_| format!("{}: the file is not UTF-8 text", clean_line(&shown)))?;
+            let text = utf8(&shown, bytes)?;
             Ok((shown, text))
         }
         PlanSource::Ref { reference, path } => {
             let repo = Repo::find(cwd, &source.shown())?;
             let commit = repo.commit(reference)?;
             let inside = repo.locate(&commit, reference, path, cwd)?;
-            let text = repo.blob(&inside.object, &inside.path)?;
-            Ok((format!("{reference}:{}", inside.path), text))
+            let shown = format!("{reference}:{}", inside.path);
+            let text = utf8(&shown, repo.blob(&inside.object, &inside.path)?)?;
+            Ok((shown, text))
         }
     }
+}
+
+/// The text of a plan read as `shown`; not UTF-8 is an error with the bad byte's line and
+/// column, as for a file in the working tree.
+fn utf8(shown: &str, bytes: Vec<u8>) -> Result<String, String> {
+    String::from_utf8(bytes).map_err(|err| {
+        store::not_utf8(Path::new(shown), err.as_bytes(), err.utf8_error()).to_string()
+    })
 }
 
 /// Reads and parses a plan: `(display name, loaded plan)`; parse errors say where.
@@ -313,8 +321,8 @@ impl Repo {
         Ok(plans)
     }
 
-    /// The text of a blob, refused when it is larger than a plan may be or not UTF-8.
-    fn blob(&self, object: &str, path: &str) -> Result<String, String> {
+    /// The bytes of a blob, refused when it is larger than a plan may be.
+    fn blob(&self, object: &str, path: &str) -> Result<Vec<u8>, String> {
         let size = self.git(["cat-file", "-s", object])?;
         let size: u64 = String::from_utf8_lossy(&size.stdout)
             .trim()
@@ -331,8 +339,7 @@ impl Repo {
         if !output.status.success() {
             return Err(git_failed("cat-file", &output.stderr));
         }
-        String::from_utf8(output.stdout)
-            .map_err(|_| format!("`{}` is not UTF-8 text", clean_line(path)))
+        Ok(output.stdout)
     }
 }
 

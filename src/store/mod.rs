@@ -191,7 +191,8 @@ fn too_large(file: &Path, len: u64) -> LoadError {
     )
 }
 
-fn not_utf8(file: &Path, bytes: &[u8], err: std::str::Utf8Error) -> LoadError {
+/// A file that is not UTF-8, with the line and column of its first bad byte.
+pub(crate) fn not_utf8(file: &Path, bytes: &[u8], err: std::str::Utf8Error) -> LoadError {
     let valid = bytes.get(..err.valid_up_to()).unwrap_or_default();
     let prefix = std::str::from_utf8(valid).unwrap_or_default();
     let bad = bytes.get(err.valid_up_to()).copied().unwrap_or_default();
