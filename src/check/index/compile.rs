@@ -150,17 +150,18 @@ fn toggle_hint(plan: &Plan) -> String {
 /// steps can tell a reference to nothing.
 impl<'a> Builder<'a> {
     pub(super) fn new(plan: &'a Plan) -> Builder<'a> {
+        // Room for a key per fact and change at most, so interning never regrows.
+        let facts: usize = plan.components.iter().map(|c| c.current.len()).sum();
+        let changes: usize = plan.steps.iter().map(|s| s.changes().len()).sum();
+        let room = facts + changes;
         Builder {
             plan,
-            key_ids: HashMap::with_capacity_and_hasher(
-                plan.components.len() * 4,
-                Default::default(),
-            ),
-            keys: Vec::new(),
+            key_ids: HashMap::with_capacity_and_hasher(room, Default::default()),
+            keys: Vec::with_capacity(room),
             toggle_ids: HashMap::default(),
             toggle_names: Vec::new(),
             toggle_initial: Vec::new(),
-            provided: Vec::new(),
+            provided: Vec::with_capacity(room),
             bad: Vec::new(),
             declared_toggles: 0,
         }
