@@ -206,7 +206,12 @@ impl<'a> Scanner<'a> {
     }
 
     fn peek(&self) -> Option<char> {
-        self.rest().chars().next()
+        // Most of a plan is ASCII: no decoding for it.
+        match self.text.as_bytes().get(self.at) {
+            Some(&b) if b.is_ascii() => Some(char::from(b)),
+            Some(_) => self.rest().chars().next(),
+            None => None,
+        }
     }
 
     fn bump(&mut self) -> Option<char> {
@@ -268,11 +273,24 @@ impl<'a> Scanner<'a> {
 
     /// Skips a quoted string or char after its opening quote, honouring backslashes.
     fn skip_quoted(&mut self, quote: char) {
-        while let Some(c) = self.bump() {
-            if c == '\\' {
-                self.bump();
-            } else if c == quote {
-                return;
+        let bytes = self.text.as_bytes();
+        loop {
+            // A run of plain ASCII (no quote, escape or line break) moves the column only.
+            let run = bytes[self.at.min(bytes.len())..]
+                .iter()
+                .take_while(|&&b| {
+                    b.is_ascii() && b != b'\\' && b != b'\n' && char::from(b) != quote
+                })
+                .count();
+            self.at += run;
+            self.pos.column += run;
+            match self.bump() {
+                None => return,
+                Some('\\') => {
+                    self.bump();
+                }
+                Some(c) if c == quote => return,
+                Some(_) => {}
             }
         }
     }
