@@ -15,7 +15,11 @@ use storyplan::store;
 
 struct Tmux {
     session: String,
+    /// One board at a time: sessions that share two cores miss their waits.
+    _serial: std::sync::MutexGuard<'static, ()>,
 }
+
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 impl Tmux {
     fn available() -> bool {
@@ -30,6 +34,9 @@ impl Tmux {
     }
 
     fn start_sized(name: &str, dir: &Path, command: &str, (width, height): (u16, u16)) -> Tmux {
+        let serial = SERIAL
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let session = format!("storyplan-e2e-{name}-{}", std::process::id());
         let (width, height) = (width.to_string(), height.to_string());
         let status = Command::new("tmux")
@@ -49,7 +56,10 @@ impl Tmux {
             .status()
             .expect("tmux starts");
         assert!(status.success(), "tmux new-session failed");
-        Tmux { session }
+        Tmux {
+            session,
+            _serial: serial,
+        }
     }
 
     fn keys(&self, keys: &[&str]) {

@@ -199,15 +199,15 @@ fn comments_raw_strings_and_escapes_load() {
             .unwrap()
             + 1
     };
-    assert_eq!(loaded.spans.plan(), pos(line_of("Plan( //"), 1));
+    assert_eq!(loaded.spans().plan(), pos(line_of("Plan( //"), 1));
     assert_eq!(
-        loaded.spans.component(0),
+        loaded.spans().component(0),
         pos(line_of("        Component("), 9)
     );
-    assert_eq!(loaded.spans.component(1), pos(line_of("id: \"db\""), 9));
-    assert_eq!(loaded.spans.toggle(0), pos(line_of("toggles:"), 15));
-    assert_eq!(loaded.spans.step(0), pos(line_of("Flip(id: \"on\""), 9));
-    assert_eq!(loaded.spans.step(1), pos(line_of("Release(id: \"r\""), 9));
+    assert_eq!(loaded.spans().component(1), pos(line_of("id: \"db\""), 9));
+    assert_eq!(loaded.spans().toggle(0), pos(line_of("toggles:"), 15));
+    assert_eq!(loaded.spans().step(0), pos(line_of("Flip(id: \"on\""), 9));
+    assert_eq!(loaded.spans().step(1), pos(line_of("Release(id: \"r\""), 9));
 }
 
 #[test]
@@ -428,7 +428,7 @@ fn load_errors_compare_and_display() {
 #[test]
 fn spans_point_at_each_element_of_the_plan_lists() {
     let loaded = load_ok(&fixture(EXAMPLES, "reminders.ron"));
-    let spans = &loaded.spans;
+    let spans = loaded.spans();
     let lines: Vec<&str> = loaded.source.lines().collect();
     let at = |p: Pos| &lines[p.line - 1][p.column - 1..];
 
@@ -465,11 +465,11 @@ fn spans_find_accepted_findings() {
     let loaded = load_ok(&fixture(VALID, "everything.ron"));
     let lines: Vec<&str> = loaded.source.lines().collect();
     for i in 0..loaded.plan.accepted.len() {
-        let start = loaded.spans.accepted(i);
+        let start = loaded.spans().accepted(i);
         assert!(lines[start.line - 1][start.column - 1..].starts_with("Accept(rule: "));
     }
-    assert_eq!(loaded.spans.accepted_count(), 2);
-    assert_eq!(loaded.spans.toggle_count(), 2);
+    assert_eq!(loaded.spans().accepted_count(), 2);
+    assert_eq!(loaded.spans().toggle_count(), 2);
 }
 
 // ---- atomic saving -------------------------------------------------------------------
@@ -792,10 +792,10 @@ proptest! {
         expected.normalize();
         prop_assert_eq!(&loaded.plan, &expected);
         prop_assert_eq!(to_canonical_string(&loaded.plan), to_canonical_string(&expected));
-        prop_assert_eq!(loaded.spans.step_count(), plan.steps.len());
-        prop_assert_eq!(loaded.spans.component_count(), plan.components.len());
-        prop_assert_eq!(loaded.spans.toggle_count(), plan.toggles.len());
-        prop_assert_eq!(loaded.spans.accepted_count(), plan.accepted.len());
+        prop_assert_eq!(loaded.spans().step_count(), plan.steps.len());
+        prop_assert_eq!(loaded.spans().component_count(), plan.components.len());
+        prop_assert_eq!(loaded.spans().toggle_count(), plan.toggles.len());
+        prop_assert_eq!(loaded.spans().accepted_count(), plan.accepted.len());
     }
 
     #[test]
@@ -840,6 +840,11 @@ fn ids_written_with_spaces_load_trimmed_and_their_accepts_match() {
     accepted: [Accept(rule: "data-loss", step: "drop", key: "animals.notes", reason: "never read")],
 )"#;
     let loaded = parse(Path::new("spaces.ron"), text).expect("the plan loads");
+    // Loading the file does the same as parsing its text.
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(dir.path().join("spaces.ron"), text).expect("written");
+    let from_file = load(&dir.path().join("spaces.ron")).expect("the file loads");
+    assert_eq!(from_file.plan, loaded.plan);
     let plan = &loaded.plan;
     assert_eq!(plan.components[0].id, "db");
     assert_eq!(plan.components[0].current[0].key, "animals.notes");

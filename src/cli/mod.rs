@@ -37,15 +37,15 @@ pub fn stdout_color() -> bool {
 /// names, else the plan itself.
 pub fn position(loaded: &Loaded, finding: &Finding) -> Pos {
     if let Some(step) = finding.step.filter(|&i| i < loaded.plan.steps.len()) {
-        return loaded.spans.step(step);
+        return loaded.spans().step(step);
     }
     let component = finding
         .component
         .as_deref()
         .and_then(|id| loaded.plan.components.iter().position(|c| c.id == id));
     match component {
-        Some(index) => loaded.spans.component(index),
-        None => loaded.spans.plan(),
+        Some(index) => loaded.spans().component(index),
+        None => loaded.spans().plan(),
     }
 }
 

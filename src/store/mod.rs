@@ -34,7 +34,23 @@ pub const MAX_PLAN_BYTES: u64 = 16 * 1024 * 1024;
 pub struct Loaded {
     pub plan: Plan,
     pub source: String,
-    pub spans: Spans,
+    /// Found on first use: only a plan with findings to place needs them.
+    spans: std::cell::OnceCell<Spans>,
+}
+
+impl Loaded {
+    fn new(plan: Plan, source: String) -> Loaded {
+        Loaded {
+            plan,
+            source,
+            spans: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// Where the plan's parts start in its text.
+    pub fn spans(&self) -> &Spans {
+        self.spans.get_or_init(|| Spans::scan(body(&self.source)))
+    }
 }
 
 /// Reads and parses a plan file.
@@ -44,32 +60,28 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
         Ok(text) => text,
         Err(err) => return Err(not_utf8(path, err.as_bytes(), err.utf8_error())),
     };
-    let (plan, spans) = parse_text(path, &text)?;
-    Ok(Loaded {
-        plan,
-        source: text,
-        spans,
-    })
+    let plan = parse_text(path, &text)?;
+    Ok(Loaded::new(plan, text))
 }
 
 /// Parses the text of a plan file; `file` is only used to name it in errors.
 pub fn parse(file: &Path, text: &str) -> Result<Loaded, LoadError> {
-    let (mut plan, spans) = parse_text(file, text)?;
-    // Ids and keys compare exactly from here on.
-    plan.normalize();
-    Ok(Loaded {
-        plan,
-        source: text.to_string(),
-        spans,
-    })
+    let plan = parse_text(file, text)?;
+    Ok(Loaded::new(plan, text.to_string()))
 }
 
-fn parse_text(file: &Path, text: &str) -> Result<(Plan, Spans), LoadError> {
+/// The text without the byte order mark some editors start UTF-8 files with; ron does not
+/// take one.
+fn body(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
+/// The plan a text holds, ids and keys normalised (they compare exactly from here on).
+fn parse_text(file: &Path, text: &str) -> Result<Plan, LoadError> {
     if text.len() as u64 > MAX_PLAN_BYTES {
         return Err(too_large(file, text.len() as u64));
     }
-    // Editors on some platforms start UTF-8 files with a byte order mark; ron does not.
-    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let body = body(text);
     if body.trim().is_empty() {
         return Err(LoadError::at(
             file,
@@ -77,10 +89,10 @@ fn parse_text(file: &Path, text: &str) -> Result<(Plan, Spans), LoadError> {
             "the file is empty: expected `Plan(...)`",
         ));
     }
-    let spans = Spans::scan(body);
     let options = ron_options();
-
+    // Positions are needed only to say where a problem is.
     let version_error = |version: u32| {
+        let spans = Spans::scan(body);
         LoadError::at(
             file,
             spans.version().unwrap_or(spans.plan()),
@@ -91,7 +103,10 @@ fn parse_text(file: &Path, text: &str) -> Result<(Plan, Spans), LoadError> {
     };
     match options.from_str::<Plan>(body) {
         Ok(plan) if plan.version != FORMAT_VERSION => Err(version_error(plan.version)),
-        Ok(plan) => Ok((plan, spans)),
+        Ok(mut plan) => {
+            plan.normalize();
+            Ok(plan)
+        }
         Err(err) => {
             // A newer format may hold fields this build does not know: name the version
             // first. Only a file that does not load is read a second time, for that.
@@ -100,7 +115,7 @@ fn parse_text(file: &Path, text: &str) -> Result<(Plan, Spans), LoadError> {
             {
                 return Err(version_error(probe.version));
             }
-            if !spans.has_plan() && only_trivia_after(body, &err) {
+            if !Spans::scan(body).has_plan() && only_trivia_after(body, &err) {
                 let mut error = LoadError::from_ron(file, body, &err);
                 error.message = "the file has no plan in it: expected `Plan(...)`".to_string();
                 return Err(error);

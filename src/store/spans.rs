@@ -233,6 +233,19 @@ impl<'a> Scanner<'a> {
     /// Skips whitespace and comments; returns false at the end of the text.
     fn skip_trivia(&mut self) -> bool {
         loop {
+            // Indentation and line breaks, a byte at a time without decoding.
+            let bytes = self.text.as_bytes();
+            while let Some(&b) = bytes.get(self.at) {
+                match b {
+                    b'\n' => {
+                        self.pos.line += 1;
+                        self.pos.column = 1;
+                    }
+                    b' ' | b'\t' | b'\r' => self.pos.column += 1,
+                    _ => break,
+                }
+                self.at += 1;
+            }
             let rest = self.rest();
             if rest.starts_with("//") {
                 self.bump_while(|c| c != '\n');
