@@ -116,6 +116,16 @@ impl Drop for Tmux {
     }
 }
 
+/// The board's command line, with its settings read from `config` (which it creates).
+fn storyplan_command(config: &Path, args: &str) -> String {
+    std::fs::create_dir_all(config).expect("config dir");
+    format!(
+        "env STORYPLAN_CONFIG_DIR={} {} {args}",
+        config.display(),
+        env!("CARGO_BIN_EXE_storyplan")
+    )
+}
+
 fn tmux_or_skip() -> bool {
     if Tmux::available() {
         return true;
@@ -135,7 +145,6 @@ fn move_undo_redo_and_save_on_the_real_board() {
     }
     let dir = tempfile::TempDir::new().expect("temp dir");
     let config = dir.path().join("config");
-    std::fs::create_dir(&config).expect("config dir");
     // The reminders story with the flip before the table: the API writes a table that
     // does not exist yet.
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/reminders.ron");
@@ -145,11 +154,7 @@ fn move_undo_redo_and_save_on_the_real_board() {
     let file = dir.path().join("plan.ron");
     store::save_atomic(&file, &plan).expect("plan written");
 
-    let command = format!(
-        "env STORYPLAN_CONFIG_DIR={} {} open plan.ron",
-        config.display(),
-        env!("CARGO_BIN_EXE_storyplan")
-    );
+    let command = storyplan_command(&config, "open plan.ron");
     let tmux = Tmux::start("move", dir.path(), &command);
     tmux.wait_for_all(&["1 error", "Turn reminders on", "q quit"]);
 
@@ -197,12 +202,7 @@ fn a_two_component_plan_from_storyplan_new_with_keys_only() {
     let dir = tempfile::TempDir::new().expect("temp dir");
     std::fs::create_dir(dir.path().join(".git")).expect("a repository");
     let config = dir.path().join("config");
-    std::fs::create_dir(&config).expect("config dir");
-    let command = format!(
-        "env STORYPLAN_CONFIG_DIR={} {} new 'Pay adoption fees online'",
-        config.display(),
-        env!("CARGO_BIN_EXE_storyplan")
-    );
+    let command = storyplan_command(&config, "new 'Pay adoption fees online'");
     let tmux = Tmux::start("new", dir.path(), &command);
     let pause = || sleep(Duration::from_millis(300));
     tmux.wait_for("Kickoff");
@@ -288,7 +288,6 @@ fn the_story_form_confirmed_as_it_opened_changes_nothing() {
     }
     let dir = tempfile::TempDir::new().expect("temp dir");
     let config = dir.path().join("config");
-    std::fs::create_dir(&config).expect("config dir");
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/reminders.ron");
     let mut plan = store::load(&example).expect("example loads").plan;
     plan.narrative = Some("Reminders on GET / POST\nfor every volunteer".into());
@@ -297,11 +296,7 @@ fn the_story_form_confirmed_as_it_opened_changes_nothing() {
     store::save_atomic(&file, &plan).expect("plan written");
     let before = std::fs::read(&file).expect("file reads");
 
-    let command = format!(
-        "env STORYPLAN_CONFIG_DIR={} {} open plan.ron",
-        config.display(),
-        env!("CARGO_BIN_EXE_storyplan")
-    );
+    let command = storyplan_command(&config, "open plan.ron");
     let tmux = Tmux::start("story", dir.path(), &command);
     tmux.wait_for_all(&["0 errors", "q quit"]);
     tmux.keys(&["i"]);
@@ -334,18 +329,13 @@ fn keys_on_a_terminal_too_small_for_the_board_change_nothing() {
     }
     let dir = tempfile::TempDir::new().expect("temp dir");
     let config = dir.path().join("config");
-    std::fs::create_dir(&config).expect("config dir");
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/reminders.ron");
     let plan = store::load(&example).expect("example loads").plan;
     let file = dir.path().join("plan.ron");
     store::save_atomic(&file, &plan).expect("plan written");
     let before = std::fs::read(&file).expect("file reads");
 
-    let command = format!(
-        "env STORYPLAN_CONFIG_DIR={} {} open plan.ron",
-        config.display(),
-        env!("CARGO_BIN_EXE_storyplan")
-    );
+    let command = storyplan_command(&config, "open plan.ron");
     let tmux = Tmux::start_sized("small", dir.path(), &command, (40, 10));
     tmux.wait_for("needs at least");
     tmux.keys(&["d", "d", "d", "C-s"]);
@@ -370,15 +360,10 @@ fn keys_on_a_terminal_too_small_for_the_board_change_nothing() {
 /// unsaved changes.
 fn modified_board(name: &str, dir: &Path, wrap: impl Fn(&str) -> String) -> Tmux {
     let config = dir.join("config");
-    std::fs::create_dir(&config).expect("config dir");
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/reminders.ron");
     let plan = store::load(&example).expect("example loads").plan;
     store::save_atomic(&dir.join("plan.ron"), &plan).expect("plan written");
-    let command = format!(
-        "env STORYPLAN_CONFIG_DIR={} {} open plan.ron",
-        config.display(),
-        env!("CARGO_BIN_EXE_storyplan")
-    );
+    let command = storyplan_command(&config, "open plan.ron");
     let tmux = Tmux::start(name, dir, &wrap(&command));
     tmux.wait_for_all(&["0 errors", "q quit"]);
     tmux.keys(&["J"]);
@@ -449,17 +434,12 @@ fn a_keymap_without_quit_still_quits_with_ctrl_c() {
     }
     let dir = tempfile::TempDir::new().expect("temp dir");
     let config = dir.path().join("config");
-    std::fs::create_dir(&config).expect("config dir");
+    let command = storyplan_command(&config, "demo");
     std::fs::write(
         config.join("keymap.ron"),
         "(board: { quit: [], undo: [\"q\"] })",
     )
     .expect("keymap written");
-    let command = format!(
-        "env STORYPLAN_CONFIG_DIR={} {} demo",
-        config.display(),
-        env!("CARGO_BIN_EXE_storyplan")
-    );
     let tmux = Tmux::start("noquit", dir.path(), &command);
     // The problem is on the status line; q no longer quits.
     tmux.wait_for("Ctrl-c still quits");
@@ -481,12 +461,7 @@ fn a_long_paste_into_a_form_arrives_in_one_piece() {
     }
     let dir = tempfile::TempDir::new().expect("temp dir");
     let config = dir.path().join("config");
-    std::fs::create_dir(&config).expect("config dir");
-    let command = format!(
-        "env STORYPLAN_CONFIG_DIR={} {} demo",
-        config.display(),
-        env!("CARGO_BIN_EXE_storyplan")
-    );
+    let command = storyplan_command(&config, "demo");
     let tmux = Tmux::start("paste", dir.path(), &command);
     tmux.wait_for("q quit");
     tmux.keys(&["i"]);
