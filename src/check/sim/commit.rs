@@ -132,13 +132,12 @@ impl Sim<'_, '_> {
                 self.label(g)
             ),
             None => {
-                let (_, first, last) = *self
-                    .index
-                    .groups
-                    .iter()
-                    .find(|grp| grp.0 == label)
-                    .expect("a race belongs to a commit group");
-                let written: Vec<String> = (first..=last)
+                // The group's steps in the written order (a race always has its group).
+                let steps = match self.index.groups.iter().find(|grp| grp.0 == label) {
+                    Some(&(_, first, last)) => first..last + 1,
+                    None => 0..0,
+                };
+                let written: Vec<String> = steps
                     .map(|s| format!("\"{}\"", self.plan.steps[s].id()))
                     .collect();
                 format!(
