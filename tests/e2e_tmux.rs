@@ -39,23 +39,39 @@ impl Tmux {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let session = format!("storyplan-e2e-{name}-{}", std::process::id());
         let (width, height) = (width.to_string(), height.to_string());
-        let status = Command::new("tmux")
-            .args([
-                "new-session",
-                "-d",
-                "-s",
-                &session,
-                "-x",
-                &width,
-                "-y",
-                &height,
-                "-c",
-            ])
-            .arg(dir)
-            .arg(command)
-            .status()
-            .expect("tmux starts");
-        assert!(status.success(), "tmux new-session failed");
+        let start = || {
+            Command::new("tmux")
+                .args([
+                    "new-session",
+                    "-d",
+                    "-s",
+                    &session,
+                    "-x",
+                    &width,
+                    "-y",
+                    &height,
+                    "-c",
+                ])
+                .arg(dir)
+                .arg(command)
+                .output()
+                .expect("tmux starts")
+        };
+        // The tmux server exits with the last session; a session started while it is still
+        // going away fails, so try again a few times.
+        let mut output = start();
+        for _ in 0..10 {
+            if output.status.success() {
+                break;
+            }
+            sleep(Duration::from_millis(200));
+            output = start();
+        }
+        assert!(
+            output.status.success(),
+            "tmux new-session failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         Tmux {
             session,
             _serial: serial,
