@@ -116,6 +116,16 @@ impl Tmux {
         }
     }
 
+    /// Waits until the board has quit (its session ends with it), failing with `why` and
+    /// the screen after a while.
+    fn wait_until_gone(&self, why: &str) {
+        let start = Instant::now();
+        while self.running() && start.elapsed() < Duration::from_secs(10) {
+            sleep(Duration::from_millis(100));
+        }
+        assert!(!self.running(), "{why}\n{}", self.screen());
+    }
+
     fn running(&self) -> bool {
         Command::new("tmux")
             .args(["has-session", "-t", &self.session])
@@ -199,15 +209,7 @@ fn move_undo_redo_and_save_on_the_real_board() {
 
     // Saved, so quitting does not ask.
     tmux.keys(&["q"]);
-    let start = Instant::now();
-    while tmux.running() && start.elapsed() < Duration::from_secs(10) {
-        sleep(Duration::from_millis(100));
-    }
-    assert!(
-        !tmux.running(),
-        "the board did not quit:\n{}",
-        tmux.screen()
-    );
+    tmux.wait_until_gone("the board did not quit:");
 }
 
 #[test]
@@ -266,15 +268,7 @@ fn a_two_component_plan_from_storyplan_new_with_keys_only() {
     tmux.keys(&["C-s"]);
     tmux.wait_for("Saved");
     tmux.keys(&["q"]);
-    let start = Instant::now();
-    while tmux.running() && start.elapsed() < Duration::from_secs(10) {
-        sleep(Duration::from_millis(100));
-    }
-    assert!(
-        !tmux.running(),
-        "the board did not quit:\n{}",
-        tmux.screen()
-    );
+    tmux.wait_until_gone("the board did not quit:");
 
     let file = dir.path().join(".storyplan/pay-adoption-fees-online.ron");
     let loaded = store::load(&file).expect("the new plan loads");
@@ -326,15 +320,7 @@ fn the_story_form_confirmed_as_it_opened_changes_nothing() {
     tmux.wait_for("STEPS");
     // Nothing changed, so quitting does not ask, and the file is as it was.
     tmux.keys(&["q"]);
-    let start = Instant::now();
-    while tmux.running() && start.elapsed() < Duration::from_secs(10) {
-        sleep(Duration::from_millis(100));
-    }
-    assert!(
-        !tmux.running(),
-        "the board did not quit:\n{}",
-        tmux.screen()
-    );
+    tmux.wait_until_gone("the board did not quit:");
     assert_eq!(std::fs::read(&file).expect("file reads"), before);
 }
 
@@ -359,15 +345,7 @@ fn keys_on_a_terminal_too_small_for_the_board_change_nothing() {
     assert_eq!(std::fs::read(&file).expect("file reads"), before);
     // Nothing changed, so q quits without asking.
     tmux.keys(&["q"]);
-    let start = Instant::now();
-    while tmux.running() && start.elapsed() < Duration::from_secs(10) {
-        sleep(Duration::from_millis(100));
-    }
-    assert!(
-        !tmux.running(),
-        "the board did not quit:\n{}",
-        tmux.screen()
-    );
+    tmux.wait_until_gone("the board did not quit:");
     assert_eq!(std::fs::read(&file).expect("file reads"), before);
 }
 
@@ -463,11 +441,7 @@ fn a_keymap_without_quit_still_quits_with_ctrl_c() {
     sleep(Duration::from_millis(300));
     assert!(tmux.running());
     tmux.keys(&["C-c"]);
-    let start = Instant::now();
-    while tmux.running() && start.elapsed() < Duration::from_secs(10) {
-        sleep(Duration::from_millis(100));
-    }
-    assert!(!tmux.running(), "Ctrl-c did not quit:\n{}", tmux.screen());
+    tmux.wait_until_gone("Ctrl-c did not quit:");
 }
 
 #[test]
