@@ -7,6 +7,8 @@ use std::fmt;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde::Deserialize;
 
+use crate::text::clean_line;
+
 /// What a key does. One action may serve several contexts (`Down` moves a cursor on the
 /// board, in a list and in the finder); each binding says in its own words what it does
 /// there.
@@ -170,6 +172,12 @@ pub struct Chord {
 }
 
 impl Chord {
+    /// The chord as a hint shows it. A key can come from the user's keymap.ron, so it is
+    /// cleaned like any text shown.
+    pub fn shown(&self) -> String {
+        clean_line(&self.to_string()).into_owned()
+    }
+
     /// Normalises an event: a typed character carries its case, so shift is dropped.
     pub fn from_event(key: &KeyEvent) -> Chord {
         let mut mods =
@@ -768,14 +776,16 @@ impl Keymap {
         self.bindings(mode).iter().find(|b| b.action == action)
     }
 
-    /// The first key of an action, for hints ("J move step").
-    pub fn key_for(&self, mode: Mode, action: Action) -> Option<Chord> {
+    /// The first key of an action as a hint shows it ("J move step").
+    pub fn key_for(&self, mode: Mode, action: Action) -> Option<String> {
         self.binding(mode, action)
-            .and_then(|b| b.chords.first().copied())
+            .and_then(|b| b.chords.first())
+            .map(Chord::shown)
     }
 
-    /// The hints of a mode, in its order: each binding with a short word, its first key;
-    /// neighbours with the same word share one hint ("j/k select").
+    /// The hints of a mode, in its order: each binding with a short word, its first key
+    /// (as [`Chord::shown`]); neighbours with the same word share one hint ("j/k
+    /// select").
     pub fn hints(&self, mode: Mode) -> Vec<(String, &'static str)> {
         hints_in(self.bindings(mode))
     }
@@ -784,27 +794,25 @@ impl Keymap {
 /// The hints of `bindings` (see [`Keymap::hints`]).
 pub fn hints_in(bindings: &[Binding]) -> Vec<(String, &'static str)> {
     let mut hints: Vec<(String, &'static str)> = Vec::new();
-    {
-        for binding in bindings {
-            let Some(chord) = binding.chords.first() else {
-                continue;
-            };
-            if binding.short.is_empty() {
-                continue;
-            }
-            match hints.last_mut() {
-                Some((keys, short)) if *short == binding.short => {
-                    // Down and Up read best as one glyph pair.
-                    let chord = chord.to_string();
-                    if keys == "↓" && chord == "↑" {
-                        *keys = "↑↓".to_string();
-                    } else {
-                        keys.push('/');
-                        keys.push_str(&chord);
-                    }
+    for binding in bindings {
+        let Some(chord) = binding.chords.first() else {
+            continue;
+        };
+        if binding.short.is_empty() {
+            continue;
+        }
+        let chord = chord.shown();
+        match hints.last_mut() {
+            Some((keys, short)) if *short == binding.short => {
+                // Down and Up read best as one glyph pair.
+                if keys == "↓" && chord == "↑" {
+                    *keys = "↑↓".to_string();
+                } else {
+                    keys.push('/');
+                    keys.push_str(&chord);
                 }
-                _ => hints.push((chord.to_string(), binding.short)),
             }
+            _ => hints.push((chord, binding.short)),
         }
     }
     hints
@@ -938,6 +946,15 @@ mod tests {
             .map(|(key, short)| format!("{key} {short}"))
             .collect();
         assert_eq!(status, ["j/k scroll", "PgDn/PgUp page", "Esc close"]);
+    }
+
+    #[test]
+    fn a_key_from_the_keymap_reaches_hints_cleaned() {
+        let mut map = Keymap::default();
+        let user: UserKeymap = ron::from_str("(help: { close: [\"\u{202E}\", \"q\"] })").unwrap();
+        assert_eq!(map.merge(&user), Vec::<String>::new());
+        assert_eq!(map.key_for(Mode::Help, Action::Close).as_deref(), Some(""));
+        assert_eq!(map.footer(Mode::Help), "j/k scroll ·  close");
     }
 
     #[test]

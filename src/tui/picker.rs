@@ -345,7 +345,7 @@ impl Widget for &PickerView<'_> {
 
         let mut spans: Vec<Span> = Vec::new();
         for (key, what) in hints_in(&picker.keys) {
-            spans.push(Span::styled(clean_line(&key).into_owned(), theme.key()));
+            spans.push(Span::styled(key, theme.key()));
             spans.push(Span::styled(format!(" {what} · "), theme.muted()));
         }
         spans.push(Span::styled("type to filter", theme.muted()));

@@ -117,13 +117,7 @@ impl Widget for &DraftView<'_> {
         );
         let inner = Block::bordered().inner(rect);
 
-        let keys: Vec<(String, &str)> = self
-            .model
-            .keymap
-            .hints(Mode::Draft)
-            .into_iter()
-            .map(|(key, short)| (clean_line(&key).into_owned(), short))
-            .collect();
+        let keys = self.model.keymap.hints(Mode::Draft);
         let keys = fit::cut_line(&footer(theme, &keys), text.width as usize);
         if inner.height > 0 {
             buf.set_line(text.x, inner.bottom() - 1, &keys, text.width);

@@ -331,15 +331,10 @@ impl Widget for &FormView<'_> {
             put(buf, at, y, line, theme.severity(Severity::Error));
         }
 
-        let mut keys: Vec<(String, &str)> = self
-            .keymap
-            .hints(Mode::Form)
-            .into_iter()
-            .map(|(key, short)| (clean_line(&key).into_owned(), short))
-            .collect();
+        let mut keys = self.keymap.hints(Mode::Form);
         // Before the form's last two (save, cancel), the keys a field is filled with.
         let filling = match self.keymap.key_for(Mode::Form, Action::NewLine) {
-            Some(key) if form.is_lines() => (clean_line(&key.to_string()).into_owned(), "new line"),
+            Some(key) if form.is_lines() => (key, "new line"),
             _ => (CHOOSE.0.to_string(), CHOOSE.1),
         };
         keys.insert(keys.len().saturating_sub(2), filling);

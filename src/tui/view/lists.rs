@@ -24,8 +24,7 @@ const TEMPLATES_WIDTH: u16 = 96;
 
 /// The key of an action in a mode, as the hints show it.
 fn key(model: &Model, mode: Mode, action: Action) -> Option<String> {
-    let chord = model.keymap.key_for(mode, action)?;
-    Some(clean_line(&chord.to_string()).into_owned())
+    model.keymap.key_for(mode, action)
 }
 
 /// The list's hints for `actions` that have a key, each with its word.
@@ -281,12 +280,7 @@ impl Widget for &TemplatesView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let model = self.model;
         let theme = &model.theme;
-        let keys: Vec<(String, &str)> = model
-            .keymap
-            .hints(Mode::Pattern)
-            .into_iter()
-            .map(|(key, short)| (clean_line(&key).into_owned(), short))
-            .collect();
+        let keys = model.keymap.hints(Mode::Pattern);
         let box_w = TEMPLATES_WIDTH.min(area.width.saturating_sub(4));
         // Two lines a template and a blank line between them.
         let wanted = (Template::ALL.len() * 3 - 1) as u16 + 5;

@@ -26,7 +26,6 @@ use super::finder::FinderView;
 use super::keymap::Mode;
 use super::model::{Model, Overlay, Pane, Prompt};
 use super::theme::Theme;
-use crate::text::clean_line;
 
 pub use components::ComponentsView;
 pub use details::DetailsView;
@@ -191,7 +190,7 @@ fn draw_overlay(frame: &mut Frame, model: &Model, overlay: &Overlay, top: bool) 
             } else {
                 Mode::Reader
             };
-            let keys = clean_line(&model.keymap.footer(mode)).into_owned();
+            let keys = model.keymap.footer(mode);
             frame.render_widget(&ReaderView::new(theme, title, text, *scroll, &keys), area);
         }
     }

@@ -158,7 +158,7 @@ impl<'a> HelpView<'a> {
 
     /// The bottom title: the help mode's keys, from the keymap.
     fn keys(&self) -> String {
-        clean_line(&self.model.keymap.footer(Mode::Help)).into_owned()
+        self.model.keymap.footer(Mode::Help)
     }
 }
 
@@ -231,8 +231,7 @@ impl Widget for &AskView<'_> {
             if !spans.is_empty() {
                 spans.push(Span::raw("  "));
             }
-            let key = clean_line(&key.to_string()).into_owned();
-            spans.push(Span::styled(format!("[{key}]"), self.theme.key()));
+            spans.push(Span::styled(format!("[{}]", key.shown()), self.theme.key()));
             spans.push(Span::raw(format!(" {}", upper_first(binding.short))));
         }
         let answers = Line::from(spans).centered();
@@ -334,10 +333,7 @@ impl Widget for &SaveAsView<'_> {
             .keymap
             .hints(Mode::Prompt)
             .into_iter()
-            .map(|(key, short)| {
-                let short = if short == "ok" { self.action } else { short };
-                (clean_line(&key).into_owned(), short)
-            })
+            .map(|(key, short)| (key, if short == "ok" { self.action } else { short }))
             .collect();
         footer(self.theme, &keys).render(row(4), buf);
         buf.set_style(field, self.theme.input());

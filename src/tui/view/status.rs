@@ -26,7 +26,6 @@ impl<'a> StatusView<'a> {
         let keys: Vec<String> = actions
             .iter()
             .filter_map(|a| keymap.key_for(mode, *a))
-            .map(|chord| clean_line(&chord.to_string()).into_owned())
             .collect();
         if keys.is_empty() {
             return None;
@@ -39,12 +38,6 @@ impl<'a> StatusView<'a> {
     fn hints(&self) -> (&'static str, Vec<(String, &'static str)>) {
         let model = self.model;
         let keymap = &model.keymap;
-        let clean = |hints: Vec<(String, &'static str)>| {
-            hints
-                .into_iter()
-                .map(|(k, w)| (clean_line(&k).into_owned(), w))
-                .collect()
-        };
         match &model.overlay {
             Some(Overlay::Ask(question)) => {
                 let answers = question.answers();
@@ -52,19 +45,19 @@ impl<'a> StatusView<'a> {
                     .bindings(Mode::Question)
                     .iter()
                     .filter(|b| answers.contains(&b.action))
-                    .filter_map(|b| Some((b.chords.first()?.to_string(), b.short)))
+                    .filter_map(|b| Some((b.chords.first()?.shown(), b.short)))
                     .collect();
-                return (Mode::Question.status(), clean(hints));
+                return (Mode::Question.status(), hints);
             }
             Some(Overlay::SaveAs { .. }) => {
                 // Enter saves here: the prompt's "ok" says less.
                 let hints = keymap.hints(Mode::Prompt).into_iter();
                 let hints = hints.map(|(k, w)| (k, if w == "ok" { "save" } else { w }));
-                return ("SAVE AS", clean(hints.collect()));
+                return ("SAVE AS", hints.collect());
             }
             Some(_) => {
                 let mode = model.context().mode();
-                return (mode.status(), clean(keymap.hints(mode)));
+                return (mode.status(), keymap.hints(mode));
             }
             None => {}
         }
@@ -141,9 +134,7 @@ impl Widget for &StatusView<'_> {
             let esc = model
                 .keymap
                 .key_for(Mode::Board, Action::Close)
-                .map_or("Esc".to_string(), |k| {
-                    clean_line(&k.to_string()).into_owned()
-                });
+                .unwrap_or_else(|| "Esc".to_string());
             spans.push(Span::raw(format!("drag: release to drop, {esc} to cancel")));
         }
         // Help and quit always show; the others while they fit, in order.
