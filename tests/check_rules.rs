@@ -656,6 +656,50 @@ fn facts_of_a_component_in_several_clusters_keep_the_plan_order() {
 }
 
 #[test]
+fn a_long_component_ends_with_the_facts_its_releases_leave() {
+    // Past a handful of facts the end state is kept with a set beside the list: adds of
+    // facts it has, removes and ungates must leave the same list as replaying the plan.
+    let current: Vec<Fact> = (0..24)
+        .map(|i| Fact::provide(format!("GET /k{i}")))
+        .collect();
+    let mut p = plan(
+        vec![component("api", Kind::Service, current)],
+        vec![
+            release(
+                "grow",
+                "api",
+                vec![
+                    Change::Add(Fact::provide("GET /k3")),
+                    Change::Add(Fact::provide("GET /new").gated("t")),
+                    Change::Add(Fact::provide("GET /k5").gated("t")),
+                    Change::Remove(Fact::provide("GET /k7")),
+                ],
+            ),
+            release(
+                "ungate",
+                "api",
+                vec![
+                    Change::Ungate("t".into()),
+                    Change::Add(Fact::provide("GET /k7")),
+                    Change::Add(Fact::provide("GET /new")),
+                    Change::Remove(Fact::provide("GET /k0")),
+                ],
+            ),
+        ],
+    );
+    p.toggles.push(Toggle {
+        id: "t".into(),
+        initially: Switch::Off,
+    });
+    let report = check(&p);
+    let replayed = p.facts_before("api", p.steps.len());
+    assert_eq!(report.finals[0], replayed);
+    assert_eq!(replayed.len(), 24, "k0 gone, k7 back at the end, /new once");
+    assert_eq!(replayed.last(), Some(&Fact::provide("GET /k7")));
+    assert!(!replayed.contains(&Fact::provide("GET /k0")));
+}
+
+#[test]
 fn a_commit_race_is_found_in_the_cluster_it_happens_in() {
     // "provide" also adds an unrelated "B", so it is in two clusters; the race on "A"
     // names the deploy order of the releases that touch "A".

@@ -28,9 +28,10 @@ pub fn check_whole(plan: &Plan) -> Report {
 }
 
 fn check_with(plan: &Plan, split: bool) -> Report {
-    let index = index::build(plan, split);
+    let mut index = index::build(plan, split);
     let mut findings = compile_findings(plan, &index);
-    let windows = simulate(plan, &index, &mut findings);
+    let clusters = std::mem::take(&mut index.clusters);
+    let windows = simulate(plan, &index, clusters, &mut findings);
     let finals = replay(&index);
     let mut steps = step_reports(windows, &mut findings);
     step_rules(plan, &mut findings);
@@ -88,15 +89,17 @@ fn compile_findings(plan: &Plan, index: &index::Index) -> Vec<Finding> {
 
 /// Simulates every cluster, pushing its findings; returns each step's rollback window
 /// that is not safe. A release in several clusters gets the window that ranks first.
+/// Each cluster is dropped as soon as it is simulated, while its memory is still in cache.
 fn simulate(
     plan: &Plan,
     index: &index::Index,
+    clusters: Vec<index::Cluster>,
     findings: &mut Vec<Finding>,
 ) -> Vec<Option<sim::Window>> {
     let mut windows: Vec<Option<sim::Window>> = plan.steps.iter().map(|_| None).collect();
     let space = sim::Workspace::default();
-    for cluster in &index.clusters {
-        for (global, window) in sim::run(plan, index, cluster, &space, findings) {
+    for cluster in clusters {
+        for (global, window) in sim::run(plan, index, &cluster, &space, findings) {
             let slot = &mut windows[global];
             if slot.as_ref().is_none_or(|w| window.rank < w.rank) {
                 *slot = Some(window);
@@ -165,44 +168,80 @@ fn sort(findings: &mut [Finding]) {
 /// are not kept here (that grows with the square of the plan): `Plan::facts_after` gives
 /// them for the one step that is asked about.
 fn replay(index: &index::Index) -> Vec<Option<Vec<Fact>>> {
-    // A set beside each list, so that adding to a component that keeps growing does not
-    // search its whole list every time.
-    type Listed = (Rc<Vec<state::Atom>>, HashSet<state::Atom>);
-    let mut facts: Vec<Option<Listed>> = index
+    let mut facts: Vec<Option<Replayed>> = index
         .current
         .iter()
-        .map(|c| {
-            let list = c.clone()?;
-            let set = list.iter().copied().collect();
-            Some((Rc::new(list), set))
-        })
+        .map(|c| Some(Replayed::new(Rc::new(c.clone()?))))
         .collect();
     for (comp, ops) in index.releases.iter().flatten() {
-        let Some((list, set)) = &mut facts[*comp] else {
-            continue;
-        };
-        for &op in ops {
-            match op {
-                state::Op::Add(atom) => {
-                    if set.insert(atom) {
-                        Rc::make_mut(list).push(atom);
-                    }
-                }
-                op => {
-                    if state::apply(list, op) != state::Effect::Nothing {
-                        *set = list.iter().copied().collect();
-                    }
-                }
+        if let Some(replayed) = &mut facts[*comp] {
+            for &op in ops {
+                replayed.apply(op);
             }
         }
     }
     facts
         .iter()
         .map(|entry| {
-            let (list, _) = entry.as_ref()?;
-            Some(list.iter().map(|a| index.fact(a)).collect())
+            let replayed = entry.as_ref()?;
+            Some(replayed.list.iter().map(|a| index.fact(a)).collect())
         })
         .collect()
+}
+
+/// A component's facts during the replay. A long list gets a set beside it, so that adding
+/// to a component that keeps growing does not search the whole list every time; most
+/// components are short, and searching their list costs less than keeping a set.
+struct Replayed {
+    list: Rc<Vec<state::Atom>>,
+    set: Option<HashSet<state::Atom>>,
+}
+
+impl Replayed {
+    /// Lists longer than this get a set.
+    const SEARCHED: usize = 16;
+
+    fn new(list: Rc<Vec<state::Atom>>) -> Self {
+        let mut replayed = Replayed { list, set: None };
+        replayed.index_if_long();
+        replayed
+    }
+
+    fn index_if_long(&mut self) {
+        if self.set.is_none() && self.list.len() > Self::SEARCHED {
+            self.set = Some(self.list.iter().copied().collect());
+        }
+    }
+
+    fn apply(&mut self, op: state::Op) {
+        if let state::Op::Add(atom) = op {
+            let new = match &mut self.set {
+                Some(set) => set.insert(atom),
+                None => !self.list.contains(&atom),
+            };
+            if new {
+                Rc::make_mut(&mut self.list).push(atom);
+                self.index_if_long();
+            }
+            return;
+        }
+        let effect = state::apply(&mut self.list, op);
+        let Some(set) = &mut self.set else { return };
+        match effect {
+            state::Effect::Removed(atoms) => {
+                for atom in &atoms {
+                    set.remove(atom);
+                }
+            }
+            state::Effect::Ungated(pairs) => {
+                for (gated, plain) in &pairs {
+                    set.remove(gated);
+                    set.insert(*plain);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Rules about single steps that need no simulation.
