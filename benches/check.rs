@@ -17,7 +17,7 @@ use storyplan::store;
 
 mod plans;
 
-use plans::{clean_plan, growing_plan};
+use plans::{chained_plan, clean_plan, growing_plan};
 
 const SIZES: [usize; 3] = [100, 1_000, 10_000];
 
@@ -162,6 +162,29 @@ fn growing(c: &mut Criterion) {
     group.finish();
 }
 
+/// One cluster that keeps growing (200 and 2,000 steps): every step's rollback window
+/// spans the rest of the cluster, where judging each revert at each later step was cubic.
+fn chained(c: &mut Criterion) {
+    let mut group = c.benchmark_group("check_one_cluster");
+    group.warm_up_time(Duration::from_secs(1));
+    for n in [200, 2_000] {
+        let plan = chained_plan(n);
+        let summary = check(&plan).summary();
+        assert_eq!(
+            (summary.errors, summary.infos),
+            (n / 2, n / 2),
+            "each call breaks until its provider ships, and each provider's revert breaks it"
+        );
+        group.throughput(Throughput::Elements(n as u64));
+        group.sampling_mode(SamplingMode::Flat);
+        group.sample_size(10);
+        group.bench_with_input(BenchmarkId::from_parameter(n), &plan, |b, plan| {
+            b.iter(|| check(black_box(plan)));
+        });
+    }
+    group.finish();
+}
+
 /// A 600 KB plan whose story is 300,000 `\t` escapes, and one of 120,000 `\u{…}`
 /// escapes: parsing stays linear in the file whatever its strings hold.
 fn escapes(c: &mut Criterion) {
@@ -183,5 +206,5 @@ fn escapes(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(bench, benches, unsafe_orders, growing, escapes);
+criterion_group!(bench, benches, unsafe_orders, growing, chained, escapes);
 criterion_main!(bench);

@@ -11,7 +11,7 @@ use std::path::Path;
 use proptest::prelude::*;
 use proptest::sample::select;
 use proptest::test_runner::{Config, TestCaseError};
-use storyplan::check::{Finding, Report, Rollback, Rule, check, check_whole};
+use storyplan::check::{Finding, Report, Rollback, Rule, check, check_reaching, check_whole};
 use storyplan::plan::{
     Accept, Access, Change, Component, FORMAT_VERSION, Fact, Kind, Plan, Step, Switch, Toggle,
 };
@@ -531,12 +531,21 @@ fn report_fits(plan: &Plan) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-/// The key-group split is only a speed-up: the plan simulated whole gives the same report,
-/// word for word.
+/// The key-group split and judging reverts only where a step reaches them are only
+/// speed-ups: the plan simulated whole, judging every revert at every step, gives the same
+/// report, word for word.
 fn split_is_honest(plan: &Plan) -> Result<(), TestCaseError> {
-    let split = checked(plan)?;
     let whole = catch_unwind(AssertUnwindSafe(|| check_whole(plan)))
         .map_err(|_| TestCaseError::fail("check_whole panicked"))?;
+    let reaching = catch_unwind(AssertUnwindSafe(|| check_reaching(plan)))
+        .map_err(|_| TestCaseError::fail("check_reaching panicked"))?;
+    for split in [checked(plan)?, reaching] {
+        same_report(plan, &split, &whole)?;
+    }
+    Ok(())
+}
+
+fn same_report(plan: &Plan, split: &Report, whole: &Report) -> Result<(), TestCaseError> {
     if split != whole {
         let show = |r: &Report| -> Vec<String> {
             r.findings
@@ -551,8 +560,8 @@ fn split_is_honest(plan: &Plan) -> Result<(), TestCaseError> {
         };
         return Err(TestCaseError::fail(format!(
             "split and whole differ:\nsplit {:#?}\nwhole {:#?}\nsplit windows {:?}\nwhole windows {:?}\n{}",
-            show(&split),
-            show(&whole),
+            show(split),
+            show(whole),
             split.steps.iter().map(|s| s.rollback).collect::<Vec<_>>(),
             whole.steps.iter().map(|s| s.rollback).collect::<Vec<_>>(),
             store::to_canonical_string(plan)

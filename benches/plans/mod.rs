@@ -383,3 +383,40 @@ pub fn growing_plan(steps: usize) -> Plan {
         ..Plan::new("Growing components")
     }
 }
+
+/// One cluster that keeps growing: `web` releases calls of `GET /k{i}`, each release also
+/// serving the next key under the last one (so every key joins one cluster), and `api`
+/// provides the keys in the second half. A revert of a call harms nothing until the end,
+/// so its window spans the rest of the cluster: the shape that shows what judging reverts
+/// costs.
+pub fn chained_plan(steps: usize) -> Plan {
+    let half = steps / 2;
+    let releases = (0..steps)
+        .map(|i| {
+            if i < half {
+                let changes = vec![
+                    Change::Add(Fact::call(format!("GET /k{i}"))),
+                    Change::Add(
+                        Fact::call(format!("GET /k{}", i + 1)).serving(format!("GET /k{i}")),
+                    ),
+                ];
+                release(format!("u{i}"), "web", changes)
+            } else {
+                let key = format!("GET /k{}", i - half);
+                release(
+                    format!("p{i}"),
+                    "api",
+                    vec![Change::Add(Fact::provide(key))],
+                )
+            }
+        })
+        .collect();
+    Plan {
+        components: vec![
+            component("web".into(), Kind::Ui, Vec::new(), Vec::new()),
+            component("api".into(), Kind::Service, Vec::new(), Vec::new()),
+        ],
+        steps: releases,
+        ..Plan::new("One growing cluster")
+    }
+}

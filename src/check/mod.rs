@@ -9,7 +9,7 @@ pub mod words;
 
 pub use report::{Finding, Report, Rollback, Rule, Severity, Status, StepReport, Summary};
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashMap as HashMap;
 use std::rc::Rc;
 
 use crate::plan::{Component, Fact, Plan, Step, Switch};
@@ -17,21 +17,30 @@ use words::step_label;
 
 /// Checks a plan: every finding, and each step's status and rollback window.
 pub fn check(plan: &Plan) -> Report {
-    check_with(plan, true)
+    check_with(plan, true, sim::Judging::Auto)
 }
 
-/// Checks a plan simulated whole, without splitting it into independent key groups: slower,
-/// and the same report as `check` (the tests hold the split to that).
+/// Checks a plan simulated whole, without splitting it into independent key groups, and
+/// judging every revert at every later step: slower, and the same report as `check` (the
+/// tests hold the split and the rollback analysis's shortcut to that).
 #[doc(hidden)]
 pub fn check_whole(plan: &Plan) -> Report {
-    check_with(plan, false)
+    check_with(plan, false, sim::Judging::EveryStep)
 }
 
-fn check_with(plan: &Plan, split: bool) -> Report {
+/// Checks a plan as `check` does, following what reverts reach in every cluster, however
+/// short (`check` does so in long clusters only): the same report, for the tests to hold
+/// that shortcut to `check_whole`.
+#[doc(hidden)]
+pub fn check_reaching(plan: &Plan) -> Report {
+    check_with(plan, true, sim::Judging::Reach)
+}
+
+fn check_with(plan: &Plan, split: bool, judging: sim::Judging) -> Report {
     let mut index = index::build(plan, split);
     let mut findings = compile_findings(plan, &index);
     let clusters = std::mem::take(&mut index.clusters);
-    let windows = simulate(plan, &index, clusters, &mut findings);
+    let windows = simulate(plan, &index, clusters, judging, &mut findings);
     let finals = replay(&index);
     let mut steps = step_reports(windows, &mut findings);
     step_rules(plan, &mut findings);
@@ -94,10 +103,12 @@ fn simulate(
     plan: &Plan,
     index: &index::Index,
     clusters: Vec<index::Cluster>,
+    judging: sim::Judging,
     findings: &mut Vec<Finding>,
 ) -> Vec<Option<sim::Window>> {
     let mut windows: Vec<Option<sim::Window>> = plan.steps.iter().map(|_| None).collect();
-    let space = sim::Workspace::default();
+    let mut space = sim::Workspace::default();
+    space.judging = judging;
     for cluster in clusters {
         for (global, window) in sim::run(plan, index, &cluster, &space, findings) {
             let slot = &mut windows[global];
@@ -168,10 +179,10 @@ fn sort(findings: &mut [Finding]) {
 /// are not kept here (that grows with the square of the plan): `Plan::facts_after` gives
 /// them for the one step that is asked about.
 fn replay(index: &index::Index) -> Vec<Option<Vec<Fact>>> {
-    let mut facts: Vec<Option<Replayed>> = index
+    let mut facts: Vec<Option<state::Replayed>> = index
         .current
         .iter()
-        .map(|c| Some(Replayed::new(Rc::new(c.clone()?))))
+        .map(|c| Some(state::Replayed::new(Rc::new(c.clone()?))))
         .collect();
     for (comp, ops) in index.releases.iter().flatten() {
         if let Some(replayed) = &mut facts[*comp] {
@@ -187,61 +198,6 @@ fn replay(index: &index::Index) -> Vec<Option<Vec<Fact>>> {
             Some(replayed.list.iter().map(|a| index.fact(a)).collect())
         })
         .collect()
-}
-
-/// A component's facts during the replay. A long list gets a set beside it, so that adding
-/// to a component that keeps growing does not search the whole list every time; most
-/// components are short, and searching their list costs less than keeping a set.
-struct Replayed {
-    list: Rc<Vec<state::Atom>>,
-    set: Option<HashSet<state::Atom>>,
-}
-
-impl Replayed {
-    /// Lists longer than this get a set.
-    const SEARCHED: usize = 16;
-
-    fn new(list: Rc<Vec<state::Atom>>) -> Self {
-        let mut replayed = Replayed { list, set: None };
-        replayed.index_if_long();
-        replayed
-    }
-
-    fn index_if_long(&mut self) {
-        if self.set.is_none() && self.list.len() > Self::SEARCHED {
-            self.set = Some(self.list.iter().copied().collect());
-        }
-    }
-
-    fn apply(&mut self, op: state::Op) {
-        if let state::Op::Add(atom) = op {
-            let new = match &mut self.set {
-                Some(set) => set.insert(atom),
-                None => !self.list.contains(&atom),
-            };
-            if new {
-                Rc::make_mut(&mut self.list).push(atom);
-                self.index_if_long();
-            }
-            return;
-        }
-        let effect = state::apply(&mut self.list, op);
-        let Some(set) = &mut self.set else { return };
-        match effect {
-            state::Effect::Removed(atoms) => {
-                for atom in &atoms {
-                    set.remove(atom);
-                }
-            }
-            state::Effect::Ungated(pairs) => {
-                for (gated, plain) in &pairs {
-                    set.remove(gated);
-                    set.insert(*plain);
-                }
-            }
-            _ => {}
-        }
-    }
 }
 
 /// Rules about single steps that need no simulation.

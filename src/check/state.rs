@@ -4,6 +4,7 @@
 //! Ids here are dense and local to a cluster (see `index`), so evaluation costs the size
 //! of the cluster, not of the plan.
 
+use rustc_hash::FxHashSet as HashSet;
 use std::rc::Rc;
 
 use crate::plan::Access;
@@ -77,14 +78,14 @@ pub struct View<'a> {
 }
 
 impl<'a> View<'a> {
-    fn facts(&self, c: usize) -> &'a [Atom] {
+    pub fn facts(&self, c: usize) -> &'a [Atom] {
         match self.patch {
             Some((p, facts)) if p as usize == c => facts,
             _ => &self.facts[c],
         }
     }
 
-    fn comps(&self) -> impl Iterator<Item = (usize, &'a [Atom])> + '_ {
+    pub fn comps(&self) -> impl Iterator<Item = (usize, &'a [Atom])> + '_ {
         (0..self.facts.len()).map(|c| (c, self.facts(c)))
     }
 }
@@ -207,6 +208,62 @@ pub fn apply(facts: &mut Rc<Vec<Atom>>, op: Op) -> Effect {
     }
 }
 
+/// A component's facts being replayed, with a set beside a long list: adding to a
+/// component that keeps growing does not search its whole list every time. Most
+/// components are short, and searching their list costs less than keeping a set.
+pub struct Replayed {
+    pub list: Rc<Vec<Atom>>,
+    set: Option<HashSet<Atom>>,
+}
+
+impl Replayed {
+    /// Lists longer than this get a set.
+    const SEARCHED: usize = 16;
+
+    pub fn new(list: Rc<Vec<Atom>>) -> Self {
+        let mut replayed = Replayed { list, set: None };
+        replayed.index_if_long();
+        replayed
+    }
+
+    fn index_if_long(&mut self) {
+        if self.set.is_none() && self.list.len() > Self::SEARCHED {
+            self.set = Some(self.list.iter().copied().collect());
+        }
+    }
+
+    /// Applies one change, as `apply` does.
+    pub fn apply(&mut self, op: Op) {
+        if let Op::Add(atom) = op {
+            let new = match &mut self.set {
+                Some(set) => set.insert(atom),
+                None => !self.list.contains(&atom),
+            };
+            if new {
+                Rc::make_mut(&mut self.list).push(atom);
+                self.index_if_long();
+            }
+            return;
+        }
+        let effect = apply(&mut self.list, op);
+        let Some(set) = &mut self.set else { return };
+        match effect {
+            Effect::Removed(atoms) => {
+                for atom in &atoms {
+                    set.remove(atom);
+                }
+            }
+            Effect::Ungated(pairs) => {
+                for (gated, plain) in &pairs {
+                    set.remove(gated);
+                    set.insert(*plain);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// A write that lands in an available key while a state is live.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Landed {
@@ -231,6 +288,19 @@ pub struct Eval {
 impl Eval {
     pub fn store_available(&self, key: u32) -> bool {
         self.store_exists[key as usize] && self.available[key as usize]
+    }
+}
+
+/// Which facts of a state are active, by component and place in its list.
+#[derive(Debug, Clone, Default)]
+pub struct Activity {
+    offsets: Vec<usize>,
+    active: Vec<bool>,
+}
+
+impl Activity {
+    pub fn get(&self, c: usize, f: usize) -> bool {
+        self.active[self.offsets[c] + f]
     }
 }
 
@@ -300,6 +370,22 @@ impl Evaluator {
                 i += 1;
             }
         }
+    }
+
+    /// What the last state evaluated makes true.
+    pub fn last(&self) -> &Eval {
+        &self.out
+    }
+
+    /// Which facts of the last state evaluated are active, copied into `into`.
+    pub fn save_activity(&self, into: &mut Activity) {
+        into.offsets.clone_from(&self.offsets);
+        into.active.clone_from(&self.active);
+    }
+
+    /// Whether fact `f` of component `c` is active in the last state evaluated.
+    pub fn is_active(&self, c: usize, f: usize) -> bool {
+        self.active[self.offsets[c] + f]
     }
 
     /// Evaluates a state: the least fixpoint of `Serving` activity, then everything that

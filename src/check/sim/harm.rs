@@ -89,7 +89,12 @@ pub(super) fn harms_since<'e>(
     let broken = eval
         .broken
         .iter()
-        .filter(|&&(c, k, _)| !pre_broken.iter().any(|b| b.0 == c && b.1 == k))
+        // Both lists are sorted and have one entry per component and key.
+        .filter(|&&(c, k, _)| {
+            pre_broken
+                .binary_search_by_key(&(c, k), |b| (b.0, b.1))
+                .is_err()
+        })
         .map(|&(c, k, access)| Harm::Broken(c, k, access));
     let lost = events
         .dropped

@@ -3,7 +3,11 @@
 //! or fix a stale read.
 
 use crate::check::report::sentence;
-use crate::check::state::{Events, Landed};
+use std::ops::Range;
+use std::rc::Rc;
+
+use crate::check::index::CStepKind;
+use crate::check::state::{Events, Landed, Replayed, State};
 use crate::check::words::{StepLabel, verb};
 use crate::plan::{Access, Change};
 use crate::suggest::closest;
@@ -112,13 +116,11 @@ impl Sim<'_, '_> {
     ) -> Option<usize> {
         let step = &self.cl.steps[p].kind;
         let in_group = |&&(_, k, _): &&(u32, u32, Access)| self.cl.key_groups[k as usize] == group;
-        let mut state = snaps[p].state.clone();
+        let from = at.max(p + 1);
+        let mut state = self.replay(&snaps[p].state, p + 1..from);
         let end = self.cl.steps.len().min(at + MOVE_TRIES);
-        for q in p + 1..end {
+        for q in from..end {
             self.apply_step(&mut state, &self.cl.steps[q].kind);
-            if q < at {
-                continue;
-            }
             let before = self
                 .evaluator
                 .borrow_mut()
@@ -138,6 +140,35 @@ impl Sim<'_, '_> {
             }
         }
         None
+    }
+
+    /// The state the cluster's steps in `steps` leave on `state`. Long lists of facts get a
+    /// set (see `Replayed`), so that a replay costs the steps it replays, not those times
+    /// the length of a component that keeps growing.
+    fn replay(&self, state: &State, steps: Range<usize>) -> State {
+        let mut facts: Vec<Option<Replayed>> = state.facts.iter().map(|_| None).collect();
+        let mut toggles = state.toggles.clone();
+        for q in steps {
+            match &self.cl.steps[q].kind {
+                CStepKind::Release { comp, ops } => {
+                    let c = *comp as usize;
+                    let replayed =
+                        facts[c].get_or_insert_with(|| Replayed::new(Rc::clone(&state.facts[c])));
+                    for &(_, op) in &self.cl.ops[ops.clone()] {
+                        replayed.apply(op);
+                    }
+                }
+                &CStepKind::Flip { toggle, on } => toggles[toggle as usize] = on,
+            }
+        }
+        State {
+            facts: facts
+                .into_iter()
+                .zip(&state.facts)
+                .map(|(replayed, before)| replayed.map_or_else(|| Rc::clone(before), |r| r.list))
+                .collect(),
+            toggles,
+        }
     }
 
     /// The toggle of the feature key `k` belongs to (one in its key group), if the plan

@@ -9,6 +9,7 @@
 mod commit;
 mod harm;
 mod hints;
+mod reach;
 mod rollback;
 mod step;
 mod stores;
@@ -18,7 +19,7 @@ use std::cell::RefCell;
 
 use super::index::{Cluster, Index};
 use super::report::{Finding, Rollback, Rule};
-use super::state::{Atom, Effect, Evaluator, State, Store, advance, initial_stores};
+use super::state::{Activity, Atom, Effect, Evaluator, State, Store, advance, initial_stores};
 use super::words::{StepLabel, step_label};
 use crate::plan::{Access, Plan};
 use harm::HarmOrder;
@@ -26,6 +27,7 @@ use harm::HarmOrder;
 /// The state after a step, kept for the rollback analysis and commit groups.
 struct Snap {
     state: State,
+    activity: Activity,
     stores: Vec<Store>,
     broken: Vec<(u32, u32, Access)>,
     stale: Vec<(u32, u32)>,
@@ -73,6 +75,20 @@ struct Walk {
     /// A store each step dropped, if any.
     dropped: Vec<Option<u32>>,
     gaps: Gaps,
+    /// The keys and toggles each step touched: those of step `p` are
+    /// `touched[touched_at[p]..touched_at[p + 1]]`.
+    touched: Vec<u32>,
+    touched_at: Vec<usize>,
+    /// Space for working out what a step touched.
+    reach: reach::Nodes,
+    seen: HashMap<Atom, bool>,
+}
+
+impl Walk {
+    /// The keys and toggles the step at cluster position `p` touched.
+    fn touched(&self, p: usize) -> &[u32] {
+        &self.touched[self.touched_at[p]..self.touched_at[p + 1]]
+    }
 }
 
 /// A cluster's verdict on reverting one of its steps. A release in several clusters gets
@@ -91,14 +107,35 @@ pub struct Window {
 pub struct Workspace {
     evaluator: RefCell<Evaluator>,
     scratch: RefCell<Scratch>,
+    pub judging: Judging,
 }
 
-/// A revert being judged: one component's facts or the toggles, and the stores.
+/// When a revert that harms nothing is judged again.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Judging {
+    /// After every later step.
+    EveryStep,
+    /// Only after a step that touches what the revert reaches (see `reach`). Both give the
+    /// same windows (the tests hold `reach` to that).
+    Reach,
+    /// `Reach` in clusters of `REACH_FROM` steps or more, where judging every step costs
+    /// more than following what each step touches; `EveryStep` in shorter ones.
+    #[default]
+    Auto,
+}
+
+/// The length from which a cluster follows what reverts reach.
+const REACH_FROM: usize = 32;
+
+/// A revert being judged: one component's facts or the toggles, and the stores; and what
+/// the revert reaches.
 #[derive(Default)]
 struct Scratch {
     facts: Vec<Atom>,
     toggles: Vec<bool>,
     stores: Vec<Store>,
+    reach: reach::Nodes,
+    seen: HashMap<Atom, bool>,
 }
 
 /// Simulates a cluster, pushing its findings; returns the rollback windows of its steps
@@ -122,6 +159,11 @@ pub fn run(
         findings,
         evaluator: &space.evaluator,
         scratch: &space.scratch,
+        reach: match space.judging {
+            Judging::EveryStep => false,
+            Judging::Reach => true,
+            Judging::Auto => cl.steps.len() >= REACH_FROM,
+        },
     }
     .run()
 }
@@ -134,6 +176,9 @@ struct Sim<'p, 'f> {
     findings: &'f mut Vec<Finding>,
     evaluator: &'p RefCell<Evaluator>,
     scratch: &'p RefCell<Scratch>,
+    /// Whether reverts are judged only after steps that reach them, and so whether each
+    /// step records what it touched.
+    reach: bool,
 }
 
 impl Sim<'_, '_> {
@@ -194,7 +239,8 @@ impl Sim<'_, '_> {
         // can be read while findings are pushed.
         let evaluator = self.evaluator;
         let mut evaluation = evaluator.borrow_mut();
-        let eval = evaluation.evaluate(state.view());
+        evaluation.evaluate(state.view());
+        let eval = evaluation.last();
         let mut stores = initial_stores(eval);
         let events = advance(&mut stores, eval, &[]);
         let mut walk = Walk {
@@ -205,10 +251,20 @@ impl Sim<'_, '_> {
             effects: Vec::with_capacity(cl.steps.len()),
             dropped: Vec::with_capacity(cl.steps.len()),
             gaps: Gaps::default(),
+            touched: Vec::new(),
+            touched_at: Vec::new(),
+            reach: reach::Nodes::default(),
+            seen: HashMap::default(),
         };
         self.open_breaks(None, &eval.broken, &mut walk);
+        let mut activity = Activity::default();
+        if self.reach {
+            evaluation.save_activity(&mut activity);
+            walk.touched_at.push(0);
+        }
         walk.snaps.push(Snap {
             state,
+            activity,
             stores,
             broken: eval.broken.clone(),
             stale: events.stale,
@@ -234,7 +290,7 @@ impl Sim<'_, '_> {
     fn windows(&self, walk: &Walk) -> Vec<(usize, Window)> {
         (0..self.cl.steps.len())
             .filter_map(|p| {
-                let window = self.rollback(p, &walk.snaps, &walk.effects[p], walk.dropped[p])?;
+                let window = self.rollback(p, walk, &walk.effects[p], walk.dropped[p])?;
                 Some((self.cl.steps[p].global, window))
             })
             .collect()

@@ -7,7 +7,7 @@ use crate::check::report::{Finding, Rollback, Rule};
 use crate::check::state::{Effect, advance, follow, revert};
 
 use super::harm::{Harm, harms_since};
-use super::{Scratch, Sim, Snap, Window};
+use super::{Scratch, Sim, Snap, Walk, Window};
 
 /// `format!` for a sentence: `format!` sizes the string by the literal text alone and
 /// grows it again for every name and label written into it.
@@ -23,7 +23,7 @@ impl Sim<'_, '_> {
     pub(super) fn rollback(
         &self,
         p: usize,
-        snaps: &[Snap],
+        walk: &Walk,
         effects: &[(usize, Effect)],
         dropped: Option<u32>,
     ) -> Option<Window> {
@@ -34,7 +34,7 @@ impl Sim<'_, '_> {
         if let Some(k) = dropped {
             return Some(self.irreversible(p, comp, k));
         }
-        let (q, harm) = self.first_harmful_revert(p, comp, snaps, effects)?;
+        let (q, harm) = self.first_harmful_revert(p, comp, walk, effects)?;
         Some(self.harmful_window(p, q, comp, harm))
     }
 
@@ -59,12 +59,13 @@ impl Sim<'_, '_> {
     }
 
     /// The first cluster position from `p` on after which reverting the step at `p` harms,
-    /// and the harm; `effects` are what its changes did.
+    /// and the harm; `effects` are what its changes did. A revert that harms nothing is
+    /// judged again only after a step that touches what it reaches (see `reach`).
     fn first_harmful_revert(
         &self,
         p: usize,
         comp: Option<u32>,
-        snaps: &[Snap],
+        walk: &Walk,
         effects: &[(usize, Effect)],
     ) -> Option<(usize, Harm)> {
         // What reverting undoes at each later point: an `Add` is followed through the
@@ -72,6 +73,9 @@ impl Sim<'_, '_> {
         // so only the cluster's own steps can tell.
         let mut live: Vec<Effect> = effects.iter().map(|(_, e)| e.clone()).collect();
         (p..self.cl.steps.len()).find_map(|q| {
+            // Judged at `p`, after a step that changes what the revert undoes, and after
+            // one that touches what it reaches.
+            let mut again = q == p || !self.reach;
             if q > p
                 && let CStepKind::Release { comp: c, ops } = &self.cl.steps[q].kind
                 && Some(*c) == comp
@@ -83,10 +87,15 @@ impl Sim<'_, '_> {
                     let form = self.cl.ops[ops.clone()]
                         .iter()
                         .try_fold(*atom, |a, &(_, op)| follow(a, op));
-                    *effect = form.map_or(Effect::Nothing, Effect::Added);
+                    let form = form.map_or(Effect::Nothing, Effect::Added);
+                    again |= *effect != form;
+                    *effect = form;
                 }
             }
-            Some((q, self.judge(comp, &live, &snaps[q + 1])?))
+            if !again && !self.scratch.borrow().reach.meets(walk.touched(q)) {
+                return None;
+            }
+            Some((q, self.judge(comp, &live, &walk.snaps[q + 1])?))
         })
     }
 
@@ -149,14 +158,22 @@ impl Sim<'_, '_> {
     }
 
     /// What reverting a step does in the state `snap`: its changes' inverses applied last
-    /// first, as one deployment. The harm it does, a data harm before a break.
+    /// first, as one deployment. The harm it does, a data harm before a break. Leaves in
+    /// the scratch space what the revert reaches: where the reverted state differs from
+    /// `snap`, the stores beside those, and what the step's changes name.
     pub(super) fn judge(&self, comp: Option<u32>, live: &[Effect], snap: &Snap) -> Option<Harm> {
         let mut scratch = self.scratch.borrow_mut();
         let Scratch {
             facts,
             toggles,
             stores,
+            reach,
+            seen,
         } = &mut *scratch;
+        reach.reset(self.cl.keys.len(), self.cl.toggles.len());
+        for effect in live {
+            reach.effect(effect);
+        }
         let mut view = snap.state.view();
         let mut changed = false;
         if let Some(comp) = comp {
@@ -181,9 +198,18 @@ impl Sim<'_, '_> {
             return None;
         }
         let mut evaluator = self.evaluator.borrow_mut();
-        let eval = evaluator.evaluate(view);
+        evaluator.evaluate(view);
+        let eval = evaluator.last();
         stores.clone_from(&snap.stores);
         let events = advance(stores, eval, &[]);
-        harms_since(&snap.broken, &snap.stale, eval, &events).min_by_key(|h| h.order(self.cl))
+        let harm =
+            harms_since(&snap.broken, &snap.stale, eval, &events).min_by_key(|h| h.order(self.cl));
+        if harm.is_none() && self.reach {
+            reach.facts_between(snap.state.view(), &snap.activity, view, &evaluator, seen);
+            reach.toggles_between(view, &snap.state.toggles, view.toggles);
+            reach.stores_between(&snap.stores, stores);
+            reach.mirror_partners(&snap.stores);
+        }
+        harm
     }
 }

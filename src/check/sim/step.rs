@@ -5,7 +5,7 @@ use std::collections::hash_map::Entry;
 
 use crate::check::index::CStepKind;
 use crate::check::report::Rule;
-use crate::check::state::{Backfill, Effect, Op, State, advance};
+use crate::check::state::{Activity, Backfill, Effect, Op, State, advance};
 use crate::plan::{Access, Change, Switch};
 
 use super::{Break, Sim, Snap, Walk};
@@ -35,8 +35,31 @@ impl Sim<'_, '_> {
         let mut stores = pre.stores.clone();
         let evaluator = self.evaluator;
         let mut evaluation = evaluator.borrow_mut();
-        let eval = evaluation.evaluate(state.view());
+        evaluation.evaluate(state.view());
+        let eval = evaluation.last();
         let events = advance(&mut stores, eval, &backfills);
+        if self.reach {
+            let reach = &mut walk.reach;
+            reach.reset(cl.keys.len(), cl.toggles.len());
+            reach.facts_between(
+                pre.state.view(),
+                &pre.activity,
+                state.view(),
+                &evaluation,
+                &mut walk.seen,
+            );
+            reach.toggles_between(state.view(), &pre.state.toggles, &state.toggles);
+            reach.stores_between(&pre.stores, &stores);
+            // A store that starts or stops mirroring another touches both.
+            reach.mirror_partners(&pre.stores);
+            reach.mirror_partners(&stores);
+            walk.touched.extend_from_slice(&reach.list);
+            walk.touched_at.push(walk.touched.len());
+        }
+        let mut activity = Activity::default();
+        if self.reach {
+            evaluation.save_activity(&mut activity);
+        }
         let dropped =
             self.store_findings(g, comp, &events, &eval.writes, &mut walk.gaps, &pre.stale);
         self.open_breaks(Some(g), &eval.broken, walk);
@@ -44,6 +67,7 @@ impl Sim<'_, '_> {
         walk.available.clone_from(&eval.available);
         walk.snaps.push(Snap {
             state,
+            activity,
             stores,
             broken: eval.broken.clone(),
             stale: events.stale,
