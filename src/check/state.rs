@@ -331,11 +331,15 @@ impl Evaluator {
         self.stateful.clear();
         self.stateful.extend(stateful);
         self.key_count = key_count;
-        self.providers.resize_with(key_count, Vec::new);
+        // The lists per key only grow: a shorter cluster leaves the rest unused, and the next
+        // longer one reuses their space instead of allocating it again.
+        if self.providers.len() < key_count {
+            self.providers.resize_with(key_count, Vec::new);
+            self.pending.resize_with(key_count, Vec::new);
+        }
         self.users.resize(key_count, 0);
         self.first_user.resize(key_count, u32::MAX);
         self.many_users.resize(key_count, false);
-        self.pending.resize_with(key_count, Vec::new);
     }
 
     fn activate(&mut self, state: View, c: u32, f: u32) {
@@ -450,13 +454,14 @@ impl Evaluator {
             offsets,
             active,
             providers,
+            key_count,
             out,
             ..
         } = self;
         let active = |c: usize, f: usize| active[offsets[c] + f];
         out.available.clear();
         out.available
-            .extend(providers.iter().map(|p| !p.is_empty()));
+            .extend(providers[..*key_count].iter().map(|p| !p.is_empty()));
         out.broken.clear();
         out.writes.clear();
         out.reads.clear();

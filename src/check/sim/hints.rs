@@ -7,16 +7,26 @@ use std::ops::Range;
 use std::rc::Rc;
 
 use crate::check::index::CStepKind;
-use crate::check::state::{Events, Landed, Replayed, State};
+use crate::check::state::{Effect, Events, Landed, Replayed, State};
 use crate::check::words::{StepLabel, verb};
 use crate::plan::{Access, Change};
 use crate::suggest::closest;
 
-use super::{Break, Gaps, Sim, Snap};
+use super::{Break, Gaps, Sim, Walk};
 
 /// How many places after a break's end a move hint tries before it gives up on a move (the
 /// checker runs on every keystroke: a hint must not cost a walk to the end of the plan).
 const MOVE_TRIES: usize = 32;
+
+/// How far (in the cluster's steps) a break may span for its hint to try moving the step
+/// that starts it: trying replays the steps in between without it, so in a long cluster
+/// every break would cost a walk of its length. A longer break's hint says to provide the
+/// key earlier or gate the use.
+pub(super) const MOVE_REACH: usize = 256;
+
+/// The walk keeps the state before every `CHECKPOINT`th step (of the last `MOVE_REACH`),
+/// to start a move hint's replay from.
+pub(super) const CHECKPOINT: usize = 64;
 
 impl Sim<'_, '_> {
     /// The first release of component `c` after step `after` with a change that `wanted`
@@ -107,17 +117,14 @@ impl Sim<'_, '_> {
     /// The step after which the step at cluster position `p` must ship so that it starts
     /// no break in key group `group`: the first from `at` on (trying `MOVE_TRIES` places at
     /// most), with the step tried there as a move would put it.
-    pub(super) fn move_after(
-        &self,
-        p: usize,
-        at: usize,
-        group: u32,
-        snaps: &[Snap],
-    ) -> Option<usize> {
+    pub(super) fn move_after(&self, p: usize, at: usize, group: u32, walk: &Walk) -> Option<usize> {
+        if at > p + MOVE_REACH {
+            return None;
+        }
         let step = &self.cl.steps[p].kind;
         let in_group = |&&(_, k, _): &&(u32, u32, Access)| self.cl.key_groups[k as usize] == group;
         let from = at.max(p + 1);
-        let mut state = self.replay(&snaps[p].state, p + 1..from);
+        let mut state = self.replay(&self.state_before(p, walk)?, p + 1..from);
         let end = self.cl.steps.len().min(at + MOVE_TRIES);
         for q in from..end {
             self.apply_step(&mut state, &self.cl.steps[q].kind);
@@ -140,6 +147,31 @@ impl Sim<'_, '_> {
             }
         }
         None
+    }
+
+    /// The state before the step at cluster position `p`: the last checkpoint before it,
+    /// with what the steps since did (as the walk recorded it) done again. `None` once the
+    /// walk has let the checkpoint go (`p` more than `MOVE_REACH` steps back).
+    fn state_before(&self, p: usize, walk: &Walk) -> Option<State> {
+        let (from, checkpoint) = walk.checkpoints.iter().rev().find(|(at, _)| *at <= p)?;
+        let mut state = checkpoint.clone();
+        for q in *from..p {
+            for (n, effect) in &walk.effects[q] {
+                match (&self.cl.steps[q].kind, effect) {
+                    (&CStepKind::Release { comp, .. }, Effect::Added(atom)) => {
+                        Rc::make_mut(&mut state.facts[comp as usize]).push(*atom);
+                    }
+                    (CStepKind::Release { comp, ops }, _) => {
+                        let op = self.cl.ops[ops.clone()].iter().find(|(m, _)| m == n);
+                        if let Some(&(_, op)) = op {
+                            state.apply(*comp, op);
+                        }
+                    }
+                    (&CStepKind::Flip { toggle, on }, _) => state.toggles[toggle as usize] = on,
+                }
+            }
+        }
+        Some(state)
     }
 
     /// The state the cluster's steps in `steps` leave on `state`. Long lists of facts get a
@@ -179,13 +211,6 @@ impl Sim<'_, '_> {
         Some(self.index.toggle_names[self.cl.toggles[t] as usize])
     }
 
-    /// Whether component `c`'s uses of key `k` are already gated in `snap`.
-    pub(super) fn gated(&self, snap: &Snap, c: u32, k: u32) -> bool {
-        snap.state.facts[c as usize]
-            .iter()
-            .any(|a| a.key == k && a.access != Access::Provide && a.gate.is_some())
-    }
-
     /// "gate c's use of k behind the toggle "t" and turn it on after X", naming the plan's
     /// toggle for the feature when it has one.
     pub(super) fn gate_advice(&self, b: &Break, after: Option<StepLabel>) -> String {
@@ -203,10 +228,10 @@ impl Sim<'_, '_> {
     }
 
     /// Words a break once the walk knows where it ends: its message and its hint.
-    pub(super) fn describe_break(&mut self, b: &Break, snaps: &[Snap]) {
+    pub(super) fn describe_break(&mut self, b: &Break, walk: &Walk) {
         let until = self.findings[b.finding].until;
         let message = self.break_message(b, until);
-        let hint = self.break_hint(b, until, snaps);
+        let hint = self.break_hint(b, until, walk);
         let f = &mut self.findings[b.finding];
         f.message = sentence(message);
         f.hint = sentence(hint);
@@ -232,7 +257,7 @@ impl Sim<'_, '_> {
 
     /// How to fix a break: provide a key that nothing in the plan provides, question a
     /// current state that is already broken, or fix the step that starts it.
-    fn break_hint(&self, b: &Break, until: Option<usize>, snaps: &[Snap]) -> String {
+    fn break_hint(&self, b: &Break, until: Option<usize>, walk: &Walk) -> String {
         let (c, k) = (self.comp(b.comp), self.key(b.key));
         let never_provided = !self.index.provided[self.cl.keys[b.key as usize] as usize];
         if never_provided {
@@ -256,25 +281,25 @@ impl Sim<'_, '_> {
             (None, None) => format!(
                 "The current state is already broken and stays so: provide \"{k}\", or stop {c} using it."
             ),
-            (Some(s), until) => self.start_hint(b, s, until, snaps),
+            (Some(s), until) => self.start_hint(b, s, until, walk),
         }
     }
 
     /// How to fix a break that step `s` starts: move the step after the one after which it
     /// starts no break, gate the use behind a toggle, or provide the key before it.
-    fn start_hint(&self, b: &Break, s: usize, until: Option<usize>, snaps: &[Snap]) -> String {
+    fn start_hint(&self, b: &Break, s: usize, until: Option<usize>, walk: &Walk) -> String {
         let (c, k) = (self.comp(b.comp), self.key(b.key));
         let own = self.plan.steps[s].component() == Some(c);
         let flip = self.plan.steps[s].component().is_none();
         let p = self.position(s);
         // Already gated: the toggle is on, so gating again changes nothing.
-        let gated = p.is_some_and(|p| self.gated(&snaps[p + 1], b.comp, b.key));
+        let gated = b.gated;
         // The last step to follow: the one after which the moved step starts no break at
         // all. None when no move does it (say, the consumer itself stops the use later).
         let group = self.cl.key_groups[b.key as usize];
         let after = until
             .and_then(|u| p.zip(self.position(u)))
-            .and_then(|(p, at)| self.move_after(p, at, group, snaps));
+            .and_then(|(p, at)| self.move_after(p, at, group, walk));
         match after {
             Some(t) if own && !gated => format!(
                 "Move {} after {}, or {}.",

@@ -16,6 +16,7 @@ mod stores;
 
 use rustc_hash::FxHashMap as HashMap;
 use std::cell::RefCell;
+use std::collections::VecDeque;
 
 use super::index::{Cluster, Index};
 use super::report::{Finding, Rollback, Rule};
@@ -24,9 +25,10 @@ use super::words::{StepLabel, step_label};
 use crate::plan::{Access, Plan};
 use harm::HarmOrder;
 
-/// The state after a step, kept for the rollback analysis and commit groups.
+/// The state after a step: what the next step starts from, and what reverts are judged on.
 struct Snap {
     state: State,
+    /// Which facts are active, when reverts are judged where steps reach them.
     activity: Activity,
     stores: Vec<Store>,
     broken: Vec<(u32, u32, Access)>,
@@ -42,6 +44,8 @@ struct Break {
     access: Access,
     start: Option<usize>,
     was_available: bool,
+    /// The component's uses of the key were already gated after the step that started it.
+    gated: bool,
 }
 
 /// A mirror that missed writes to the store it mirrors; its finding becomes an error once
@@ -61,34 +65,30 @@ struct Gaps {
     behind_since: HashMap<u32, (usize, u32, u32)>,
 }
 
-/// What the walk through a cluster's steps has gathered so far.
+/// What the walk through a cluster's steps has gathered so far. It keeps the state after
+/// the last step only (and a few recent ones for move hints), so that its memory grows with
+/// the cluster, not with the cluster times its steps.
 struct Walk {
-    /// The state before the first step, then after each step.
-    snaps: Vec<Snap>,
+    /// The state before the first step, then after each step in turn.
+    now: Snap,
+    /// The state before every `CHECKPOINT`th step, as far back as a move hint may look.
+    checkpoints: VecDeque<(usize, State)>,
     breaks: Vec<Break>,
     /// The breaks that have not ended, by component and key: indices into `breaks`.
     open: HashMap<(u32, u32), usize>,
-    /// Which keys are available before the step being simulated.
+    /// The breaks the step being simulated ended, to be worded once it is done.
+    ended: Vec<usize>,
+    /// Which keys are available before the step being simulated (and the space it had
+    /// the step before).
     available: Vec<bool>,
+    spare: Vec<bool>,
     /// What each step's changes did, with the index of the change in its release.
     effects: Vec<Vec<(usize, Effect)>>,
-    /// A store each step dropped, if any.
-    dropped: Vec<Option<u32>>,
     gaps: Gaps,
-    /// The keys and toggles each step touched: those of step `p` are
-    /// `touched[touched_at[p]..touched_at[p + 1]]`.
-    touched: Vec<u32>,
-    touched_at: Vec<usize>,
-    /// Space for working out what a step touched.
-    reach: reach::Nodes,
-    seen: HashMap<Atom, bool>,
-}
-
-impl Walk {
-    /// The keys and toggles the step at cluster position `p` touched.
-    fn touched(&self, p: usize) -> &[u32] {
-        &self.touched[self.touched_at[p]..self.touched_at[p + 1]]
-    }
+    /// The keys and toggles the step being simulated touched, when reverts are judged
+    /// where steps reach them.
+    touched: reach::Nodes,
+    reverts: rollback::Reverts,
 }
 
 /// A cluster's verdict on reverting one of its steps. A release in several clusters gets
@@ -135,7 +135,6 @@ struct Scratch {
     toggles: Vec<bool>,
     stores: Vec<Store>,
     reach: reach::Nodes,
-    seen: HashMap<Atom, bool>,
 }
 
 /// Simulates a cluster, pushing its findings; returns the rollback windows of its steps
@@ -213,15 +212,15 @@ impl Sim<'_, '_> {
         self.findings.len() - 1
     }
 
-    /// The walk: the state before the first step, each step in turn, the findings that
-    /// need the whole walk, then the rollback windows.
+    /// The walk: the state before the first step, each step in turn (with the reverts it
+    /// decides), then the findings that need the whole walk.
     fn run(mut self) -> Vec<(usize, Window)> {
         let mut walk = self.start();
         for p in 0..self.cl.steps.len() {
             self.step(p, &mut walk);
         }
         self.finish(&mut walk);
-        self.windows(&walk)
+        walk.reverts.windows
     }
 
     /// The state before the first step, and the breaks it already has.
@@ -243,40 +242,43 @@ impl Sim<'_, '_> {
         let eval = evaluation.last();
         let mut stores = initial_stores(eval);
         let events = advance(&mut stores, eval, &[]);
-        let mut walk = Walk {
-            snaps: Vec::with_capacity(cl.steps.len() + 1),
-            breaks: Vec::new(),
-            open: HashMap::default(),
-            available: eval.available.clone(),
-            effects: Vec::with_capacity(cl.steps.len()),
-            dropped: Vec::with_capacity(cl.steps.len()),
-            gaps: Gaps::default(),
-            touched: Vec::new(),
-            touched_at: Vec::new(),
-            reach: reach::Nodes::default(),
-            seen: HashMap::default(),
-        };
-        self.open_breaks(None, &eval.broken, &mut walk);
         let mut activity = Activity::default();
         if self.reach {
             evaluation.save_activity(&mut activity);
-            walk.touched_at.push(0);
         }
-        walk.snaps.push(Snap {
-            state,
-            activity,
-            stores,
-            broken: eval.broken.clone(),
-            stale: events.stale,
-        });
+        let mut walk = Walk {
+            now: Snap {
+                state,
+                activity,
+                stores,
+                broken: eval.broken.clone(),
+                stale: events.stale,
+            },
+            checkpoints: VecDeque::new(),
+            breaks: Vec::new(),
+            open: HashMap::default(),
+            ended: Vec::new(),
+            available: eval.available.clone(),
+            spare: Vec::new(),
+            effects: Vec::with_capacity(cl.steps.len()),
+            gaps: Gaps::default(),
+            touched: reach::Nodes::default(),
+            reverts: rollback::Reverts::with_capacity(cl.steps.len()),
+        };
+        drop(evaluation);
+        let broken = walk.now.broken.clone();
+        self.open_breaks(None, &broken, &mut walk);
         walk
     }
 
-    /// The findings that need the whole walk: each break's span and fix, what each gap
-    /// led to, and the breaks that are races inside a commit group.
+    /// The findings that need the whole walk: the span and fix of each break still open
+    /// (those that ended are worded as they end), what each gap led to, and the breaks that
+    /// are races inside a commit group.
     fn finish(&mut self, walk: &mut Walk) {
         for b in &walk.breaks {
-            self.describe_break(b, &walk.snaps);
+            if self.findings[b.finding].until.is_none() {
+                self.describe_break(b, walk);
+            }
         }
         let Gaps { open, closed, .. } = &mut walk.gaps;
         closed.extend(open.drain().map(|(_, gap)| gap));
@@ -284,15 +286,5 @@ impl Sim<'_, '_> {
             self.finish_gap(gap);
         }
         self.written_races(&walk.breaks);
-    }
-
-    /// The rollback window of each step that is not safe to revert, by global step index.
-    fn windows(&self, walk: &Walk) -> Vec<(usize, Window)> {
-        (0..self.cl.steps.len())
-            .filter_map(|p| {
-                let window = self.rollback(p, walk, &walk.effects[p], walk.dropped[p])?;
-                Some((self.cl.steps[p].global, window))
-            })
-            .collect()
     }
 }

@@ -4,9 +4,10 @@
 //! the real one change alike, so the verdict cannot change. Without this, every step of a
 //! long cluster would be judged at every later step (cubic in the cluster's length).
 
-use rustc_hash::FxHashMap as HashMap;
-
 use crate::check::state::{Activity, Atom, Effect, Evaluator, Store, View};
+
+/// How far ahead the side-by-side walk of two fact lists looks for the next pair.
+const RESYNC: usize = 16;
 
 /// A set of nodes: a key by its local id, a toggle by its local id after the keys. Kept as
 /// flags with the list of members, so that it empties in the time it took to fill.
@@ -77,36 +78,41 @@ impl Nodes {
 
     /// The facts that are in one state and not the other, or active in one and not the
     /// other: `before` with the activity `was`, `after` as `evaluator` last evaluated it.
+    ///
+    /// A step or a revert keeps a component's facts in order, removing some, replacing
+    /// some in place (an ungate) and adding at the end, so the lists are walked side by
+    /// side, looking up to `RESYNC` facts ahead past a run of removed ones. A fact the walk
+    /// cannot pair is counted as different, so an unusual change costs precision (a revert
+    /// judged more often), never a missed difference.
     pub fn facts_between(
         &mut self,
         before: View,
         was: &Activity,
         after: View,
         evaluator: &Evaluator,
-        scratch: &mut HashMap<Atom, bool>,
     ) {
         for (c, old) in before.comps() {
             let new = after.facts(c);
-            // Unchanged, or only added to (the usual release): compare place by place.
-            if std::ptr::eq(old, new) || new.get(..old.len()) == Some(old) {
-                for (f, atom) in new.iter().enumerate() {
-                    if f >= old.len() || was.get(c, f) != evaluator.is_active(c, f) {
-                        self.atom(atom);
+            let (mut i, mut j) = (0, 0);
+            while i < old.len() && j < new.len() {
+                if old[i] == new[j] {
+                    if was.get(c, i) != evaluator.is_active(c, j) {
+                        self.atom(&new[j]);
                     }
+                    j += 1;
+                } else if let Some(d) = old[i + 1..].iter().take(RESYNC).position(|a| *a == new[j])
+                {
+                    // A run of facts removed: each differs.
+                    old[i..=i + d].iter().for_each(|a| self.atom(a));
+                    i += d;
+                } else {
+                    self.atom(&old[i]);
+                    self.atom(&new[j]);
+                    j += 1;
                 }
-                continue;
+                i += 1;
             }
-            // A component's facts are distinct, so a fact names its place in either list.
-            scratch.clear();
-            scratch.extend(old.iter().enumerate().map(|(f, a)| (*a, was.get(c, f))));
-            for (f, atom) in new.iter().enumerate() {
-                if scratch.remove(atom) != Some(evaluator.is_active(c, f)) {
-                    self.atom(atom);
-                }
-            }
-            for atom in scratch.keys() {
-                self.atom(atom);
-            }
+            old[i..].iter().chain(&new[j..]).for_each(|a| self.atom(a));
         }
     }
 
@@ -159,10 +165,5 @@ impl Nodes {
                 self.key(m);
             }
         }
-    }
-
-    /// Whether any of `nodes` is in the set.
-    pub fn meets(&self, nodes: &[u32]) -> bool {
-        nodes.iter().any(|&n| self.contains(n))
     }
 }

@@ -4,7 +4,7 @@ use std::fmt;
 
 use crate::check::index::CStepKind;
 use crate::check::report::{Finding, Rollback, Rule};
-use crate::check::state::{Effect, advance, follow, revert};
+use crate::check::state::{Effect, Op, advance, follow, revert};
 
 use super::harm::{Harm, harms_since};
 use super::{Scratch, Sim, Snap, Walk, Window};
@@ -17,25 +17,181 @@ fn text(args: fmt::Arguments<'_>) -> String {
     out
 }
 
+/// A step's revert that has harmed nothing so far: judged again as the walk goes on.
+struct Revert {
+    /// The step's cluster position, and the component it releases (`None`: a flip).
+    p: usize,
+    comp: Option<u32>,
+    /// What reverting undoes now: an `Add` is followed through the component's later
+    /// changes.
+    live: Vec<Effect>,
+    /// Counts the judgements, so that a node's list of watchers can tell the reverts that
+    /// still reach it from those it has heard of before.
+    epoch: u32,
+    open: bool,
+    /// Judged at every step from now on (see `Reverts::wide`).
+    wide: bool,
+}
+
+/// The most nodes a revert is watched on; see `Reverts::wide`.
+const MAX_WATCHED: usize = 64;
+
+/// The reverts of a cluster's steps as the walk goes: those still open, who reaches what,
+/// and the windows decided.
+#[derive(Default)]
+pub(super) struct Reverts {
+    all: Vec<Revert>,
+    /// The open reverts, for judging every revert at every step.
+    open: Vec<u32>,
+    /// By component, its open reverts: a release that removes or ungates may change what
+    /// they undo.
+    by_comp: Vec<Vec<u32>>,
+    /// By node (see `reach::Nodes`), the reverts that reached it when last judged, with
+    /// the epoch of that judgement.
+    watchers: Vec<Vec<(u32, u32)>>,
+    /// The reverts that reached more than `MAX_WATCHED` nodes when last judged: judged at
+    /// every step, so that watching them does not cost memory by the size of the cluster.
+    wide: Vec<u32>,
+    /// The windows decided, by global step index.
+    pub windows: Vec<(usize, Window)>,
+    /// Space for the reverts due to be judged after a step.
+    due: Vec<u32>,
+}
+
+impl Reverts {
+    /// Room for the reverts of a cluster of `steps` steps.
+    pub fn with_capacity(steps: usize) -> Self {
+        Reverts {
+            all: Vec::with_capacity(steps),
+            ..Reverts::default()
+        }
+    }
+}
+
 impl Sim<'_, '_> {
-    /// The rollback window of the step at cluster position `p`, if reverting it (all its
-    /// changes in this cluster, as one deployment) is not safe.
-    pub(super) fn rollback(
-        &self,
-        p: usize,
-        walk: &Walk,
-        effects: &[(usize, Effect)],
-        dropped: Option<u32>,
-    ) -> Option<Window> {
-        let comp = match self.cl.steps[p].kind {
+    /// After the step at cluster position `q`: judges again the open reverts it may have
+    /// changed (every open one, unless reverts are judged where steps reach them), then the
+    /// step's own revert (`dropped`: the store it drops, which no revert brings back).
+    pub(super) fn judge_reverts(&mut self, q: usize, dropped: Option<u32>, walk: &mut Walk) {
+        let comp = match self.cl.steps[q].kind {
             CStepKind::Release { comp, .. } => Some(comp),
             CStepKind::Flip { .. } => None,
         };
-        if let Some(k) = dropped {
-            return Some(self.irreversible(p, comp, k));
+        let reverts = &mut walk.reverts;
+        let mut due = std::mem::take(&mut reverts.due);
+        if self.reach {
+            let nodes = self.cl.keys.len() + self.cl.toggles.len();
+            reverts.watchers.resize_with(nodes, Vec::new);
+            for &node in &walk.touched.list {
+                for (id, epoch) in reverts.watchers[node as usize].drain(..) {
+                    let r = &reverts.all[id as usize];
+                    if r.open && r.epoch == epoch {
+                        due.push(id);
+                    }
+                }
+            }
+            reverts.wide.retain(|&id| reverts.all[id as usize].open);
+            due.extend_from_slice(&reverts.wide);
+            if let Some(c) = comp
+                && self.changes_what_adds_undo(q)
+                && let Some(mine) = reverts.by_comp.get_mut(c as usize)
+            {
+                mine.retain(|&id| reverts.all[id as usize].open);
+                due.extend_from_slice(mine);
+            }
+            due.sort_unstable();
+            due.dedup();
+        } else {
+            reverts.open.retain(|&id| reverts.all[id as usize].open);
+            due.extend_from_slice(&reverts.open);
         }
-        let (q, harm) = self.first_harmful_revert(p, comp, walk, effects)?;
-        Some(self.harmful_window(p, q, comp, harm))
+        for id in due.drain(..) {
+            let r = &mut walk.reverts.all[id as usize];
+            if r.comp == comp
+                && let CStepKind::Release { ops, .. } = &self.cl.steps[q].kind
+            {
+                for effect in &mut r.live {
+                    if let Effect::Added(atom) = effect {
+                        let form = self.cl.ops[ops.clone()]
+                            .iter()
+                            .try_fold(*atom, |a, &(_, op)| follow(a, op));
+                        *effect = form.map_or(Effect::Nothing, Effect::Added);
+                    }
+                }
+            }
+            self.judge_revert(id, q, walk);
+        }
+        walk.reverts.due = due;
+        let p = q;
+        if let Some(k) = dropped {
+            let window = self.irreversible(p, comp, k);
+            walk.reverts.windows.push((self.cl.steps[p].global, window));
+            return;
+        }
+        let reverts = &mut walk.reverts;
+        let id = reverts.all.len() as u32;
+        reverts.all.push(Revert {
+            p,
+            comp,
+            live: walk.effects[p].iter().map(|(_, e)| e.clone()).collect(),
+            epoch: 0,
+            open: true,
+            wide: false,
+        });
+        if !self.reach {
+            reverts.open.push(id);
+        } else if let Some(c) = comp {
+            let c = c as usize;
+            if reverts.by_comp.len() <= c {
+                reverts.by_comp.resize_with(c + 1, Vec::new);
+            }
+            reverts.by_comp[c].push(id);
+        }
+        self.judge_revert(id, q, walk);
+    }
+
+    /// Whether the release at `q` has a change that may change what an `Add` put there
+    /// (see `follow`): a `Remove` or an `Ungate`.
+    fn changes_what_adds_undo(&self, q: usize) -> bool {
+        match &self.cl.steps[q].kind {
+            CStepKind::Release { ops, .. } => self.cl.ops[ops.clone()]
+                .iter()
+                .any(|(_, op)| matches!(op, Op::Remove { .. } | Op::Ungate(_))),
+            CStepKind::Flip { .. } => false,
+        }
+    }
+
+    /// Judges revert `id` on the state after the step at `q`: the window it decides, or
+    /// (reverts judged where steps reach them) the nodes it now watches.
+    fn judge_revert(&mut self, id: u32, q: usize, walk: &mut Walk) {
+        let r = &walk.reverts.all[id as usize];
+        let (p, comp) = (r.p, r.comp);
+        let Some(harm) = self.judge(comp, &r.live, &walk.now) else {
+            if self.reach {
+                let reverts = &mut walk.reverts;
+                let r = &mut reverts.all[id as usize];
+                r.epoch += 1;
+                let scratch = self.scratch.borrow();
+                let nodes = &scratch.reach.list;
+                if nodes.len() > MAX_WATCHED {
+                    if !r.wide {
+                        r.wide = true;
+                        reverts.wide.push(id);
+                    }
+                } else {
+                    for &node in nodes {
+                        reverts.watchers[node as usize].push((id, r.epoch));
+                    }
+                }
+            }
+            return;
+        };
+        let window = self.harmful_window(p, q, comp, harm);
+        let reverts = &mut walk.reverts;
+        let r = &mut reverts.all[id as usize];
+        r.open = false;
+        r.live = Vec::new();
+        reverts.windows.push((self.cl.steps[p].global, window));
     }
 
     /// The window of the step at `p`, which drops store `k`: no revert brings its data back.
@@ -56,47 +212,6 @@ impl Sim<'_, '_> {
             rollback: Rollback::Irreversible,
             finding: Finding::new(Rule::Rollback, Some(g), component, Some(key), message, hint),
         }
-    }
-
-    /// The first cluster position from `p` on after which reverting the step at `p` harms,
-    /// and the harm; `effects` are what its changes did. A revert that harms nothing is
-    /// judged again only after a step that touches what it reaches (see `reach`).
-    fn first_harmful_revert(
-        &self,
-        p: usize,
-        comp: Option<u32>,
-        walk: &Walk,
-        effects: &[(usize, Effect)],
-    ) -> Option<(usize, Harm)> {
-        // What reverting undoes at each later point: an `Add` is followed through the
-        // component's later changes. Steps outside the cluster leave its keys as they are,
-        // so only the cluster's own steps can tell.
-        let mut live: Vec<Effect> = effects.iter().map(|(_, e)| e.clone()).collect();
-        (p..self.cl.steps.len()).find_map(|q| {
-            // Judged at `p`, after a step that changes what the revert undoes, and after
-            // one that touches what it reaches.
-            let mut again = q == p || !self.reach;
-            if q > p
-                && let CStepKind::Release { comp: c, ops } = &self.cl.steps[q].kind
-                && Some(*c) == comp
-            {
-                for effect in &mut live {
-                    let Effect::Added(atom) = effect else {
-                        continue;
-                    };
-                    let form = self.cl.ops[ops.clone()]
-                        .iter()
-                        .try_fold(*atom, |a, &(_, op)| follow(a, op));
-                    let form = form.map_or(Effect::Nothing, Effect::Added);
-                    again |= *effect != form;
-                    *effect = form;
-                }
-            }
-            if !again && !self.scratch.borrow().reach.meets(walk.touched(q)) {
-                return None;
-            }
-            Some((q, self.judge(comp, &live, &walk.snaps[q + 1])?))
-        })
     }
 
     /// The window of the step at `p` whose revert first harms after the step at `q`: until
@@ -168,7 +283,6 @@ impl Sim<'_, '_> {
             toggles,
             stores,
             reach,
-            seen,
         } = &mut *scratch;
         reach.reset(self.cl.keys.len(), self.cl.toggles.len());
         for effect in live {
@@ -205,7 +319,7 @@ impl Sim<'_, '_> {
         let harm =
             harms_since(&snap.broken, &snap.stale, eval, &events).min_by_key(|h| h.order(self.cl));
         if harm.is_none() && self.reach {
-            reach.facts_between(snap.state.view(), &snap.activity, view, &evaluator, seen);
+            reach.facts_between(snap.state.view(), &snap.activity, view, &evaluator);
             reach.toggles_between(view, &snap.state.toggles, view.toggles);
             reach.stores_between(&snap.stores, stores);
             reach.mirror_partners(&snap.stores);

@@ -8,11 +8,20 @@ use crate::check::report::Rule;
 use crate::check::state::{Activity, Backfill, Effect, Op, State, advance};
 use crate::plan::{Access, Change, Switch};
 
+use super::hints::{CHECKPOINT, MOVE_REACH};
 use super::{Break, Sim, Snap, Walk};
+
+/// Whether component `c`'s uses of key `k` are gated in `state`.
+fn gated_use(state: &State, c: u32, k: u32) -> bool {
+    state.facts[c as usize]
+        .iter()
+        .any(|a| a.key == k && a.access != Access::Provide && a.gate.is_some())
+}
 
 impl Sim<'_, '_> {
     /// Simulates the step at cluster position `p` on the state the step before left: a
-    /// commit group that starts here is run in every deploy order first.
+    /// commit group that starts here is run in every deploy order first; the reverts it
+    /// reaches are judged after it, and the breaks it ends are worded.
     pub(super) fn step(&mut self, p: usize, walk: &mut Walk) {
         let cl = self.cl;
         let step = &cl.steps[p];
@@ -23,57 +32,66 @@ impl Sim<'_, '_> {
             let end = (p..cl.steps.len())
                 .take_while(|&q| cl.steps[q].group == Some(group))
                 .count();
-            self.commit_orders(group, p, p + end, &walk.snaps[p]);
+            self.commit_orders(group, p, p + end, &walk.now);
         }
-        let pre = &walk.snaps[p];
-        let mut state = pre.state.clone();
+        if p % CHECKPOINT == 0 {
+            walk.checkpoints.push_back((p, walk.now.state.clone()));
+            while walk
+                .checkpoints
+                .front()
+                .is_some_and(|&(at, _)| at + MOVE_REACH + CHECKPOINT < p)
+            {
+                walk.checkpoints.pop_front();
+            }
+        }
+        let mut state = walk.now.state.clone();
         let (effects, backfills) = self.changes(p, &mut state);
         let comp = match step.kind {
             CStepKind::Release { comp, .. } => Some(comp),
             CStepKind::Flip { .. } => None,
         };
-        let mut stores = pre.stores.clone();
+        let mut stores = walk.now.stores.clone();
         let evaluator = self.evaluator;
         let mut evaluation = evaluator.borrow_mut();
         evaluation.evaluate(state.view());
         let eval = evaluation.last();
         let events = advance(&mut stores, eval, &backfills);
-        if self.reach {
-            let reach = &mut walk.reach;
-            reach.reset(cl.keys.len(), cl.toggles.len());
-            reach.facts_between(
-                pre.state.view(),
-                &pre.activity,
-                state.view(),
-                &evaluation,
-                &mut walk.seen,
-            );
-            reach.toggles_between(state.view(), &pre.state.toggles, &state.toggles);
-            reach.stores_between(&pre.stores, &stores);
-            // A store that starts or stops mirroring another touches both.
-            reach.mirror_partners(&pre.stores);
-            reach.mirror_partners(&stores);
-            walk.touched.extend_from_slice(&reach.list);
-            walk.touched_at.push(walk.touched.len());
-        }
+        let pre = &walk.now;
         let mut activity = Activity::default();
         if self.reach {
+            let touched = &mut walk.touched;
+            touched.reset(cl.keys.len(), cl.toggles.len());
+            touched.facts_between(pre.state.view(), &pre.activity, state.view(), &evaluation);
+            touched.toggles_between(state.view(), &pre.state.toggles, &state.toggles);
+            touched.stores_between(&pre.stores, &stores);
+            // A store that starts or stops mirroring another touches both.
+            touched.mirror_partners(&pre.stores);
+            touched.mirror_partners(&stores);
             evaluation.save_activity(&mut activity);
         }
         let dropped =
             self.store_findings(g, comp, &events, &eval.writes, &mut walk.gaps, &pre.stale);
-        self.open_breaks(Some(g), &eval.broken, walk);
-        self.close_breaks(g, &eval.broken, walk);
-        walk.available.clone_from(&eval.available);
-        walk.snaps.push(Snap {
+        let mut available = std::mem::take(&mut walk.spare);
+        available.clone_from(&eval.available);
+        let broken = eval.broken.clone();
+        drop(evaluation);
+        let before = std::mem::take(&mut walk.now.broken);
+        walk.now = Snap {
             state,
             activity,
             stores,
-            broken: eval.broken.clone(),
+            broken: Vec::new(),
             stale: events.stale,
-        });
+        };
+        self.open_breaks(Some(g), &broken, walk);
+        self.close_breaks(g, &before, &broken, walk);
+        walk.now.broken = broken;
+        walk.spare = std::mem::replace(&mut walk.available, available);
         walk.effects.push(effects);
-        walk.dropped.push(dropped);
+        self.judge_reverts(p, dropped, walk);
+        for b in std::mem::take(&mut walk.ended) {
+            self.describe_break(&walk.breaks[b], walk);
+        }
     }
 
     /// Applies the step at cluster position `p` to `state`: what its changes did, without
@@ -167,24 +185,33 @@ impl Sim<'_, '_> {
                     access,
                     start,
                     was_available: start.is_some() && walk.available[k as usize],
+                    gated: start.is_some() && gated_use(&walk.now.state, c, k),
                 });
             }
         }
     }
 
-    /// Ends at step `g` each open break whose use `broken` no longer has.
-    fn close_breaks(&mut self, g: usize, broken: &[(u32, u32, Access)], walk: &mut Walk) {
-        // `broken` is sorted and has one entry per component and key.
-        let still =
-            |&(c, k): &(u32, u32)| broken.binary_search_by_key(&(c, k), |b| (b.0, b.1)).is_ok();
-        let breaks = &walk.breaks;
-        walk.open.retain(|ck, b| {
-            if !still(ck) {
-                self.findings[breaks[*b].finding].until = Some(g);
-                return false;
+    /// Ends at step `g` each open break whose use `broken` no longer has: those of the uses
+    /// broken `before` the step (the open breaks) that it does not list.
+    fn close_breaks(
+        &mut self,
+        g: usize,
+        before: &[(u32, u32, Access)],
+        broken: &[(u32, u32, Access)],
+        walk: &mut Walk,
+    ) {
+        // Both lists are sorted and have one entry per component and key.
+        let mut now = broken.iter().map(|b| (b.0, b.1)).peekable();
+        for ck in before.iter().map(|b| (b.0, b.1)) {
+            while now.next_if(|&n| n < ck).is_some() {}
+            if now.next_if_eq(&ck).is_some() {
+                continue;
             }
-            true
-        });
+            if let Some(b) = walk.open.remove(&ck) {
+                self.findings[walk.breaks[b].finding].until = Some(g);
+                walk.ended.push(b);
+            }
+        }
     }
 
     /// Applies a step to `state`, its changes in order: what each change did (`Nothing`

@@ -1,7 +1,9 @@
-//! The rollback analysis judges a revert again only after a step that touches what the
-//! revert reaches. These plans are the cases where a step reaches a revert in a roundabout
-//! way (each was once judged "safe" by mistake): the window must be the one that judging
-//! at every step gives (`check_whole`).
+//! What changes in clusters of many steps. The rollback analysis judges a revert again
+//! only after a step that touches what the revert reaches: the first plans here are the
+//! cases where a step reaches a revert in a roundabout way (each was once judged "safe" by
+//! mistake), and the window must be the one that judging at every step gives
+//! (`check_whole`). A move hint tries moves only for breaks of up to 256 of the cluster's
+//! steps.
 
 use std::path::Path;
 
@@ -139,4 +141,80 @@ fn a_consumer_revert_far_from_its_provider_is_judged_where_it_matters() {
     let windows = windows(&plan);
     assert_eq!(windows[0], Rollback::Until(41));
     assert!(windows[1..].iter().all(|w| *w == Rollback::Safe));
+}
+
+/// `api` provides "GET /k0" after `gap` unrelated releases of the same cluster, which a
+/// call of "GET /k0" by `web` precedes, after `before` other unrelated releases.
+fn late_provider(before: usize, gap: usize) -> Plan {
+    let mut steps: Vec<_> = (0..before)
+        .map(|i| {
+            let fact = Fact::call(format!("GET /j{i}")).serving("GET /k0");
+            release(&format!("j{i}"), "web", vec![Change::Add(fact)])
+        })
+        .collect();
+    steps.push(release(
+        "consume",
+        "web",
+        vec![Change::Add(Fact::call("GET /k0"))],
+    ));
+    for i in 1..=gap {
+        steps.push(release(
+            &format!("u{i}"),
+            "web",
+            vec![Change::Add(
+                Fact::call(format!("GET /k{i}")).serving(format!("GET /k{}", i - 1)),
+            )],
+        ));
+    }
+    steps.push(release(
+        "provide",
+        "api",
+        vec![Change::Add(Fact::provide("GET /k0"))],
+    ));
+    plan(
+        vec![
+            component("web", Kind::Ui, Vec::new()),
+            component("api", Kind::Service, Vec::new()),
+        ],
+        steps,
+    )
+}
+
+/// The hint of the break that step `at` (0-based) starts.
+fn break_hint(plan: &Plan, at: usize) -> String {
+    let report = check(plan);
+    let found = report
+        .findings
+        .iter()
+        .find(|f| f.rule == Rule::BrokenConsumer && f.step == Some(at));
+    match found {
+        Some(f) => f.hint.clone(),
+        None => panic!("no break at step {}: {:#?}", at + 1, report.findings),
+    }
+}
+
+#[test]
+fn a_break_of_a_few_hundred_steps_is_fixed_by_a_move() {
+    let hint = break_hint(&late_provider(0, 200), 0);
+    assert!(
+        hint.starts_with("Move step 1 \"consume\" after step 202 \"provide\""),
+        "{hint}"
+    );
+    // The state before step 101 is rebuilt from the one kept before step 65.
+    let plan = late_provider(100, 200);
+    assert_eq!(plan.steps[100].id(), "consume");
+    let hint = break_hint(&plan, 100);
+    assert!(
+        hint.starts_with("Move step 101 \"consume\" after step 302 \"provide\""),
+        "{hint}"
+    );
+}
+
+#[test]
+fn a_break_longer_than_a_move_hint_looks_says_to_provide_earlier_or_gate() {
+    let hint = break_hint(&late_provider(0, 300), 0);
+    assert_eq!(
+        hint,
+        "Add a release that provides \"GET /k0\" before step 1 \"consume\", or gate web's use of \"GET /k0\" behind a toggle."
+    );
 }
