@@ -1,5 +1,6 @@
 //! The storyplan binary: parses the command line and hands over to the library.
 
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -102,26 +103,26 @@ fn main() -> ExitCode {
                 deny_warnings: matches!(deny, Some(Deny::Warnings)),
                 color: cli::stdout_color(),
             };
-            let mut stdout = std::io::stdout().lock();
-            cli::check::run(&options, &cwd, &mut stdout, &mut std::io::stderr())
+            buffered(|out| cli::check::run(&options, &cwd, out, &mut std::io::stderr()))
         }
         Some(Command::Export { file, format, step }) => {
             let options = cli::export::Options { file, format, step };
-            let mut stdout = std::io::stdout().lock();
-            cli::export::run(&options, &cwd, &mut stdout, &mut std::io::stderr())
+            buffered(|out| cli::export::run(&options, &cwd, out, &mut std::io::stderr()))
         }
         Some(Command::Open { file }) => cli::board::run_file(&file, settings::load()),
         Some(Command::New { title }) => cli::board::run_new(&cwd, &title, settings::load()),
         Some(Command::Demo { name }) => cli::board::run_example(name.as_deref(), settings::load()),
         Some(Command::Review { source }) => cli::review::run(&source, &cwd, settings::load()),
-        Some(Command::Diff { old, new }) => cli::diff::run(
-            &old,
-            &new,
-            &cwd,
-            cli::stdout_color(),
-            &mut std::io::stdout().lock(),
-            &mut std::io::stderr(),
-        ),
+        Some(Command::Diff { old, new }) => buffered(|out| {
+            cli::diff::run(
+                &old,
+                &new,
+                &cwd,
+                cli::stdout_color(),
+                out,
+                &mut std::io::stderr(),
+            )
+        }),
         None => cli::board::run_repository(&cwd, settings::load()),
     };
     match result {
@@ -132,4 +133,18 @@ fn main() -> ExitCode {
             Exit::Unreadable.into()
         }
     }
+}
+
+/// Runs a command that writes its report to standard output. Standard output writes
+/// every line as it ends, which a reader at a terminal wants; into a pipe or a file (CI)
+/// that is a system call per line of a long report, so there it goes through a buffer.
+fn buffered<T>(run: impl FnOnce(&mut dyn Write) -> std::io::Result<T>) -> std::io::Result<T> {
+    let mut stdout = std::io::stdout().lock();
+    if stdout.is_terminal() {
+        return run(&mut stdout);
+    }
+    let mut out = std::io::BufWriter::new(stdout);
+    let result = run(&mut out)?;
+    out.flush()?;
+    Ok(result)
 }
