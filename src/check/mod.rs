@@ -9,7 +9,6 @@ pub mod words;
 
 pub use report::{Finding, Report, Rollback, Rule, Severity, Status, StepReport, Summary};
 
-use rustc_hash::FxHashMap as HashMap;
 use std::rc::Rc;
 
 use crate::plan::{Component, Fact, Plan, Step, Switch};
@@ -43,7 +42,7 @@ fn check_with(plan: &Plan, split: bool, judging: sim::Judging) -> Report {
     let windows = simulate(plan, &index, clusters, judging, &mut findings);
     let finals = replay(&index);
     let mut steps = step_reports(windows, &mut findings);
-    step_rules(plan, &mut findings);
+    step_rules(plan, &index, &mut findings);
     end_rules(plan, &finals, &mut findings);
     // A component that was not simulated (its id is taken by another) keeps its current facts.
     let finals = finals
@@ -151,26 +150,17 @@ fn status(severity: Severity) -> Status {
 }
 
 /// Sorts findings as `Report::findings` documents: by step (plan-wide first), then
-/// severity, rule, component, key and message.
-fn sort(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| {
-        (
-            a.step.map_or(0, |s| s + 1),
-            a.severity,
-            a.rule,
-            &a.component,
-            &a.key,
-            &a.message,
-        )
-            .cmp(&(
-                b.step.map_or(0, |s| s + 1),
-                b.severity,
-                b.rule,
-                &b.component,
-                &b.key,
-                &b.message,
-            ))
+/// severity, rule, component, key and message. Their places are sorted and the findings
+/// moved once: a finding is large, and a sort moves each of them many times.
+fn sort(findings: &mut Vec<Finding>) {
+    let key = |f: &Finding| (f.step.map_or(0, |s| s + 1), f.severity, f.rule);
+    let mut order: Vec<u32> = (0..findings.len() as u32).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&findings[a as usize], &findings[b as usize]);
+        (key(a), &a.component, &a.key, &a.message).cmp(&(key(b), &b.component, &b.key, &b.message))
     });
+    let mut slots: Vec<Option<Finding>> = std::mem::take(findings).into_iter().map(Some).collect();
+    findings.extend(order.iter().filter_map(|&i| slots[i as usize].take()));
 }
 
 /// Replays the releases on whole components: each simulated component's final facts.
@@ -201,18 +191,13 @@ fn replay(index: &index::Index) -> Vec<Option<Vec<Fact>>> {
 }
 
 /// Rules about single steps that need no simulation.
-fn step_rules(plan: &Plan, findings: &mut Vec<Finding>) {
-    // `Plan::component` by id, without a search per step.
-    let mut components: HashMap<&str, &Component> = HashMap::default();
-    for c in &plan.components {
-        components.entry(c.id.as_str()).or_insert(c);
-    }
+fn step_rules(plan: &Plan, index: &index::Index, findings: &mut Vec<Finding>) {
     let mut first_unshipped: Option<usize> = None;
     for (i, step) in plan.steps.iter().enumerate() {
-        if let Some(c) = step.component()
-            && components
-                .get(c.trim())
-                .is_some_and(|c| c.kind == crate::plan::Kind::External)
+        // The component compiling found for the release (the first of its id).
+        if let Some((released, _)) = &index.releases[i]
+            && plan.components[*released].kind == crate::plan::Kind::External
+            && let Some(c) = step.component()
         {
             findings.push(Finding::new(
                 Rule::ExternalRelease,
