@@ -635,3 +635,33 @@ fn the_plain_theme_draws_no_colour_and_the_default_one_does() {
     let buffer = terminal.backend().buffer();
     assert!(buffer.content().iter().any(|c| c.fg == Color::Red));
 }
+
+#[test]
+fn the_header_counts_are_coloured_only_when_there_is_something_to_count() {
+    use ratatui::style::Color;
+    let header_colours = |model: &Model, word: &str| -> Vec<Color> {
+        let (terminal, _) = render(model, 120, 36);
+        let buffer = terminal.backend().buffer();
+        let top = line(&terminal, 0);
+        let at = top
+            .find(word)
+            .unwrap_or_else(|| panic!("{word} in {top:?}"));
+        let column = top[..at].chars().count() as u16;
+        vec![buffer[(column, 0)].fg]
+    };
+    let mut clean = reminders();
+    clean.theme = Theme::default();
+    assert_eq!(clean.report.summary().errors, 0);
+    let plain = header_colours(&clean, "0 errors");
+    assert_eq!(header_colours(&clean, "0 warnings"), plain);
+
+    let mut broken = flip_before_table();
+    broken.theme = Theme::default();
+    assert!(broken.report.summary().errors > 0);
+    let errors = format!("{} error", broken.report.summary().errors);
+    assert_ne!(
+        header_colours(&broken, &errors),
+        plain,
+        "a non-zero count stands out"
+    );
+}

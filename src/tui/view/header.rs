@@ -32,10 +32,19 @@ impl Widget for &HeaderView<'_> {
         buf.set_style(area, base);
 
         let summary = model.report.summary();
+        // A count is in its severity's colour only when there is something to count: a red
+        // "0 errors" reads as an alarm.
+        let counted = |n: usize, severity| {
+            if n == 0 {
+                base
+            } else {
+                base.patch(theme.severity(severity))
+            }
+        };
         let mut counts = vec![
             Span::styled(
                 format!("{ERROR} {}", count(summary.errors, "error", "errors")),
-                base.patch(theme.severity(crate::check::Severity::Error)),
+                counted(summary.errors, crate::check::Severity::Error),
             ),
             Span::styled("  ", base),
             Span::styled(
@@ -43,7 +52,7 @@ impl Widget for &HeaderView<'_> {
                     "{WARNING} {}",
                     count(summary.warnings, "warning", "warnings")
                 ),
-                base.patch(theme.severity(crate::check::Severity::Warning)),
+                counted(summary.warnings, crate::check::Severity::Warning),
             ),
         ];
         if summary.accepted > 0 {
