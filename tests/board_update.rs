@@ -336,6 +336,56 @@ fn read_only_plans_refuse_moves_and_saves() {
 }
 
 #[test]
+fn a_read_only_plan_refuses_edit_keys_without_opening_a_form() {
+    let mut model = broken_reminders();
+    model.read_only = true;
+    let refused = |model: &Model| {
+        model
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.error && n.text.contains("read-only"))
+    };
+    // Add, edit, delete, duplicate, pattern, draft, accept, story.
+    for c in ['a', 'e', 'd', 'y', 'p', 'D', 'A', 'i'] {
+        model.notice = None;
+        let mods = if c.is_uppercase() {
+            KeyModifiers::SHIFT
+        } else {
+            KeyModifiers::NONE
+        };
+        key(&mut model, KeyCode::Char(c), mods);
+        assert!(model.overlay.is_none(), "{c} opened an overlay");
+        assert!(refused(&model), "{c} says nothing");
+    }
+    // Enter on a release opens its changes to read; there, Enter and a do not edit.
+    key(&mut model, KeyCode::Enter, KeyModifiers::NONE);
+    assert!(matches!(model.overlay, Some(Overlay::List { .. })));
+    for code in [KeyCode::Enter, KeyCode::Char('a')] {
+        model.notice = None;
+        key(&mut model, code, KeyModifiers::NONE);
+        assert!(
+            matches!(model.overlay, Some(Overlay::List { .. })),
+            "{code:?}"
+        );
+        assert!(refused(&model), "{code:?} says nothing");
+    }
+    key(&mut model, KeyCode::Esc, KeyModifiers::NONE);
+    // Enter on a flip would open its form.
+    let flip = model
+        .plan
+        .steps
+        .iter()
+        .position(|s| s.component().is_none())
+        .expect("the story has a flip");
+    model.selected = flip;
+    model.notice = None;
+    key(&mut model, KeyCode::Enter, KeyModifiers::NONE);
+    assert!(model.overlay.is_none());
+    assert!(refused(&model));
+    assert!(!model.modified());
+}
+
+#[test]
 fn every_default_binding_has_a_description() {
     let keymap = Keymap::default();
     for mode in Mode::ALL {

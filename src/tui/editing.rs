@@ -97,6 +97,7 @@ pub fn open(model: &mut Model) {
                     selected: 0,
                 });
             }
+            Some(Step::Flip { .. }) if model.read_only => model.refuse_read_only(),
             Some(Step::Flip { .. }) => edit(model),
             None => {}
         },

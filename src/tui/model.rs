@@ -252,6 +252,16 @@ impl Model {
         Ok(done)
     }
 
+    /// Says that a read-only plan takes no edits, instead of opening a form it would
+    /// refuse.
+    pub fn refuse_read_only(&mut self) {
+        self.notice = Some(Notice {
+            text: "This plan is read-only: it can be read, searched and exported, not edited"
+                .into(),
+            error: true,
+        });
+    }
+
     /// Puts `plan` in place as one undo step (an edit, or a reload from disk).
     pub fn replace_plan(&mut self, plan: Plan) {
         self.undo.push(Snapshot {

@@ -338,7 +338,30 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Effect> {
     None
 }
 
+/// Whether an action changes the plan, or opens a form that would (in a list, Enter edits
+/// the item).
+fn edits(action: Action, in_list: bool) -> bool {
+    matches!(
+        action,
+        Action::Add
+            | Action::Edit
+            | Action::Delete
+            | Action::Duplicate
+            | Action::Templates
+            | Action::Draft
+            | Action::Accept
+            | Action::Story
+            | Action::MoveStepUp
+            | Action::MoveStepDown
+    ) || (in_list && action == Action::Jump)
+}
+
 fn act(model: &mut Model, action: Action) -> Option<Effect> {
+    let in_list = matches!(model.overlay, Some(Overlay::List { .. }));
+    if model.read_only && (model.overlay.is_none() || in_list) && edits(action, in_list) {
+        model.refuse_read_only();
+        return None;
+    }
     let history = matches!(action, Action::Undo | Action::Redo | Action::Save);
     match model.overlay {
         // Undo, redo and save work in a list as on the board.
