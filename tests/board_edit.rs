@@ -473,3 +473,69 @@ fn a_long_paste_lands_in_the_focused_field_at_once() {
         model.plan.narrative
     );
 }
+
+/// Opens the facts list of component `c` and a new fact form in it, its focus on the
+/// access field (after current/target).
+fn new_fact_form(model: &mut Model, c: usize) {
+    model.pane = Pane::Components;
+    model.component = c;
+    key(model, KeyCode::Enter);
+    key(model, KeyCode::Char('a'));
+    key(model, KeyCode::Tab);
+}
+
+#[test]
+fn a_new_fact_starts_as_its_component_usually_has_it_and_letters_pick_choices() {
+    let mut model = board(example("amount-column"));
+    let db = model
+        .plan
+        .components
+        .iter()
+        .position(|c| c.id == "db")
+        .expect("db");
+    assert_eq!(model.plan.components[db].kind, Kind::Database);
+    new_fact_form(&mut model, db);
+    key(&mut model, KeyCode::Tab);
+    typed(&mut model, "expenses.type");
+    key(&mut model, KeyCode::Enter);
+    assert!(
+        model.plan.components[db]
+            .current
+            .contains(&Fact::provide("expenses.type")),
+        "a database's new fact provides"
+    );
+
+    let api = model
+        .plan
+        .components
+        .iter()
+        .position(|c| c.id == "api")
+        .expect("api");
+    key(&mut model, KeyCode::Esc);
+    new_fact_form(&mut model, api);
+    // Service: a call, unless a letter picks another access.
+    key(&mut model, KeyCode::Char('w'));
+    key(&mut model, KeyCode::Tab);
+    typed(&mut model, "expenses.type");
+    key(&mut model, KeyCode::Enter);
+    assert!(
+        model.plan.components[api]
+            .current
+            .contains(&Fact::write("expenses.type")),
+        "w picked Write: {:?}",
+        model.plan.components[api].current
+    );
+    // On the current/target choice, t picks target.
+    key(&mut model, KeyCode::Char('a'));
+    key(&mut model, KeyCode::Char('t'));
+    key(&mut model, KeyCode::Tab);
+    key(&mut model, KeyCode::Char('r'));
+    key(&mut model, KeyCode::Tab);
+    typed(&mut model, "expenses.type");
+    key(&mut model, KeyCode::Enter);
+    let target = model.plan.components[api]
+        .target
+        .clone()
+        .unwrap_or_default();
+    assert!(target.contains(&Fact::read("expenses.type")), "{target:?}");
+}

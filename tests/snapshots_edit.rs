@@ -468,7 +468,7 @@ fn a_remapped_form_key_shows_in_the_forms_footer_and_the_status_bar() {
     assert_eq!(model.keymap.merge(&user), Vec::<String>::new());
     let screen = screen(&render(&model, 120, 36));
     assert!(
-        screen.contains("Space/←→ choose · Ctrl-Enter save · Ctrl-q"),
+        screen.contains("←→/letter choose · Ctrl-Enter save · Ctrl-q"),
         "{screen}"
     );
     assert!(screen.contains(" FORM  Tab next  ↑↓ completions  Ctrl-Enter save  Ctrl-q cancel"));

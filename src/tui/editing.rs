@@ -604,6 +604,7 @@ pub fn form_key(model: &mut Model, key: FormKey) {
                 KeyCode::Left | KeyCode::Right if !form.is_text() => {
                     form.cycle(event.code == KeyCode::Right)
                 }
+                KeyCode::Char(c) if !form.is_text() => form.pick_by_letter(c),
                 _ => form.edit(request),
             }
         }

@@ -301,11 +301,21 @@ const RELEASE: &str = "Release";
 const FLIP: &str = "Flip";
 const CHANGE_KINDS: [&str; 4] = ["Add", "Remove", "Ungate", "Backfill"];
 
+/// What a new fact of a component of this kind most often does: a database or a queue
+/// (or a third party) provides, the rest call.
+fn usual_access(kind: Option<Kind>) -> Access {
+    match kind {
+        Some(Kind::Database | Kind::Queue | Kind::External) => Access::Provide,
+        _ => Access::Call,
+    }
+}
+
 fn fact_fields(
     fact: Option<&Fact>,
+    usual: Access,
     when: Option<(FieldId, &'static [&'static str])>,
 ) -> Vec<Field> {
-    let access = fact.map_or("Call", |f| f.access.name());
+    let access = fact.map_or(usual.name(), |f| f.access.name());
     let mut fields = vec![
         Field::choice(FieldId::Access, accesses(), access),
         Field::pick(FieldId::Key, Pool::Keys, fact.map_or("", |f| &f.key)),
@@ -413,7 +423,7 @@ impl Form {
         let which = if target { "target" } else { "current" };
         let id = c.map_or("", |c| c.id.as_str());
         let verb = if fact.is_some() { "Edit" } else { "New" };
-        let mut fields = fact_fields(fact, None);
+        let mut fields = fact_fields(fact, usual_access(c.map(|c| c.kind)), None);
         if index.is_none() {
             fields.insert(
                 0,
@@ -551,8 +561,15 @@ impl Form {
             CHANGE_KINDS.to_vec(),
             kind,
         )];
+        let released = plan
+            .steps
+            .get(step)
+            .and_then(|s| s.component())
+            .and_then(|id| plan.component(id))
+            .map(|c| c.kind);
         fields.extend(fact_fields(
             fact,
+            usual_access(released),
             Some((FieldId::ChangeKind, &CHANGE_KINDS[..2])),
         ));
         let ungate: &'static [&'static str] = &CHANGE_KINDS[2..3];
@@ -687,6 +704,31 @@ impl Form {
                 };
             }
             FieldKind::Flag => field.flag = !field.flag,
+            _ => {}
+        }
+    }
+
+    /// A letter on a choice picks the next option that starts with it (`p` Provide, `c`
+    /// Call, `r` Read, `w` Write); on a flag, `y` sets it and `n` clears it.
+    pub fn pick_by_letter(&mut self, letter: char) {
+        let Some(field) = self.fields.get_mut(self.focus) else {
+            return;
+        };
+        let letter = letter.to_ascii_lowercase();
+        match &field.kind {
+            FieldKind::Choice(options) => {
+                let n = options.len();
+                let starts = |i: usize| {
+                    options[i]
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.to_ascii_lowercase() == letter)
+                };
+                if let Some(i) = (1..=n).map(|d| (field.choice + d) % n).find(|&i| starts(i)) {
+                    field.choice = i;
+                }
+            }
+            FieldKind::Flag if letter == 'y' || letter == 'n' => field.flag = letter == 'y',
             _ => {}
         }
     }

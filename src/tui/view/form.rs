@@ -27,8 +27,9 @@ const MAX_LABEL: usize = 16;
 /// Room kept after a pick field for its "new" tag.
 const TAG_WIDTH: u16 = 5;
 
-/// The keys that change a choice: editing keys, so not in the keymap.
-const CHOOSE: (&str, &str) = ("Space/←→", "choose");
+/// The keys that change a choice (a letter picks the option it starts): editing keys, so
+/// not in the keymap.
+const CHOOSE: (&str, &str) = ("←→/letter", "choose");
 
 pub struct FormView<'a> {
     theme: &'a Theme,
