@@ -539,3 +539,33 @@ fn a_new_fact_starts_as_its_component_usually_has_it_and_letters_pick_choices() 
         .unwrap_or_default();
     assert!(target.contains(&Fact::read("expenses.type")), "{target:?}");
 }
+
+#[test]
+fn shift_t_in_a_components_facts_copies_its_current_facts_into_the_target() {
+    let mut plan = example("amount-column");
+    let db = plan
+        .components
+        .iter()
+        .position(|c| c.id == "db")
+        .expect("db");
+    plan.components[db].target = None;
+    let mut model = board(plan);
+    model.pane = Pane::Components;
+    model.component = db;
+    key(&mut model, KeyCode::Enter);
+    press(&mut model, KeyCode::Char('T'), KeyModifiers::SHIFT);
+    let c = &model.plan.components[db];
+    assert_eq!(c.target.as_ref(), Some(&c.current));
+    assert!(
+        model
+            .notice
+            .as_ref()
+            .is_some_and(|n| !n.error && n.text.contains("Copied 1"))
+    );
+    // Again: nothing to copy, and it says so.
+    press(&mut model, KeyCode::Char('T'), KeyModifiers::SHIFT);
+    assert!(model.notice.as_ref().is_some_and(|n| n.error));
+    // One undo step takes the copy back.
+    key(&mut model, KeyCode::Char('u'));
+    assert_eq!(model.plan.components[db].target, None);
+}

@@ -16,7 +16,7 @@ use crate::check::words::change_line;
 use crate::compose::draft::draft;
 use crate::compose::edit::{duplicate_component, duplicate_step, fresh_id};
 use crate::compose::patterns::{self, DoubleWrite, ExpandContract, ToggleFeature};
-use crate::plan::{Plan, Step};
+use crate::plan::{Fact, Plan, Step};
 
 fn notice(model: &mut Model, text: impl Into<String>, error: bool) {
     model.notice = Some(Notice {
@@ -402,6 +402,19 @@ pub fn list_action(model: &mut Model, action: Action) {
                 notice(model, problem, true);
             }
         }
+        Action::CopyToTarget => {
+            let List::Facts { component } = list else {
+                return;
+            };
+            match change(model, |plan| copy_to_target(plan, component)) {
+                Ok(()) => {
+                    // The selection stays on the row it was on.
+                    let len = items(&model.plan, list).len();
+                    set(model, selected.min(len.saturating_sub(1)));
+                }
+                Err(problem) => notice(model, problem, true),
+            }
+        }
         Action::MoveStepUp | Action::MoveStepDown => {
             let (Some(Item::Change(i)), List::Changes { step }) = (item, list) else {
                 return;
@@ -424,6 +437,36 @@ pub fn list_action(model: &mut Model, action: Action) {
         }
         _ => {}
     }
+}
+
+/// Adds to a component's target the current facts it does not have yet, so that only what
+/// changes is typed: a component with no target gets its current facts as one.
+fn copy_to_target(plan: &mut Plan, component: usize) -> Result<String, String> {
+    let c = plan
+        .components
+        .get_mut(component)
+        .ok_or("The component is gone")?;
+    let target = c.target.get_or_insert_with(Vec::new);
+    let missing: Vec<Fact> = c
+        .current
+        .iter()
+        .filter(|f| !target.contains(f))
+        .cloned()
+        .collect();
+    if missing.is_empty() {
+        return Err(if c.current.is_empty() {
+            format!("{} has no current facts to copy", c.id)
+        } else {
+            format!("The target of {} already has every current fact", c.id)
+        });
+    }
+    let n = missing.len();
+    target.extend(missing);
+    let facts = if n == 1 { "fact" } else { "facts" };
+    Ok(format!(
+        "Copied {n} current {facts} into the target of {}",
+        c.id
+    ))
 }
 
 fn close_list(model: &mut Model, list: List) {

@@ -58,6 +58,8 @@ pub enum Action {
     SwitchExport,
     /// In a draft preview: add the drafted steps to the plan.
     Take,
+    /// In a component's facts: copy its current facts into its target.
+    CopyToTarget,
     /// The answers to the board's questions.
     AnswerSave,
     AnswerDiscard,
@@ -500,6 +502,12 @@ const LIST: &[Row] = &[
         "edit the selected item",
     ),
     (Action::Delete, &["d"], "delete", "delete the selected item"),
+    (
+        Action::CopyToTarget,
+        &["T"],
+        "",
+        "in a component's facts: copy the current facts into the target",
+    ),
     // Not every list duplicates or reorders: its own footer says when these work.
     (Action::Duplicate, &["y"], "", "duplicate the selected item"),
     (

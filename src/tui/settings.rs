@@ -37,8 +37,8 @@
 //!   `delete`, `duplicate`, `find`, `templates`, `draft`, `accept`, `toggles`, `story`,
 //!   `export`, `compare`, `help`, `close`, `quit`.
 //! - `help`: `down`, `up`, `page_down`, `page_up`, `top`, `bottom`, `close`.
-//! - `list`: `down`, `up`, `top`, `bottom`, `add`, `edit`, `delete`, `duplicate`,
-//!   `move_step_down`, `move_step_up`, `undo`, `redo`, `save`, `close`.
+//! - `list`: `down`, `up`, `top`, `bottom`, `add`, `edit`, `delete`, `copy_to_target`,
+//!   `duplicate`, `move_step_down`, `move_step_up`, `undo`, `redo`, `save`, `close`.
 //! - `pattern`: `down`, `up`, `jump`, `close`.
 //! - `form`: `next_field`, `prev_field`, `down`, `up`, `confirm`, `new_line`, `close`.
 //! - `finder`: `jump`, `down`, `up`, `page_down`, `page_up`, `close`.

@@ -353,6 +353,7 @@ fn edits(action: Action, in_list: bool) -> bool {
             | Action::Story
             | Action::MoveStepUp
             | Action::MoveStepDown
+            | Action::CopyToTarget
     ) || (in_list && action == Action::Jump)
 }
 
@@ -465,6 +466,7 @@ fn act(model: &mut Model, action: Action) -> Option<Effect> {
         | Action::WriteFile
         | Action::SwitchExport
         | Action::Take
+        | Action::CopyToTarget
         | Action::AnswerSave
         | Action::AnswerDiscard
         | Action::AnswerReload

@@ -151,7 +151,8 @@ impl<'a> ListView<'a> {
             }
             List::Toggles => actions.push((&[Action::Duplicate], "duplicate")),
             // Two equal facts are one fact, so facts are not duplicated.
-            List::Facts { .. } | List::Accepted => {}
+            List::Facts { .. } => actions.push((&[Action::CopyToTarget], "current → target")),
+            List::Accepted => {}
         }
         actions.push((&[Action::Close], "close"));
         footer(&self.model.theme, &hints(self.model, &actions))
