@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use anstyle::{AnsiColor, Style};
 
 use crate::check::words::{StepLabel, severity_word};
-use crate::check::{Finding, Rule, check};
+use crate::check::{Finding, Rule, Severity, check};
 use crate::plan::{Accept, Change, Component, Fact, Kind, Plan, Step, Switch, quoted};
 use crate::text::clean_line;
 
@@ -604,7 +604,12 @@ impl Out {
 
     /// One line; `body` is already cleaned.
     fn line(&mut self, mark: Mark, body: &str) {
-        let style = self.paint(mark.style());
+        self.styled(mark, mark.style(), body);
+    }
+
+    /// One line in a style of its own.
+    fn styled(&mut self, mark: Mark, style: Style, body: &str) {
+        let style = self.paint(style);
         let _ = writeln!(self.text, "{style}{} {body}{style:#}", mark.symbol());
     }
 
@@ -773,11 +778,20 @@ pub fn render(diff: &PlanDiff, old_name: &str, new_name: &str, color: bool) -> S
             ),
         }
     }
+    // A finding's colour says whether the change is good news: one introduced is red (an
+    // error) or yellow (a warning), one resolved is green; its mark still says + or -.
     for found in &diff.introduced {
-        out.line(Mark::Plus, &format!("introduced {}", finding_line(found)));
+        let style = match found.finding.severity {
+            Severity::Error => Mark::Minus.style(),
+            Severity::Warning => Mark::Tilde.style(),
+            Severity::Info | Severity::Accepted => Style::new(),
+        };
+        let text = format!("introduced {}", finding_line(found));
+        out.styled(Mark::Plus, style, &text);
     }
     for found in &diff.resolved {
-        out.line(Mark::Minus, &format!("resolved {}", finding_line(found)));
+        let text = format!("resolved {}", finding_line(found));
+        out.styled(Mark::Minus, Mark::Plus.style(), &text);
     }
     out.text
 }

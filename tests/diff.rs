@@ -141,6 +141,12 @@ fn a_step_removed_is_reported_at_its_old_place_with_what_breaks() {
     );
     assert_eq!(d.introduced[0].finding.key.as_deref(), Some("GET /things"));
     assert_eq!(d.introduced[0].finding.step, Some(1));
+    // An introduced error is red.
+    let colored = render(&d, "old.ron", "new.ron", true);
+    assert!(
+        colored.contains("\u{1b}[31m+ introduced error[broken-consumer]"),
+        "{colored}"
+    );
 }
 
 #[test]
@@ -616,4 +622,8 @@ fn a_small_diff_renders_each_kind_of_line() {
     let colored = render(&diff(&old, &new), "old.ron", "new.ron", true);
     assert!(colored.contains("\u{1b}[32m+ toggle things"));
     assert!(!colored.contains("\u{1b}[31mthings"));
+    // A finding's colour says whether it is good news: an introduced warning is yellow, a
+    // resolved finding green.
+    assert!(colored.contains("\u{1b}[33m+ introduced warning[toggle-left-behind]"));
+    assert!(colored.contains("\u{1b}[32m- resolved info[rollback]"));
 }
