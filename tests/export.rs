@@ -652,3 +652,29 @@ fn plan_text_holding_a_marker_does_not_end_the_generated_part() {
         format!("Written by hand.\n\n{new}\nSigned, the author.\n")
     );
 }
+
+#[test]
+fn a_step_that_needs_a_later_step_says_which_instead_of_nothing() {
+    // The flip before the table: turning reminders on breaks the API until the table ships.
+    let mut plan = load("reminders").plan;
+    plan.steps.swap(2, 3);
+    assert_eq!(plan.steps[2].id(), "enable");
+    let report = check(&plan);
+    let markdown = export::step_markdown(&plan, &report, 2, None);
+    let section = markdown
+        .split("### Must be live before it\n\n")
+        .nth(1)
+        .and_then(|rest| rest.split("### What it enables").next())
+        .expect("the section");
+    assert!(!section.contains("Nothing"), "{section}");
+    assert!(section.contains("**The order is broken**"), "{section}");
+    assert!(section.contains("- [ ] **4. table**"), "{section}");
+    // The step it needs is named once, under the break it ends.
+    assert_eq!(section.matches("**4. table**").count(), 1, "{section}");
+    assert!(section.contains("reminders"), "{section}");
+
+    // In the safe order the section has no such list.
+    let plan = load("reminders").plan;
+    let markdown = export::step_markdown(&plan, &check(&plan), 3, None);
+    assert!(!markdown.contains("The order is broken"));
+}

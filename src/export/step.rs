@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use crate::check::words::{OK, status_badge};
-use crate::check::{Report, Rollback, Rule};
+use crate::check::{Finding, Report, Rollback, Rule};
 use crate::plan::{Plan, Step};
 
 use super::depends::{Dependency, dependencies, enables, live_before};
@@ -40,11 +40,14 @@ pub(super) fn step_body(
     let all = dependencies(plan);
     let _ = writeln!(out, "### Must be live before it\n");
     let before: Vec<&Dependency> = live_before(&all, i).collect();
-    if before.is_empty() {
+    let later = needed_later(report, i);
+    if before.is_empty() && later.is_empty() {
         let _ = writeln!(
             out,
             "Nothing: no earlier step provides what it relies on or sets up what it changes.\n"
         );
+    } else if before.is_empty() {
+        let _ = writeln!(out, "No earlier step.\n");
     } else {
         for dependency in before {
             dependency_item(
@@ -54,6 +57,19 @@ pub(super) fn step_body(
                 |w| w.before(),
                 &dependency.why,
             );
+        }
+        out.push('\n');
+    }
+    if !later.is_empty() {
+        let _ = writeln!(
+            out,
+            "**The order is broken**: it relies on what these later steps provide, so they must ship first (move them before it, or this step after them):\n"
+        );
+        for (u, found) in later {
+            step_item(out, plan, u);
+            for finding in found {
+                let _ = writeln!(out, "  - {}", inline(&finding.message));
+            }
         }
         out.push('\n');
     }
@@ -112,6 +128,25 @@ pub(super) fn step_body(
     let _ = writeln!(out, "<details><summary>The whole plan</summary>\n");
     plan_body(out, plan, report, file, 3);
     let _ = writeln!(out, "</details>\n");
+}
+
+/// The later steps a step needs live first, as the checker found them: the breaks the
+/// step starts that a later step ends, by that step, in plan order.
+fn needed_later(report: &Report, i: usize) -> Vec<(usize, Vec<&Finding>)> {
+    let mut breaks: Vec<(usize, &Finding)> = report
+        .findings_at(i)
+        .filter(|f| f.rule == Rule::BrokenConsumer)
+        .filter_map(|f| Some((f.until.filter(|&u| u > i)?, f)))
+        .collect();
+    breaks.sort_by_key(|(u, _)| *u);
+    let mut later: Vec<(usize, Vec<&Finding>)> = Vec::new();
+    for (u, finding) in breaks {
+        match later.last_mut() {
+            Some((last, found)) if *last == u => found.push(finding),
+            _ => later.push((u, vec![finding])),
+        }
+    }
+    later
 }
 
 /// `Release of `api` (Shelter API, Service, repo `backend`), step `endpoints` of **story**`.
@@ -183,6 +218,14 @@ fn dependency_item(
     say: impl Fn(&super::depends::Why) -> String,
     why: &[super::depends::Why],
 ) {
+    step_item(out, plan, other);
+    for reason in why {
+        let _ = writeln!(out, "  - {}", say(reason));
+    }
+}
+
+/// `- [ ] **4. table** (db) Create the reminders table`: another step, as a task.
+fn step_item(out: &mut String, plan: &Plan, other: usize) {
     let step = &plan.steps[other];
     let checked = if step.shipped() { "x" } else { " " };
     let what = match step {
@@ -196,9 +239,6 @@ fn dependency_item(
         inline(step.id()),
         inline(step.title())
     );
-    for reason in why {
-        let _ = writeln!(out, "  - {}", say(reason));
-    }
 }
 
 fn rollback_meaning(plan: &Plan, i: usize, rollback: Rollback) -> String {
