@@ -201,6 +201,45 @@ fn reloading_keeps_the_replaced_edits_one_undo_away() {
     assert!(!model.modified());
     key(&mut model, KeyCode::Char('u'), KeyModifiers::NONE);
     assert_eq!(ids(&model).join(","), edited);
+    // Undoing a reload says that this version is no longer the file's.
+    let notice = model.notice.as_ref().map(|n| n.text.as_str()).unwrap_or("");
+    assert!(
+        notice.starts_with("Undid the reload") && notice.contains("no longer has"),
+        "{notice}"
+    );
+}
+
+#[test]
+fn undo_and_redo_say_what_they_undid_and_redid() {
+    let mut model = broken_reminders();
+    let notice = |model: &Model| {
+        model
+            .notice
+            .as_ref()
+            .map(|n| n.text.clone())
+            .unwrap_or_default()
+    };
+    let moved = ids(&model)[0].to_string();
+    key(&mut model, KeyCode::Char('J'), KeyModifiers::SHIFT);
+    key(&mut model, KeyCode::Char('u'), KeyModifiers::NONE);
+    assert_eq!(
+        notice(&model),
+        format!("Undid: move {moved} 1 → 2 (0 more)")
+    );
+    key(&mut model, KeyCode::Char('r'), KeyModifiers::CONTROL);
+    assert_eq!(
+        notice(&model),
+        format!("Redid: move {moved} 1 → 2 (0 more)")
+    );
+    // An edit's own words, without its aside.
+    model.selected = 0;
+    let deleted = ids(&model)[0].to_string();
+    key(&mut model, KeyCode::Char('d'), KeyModifiers::NONE);
+    key(&mut model, KeyCode::Char('u'), KeyModifiers::NONE);
+    assert_eq!(
+        notice(&model),
+        format!("Undid: Deleted step {deleted} (1 more)")
+    );
 }
 
 #[test]

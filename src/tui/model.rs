@@ -173,6 +173,11 @@ pub struct Notice {
 pub struct Snapshot {
     pub plan: Plan,
     pub selected: usize,
+    /// What the step from this plan to the next one did, as undo and redo say it.
+    pub what: String,
+    /// That step was a reload from disk: undoing it brings back a version the file no
+    /// longer has.
+    pub reload: bool,
 }
 
 pub struct Model {
@@ -248,8 +253,15 @@ impl Model {
         }
         let mut plan = self.plan.clone();
         let done = edit(&mut plan)?;
-        self.replace_plan(plan);
+        self.replace_plan(plan, undo_words(&done), false);
         Ok(done)
+    }
+
+    /// Says better what the last edit did, for undo and redo to name it.
+    pub fn describe_last_edit(&mut self, what: String) {
+        if let Some(last) = self.undo.last_mut() {
+            last.what = what;
+        }
     }
 
     /// Says that a read-only plan takes no edits, instead of opening a form it would
@@ -262,11 +274,14 @@ impl Model {
         });
     }
 
-    /// Puts `plan` in place as one undo step (an edit, or a reload from disk).
-    pub fn replace_plan(&mut self, plan: Plan) {
+    /// Puts `plan` in place as one undo step (an edit, or a reload from disk), which undo
+    /// and redo name as `what`.
+    pub fn replace_plan(&mut self, plan: Plan, what: String, reload: bool) {
         self.undo.push(Snapshot {
             plan: std::mem::replace(&mut self.plan, plan),
             selected: self.selected,
+            what,
+            reload,
         });
         self.redo.clear();
         self.refresh();
@@ -293,5 +308,15 @@ impl Model {
         self.component = self
             .component
             .min(self.plan.components.len().saturating_sub(1));
+    }
+}
+
+/// An edit's notice as undo names it: "Deleted step x (u brings it back)" is undone as
+/// "Deleted step x".
+fn undo_words(done: &str) -> String {
+    let done = done.trim();
+    match done.strip_suffix(')').and_then(|d| d.rsplit_once(" (")) {
+        Some((words, _)) => words.to_string(),
+        None => done.to_string(),
     }
 }

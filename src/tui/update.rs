@@ -317,7 +317,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Effect> {
         Msg::Reloaded { plan, stamp } => {
             // The edits that reloading replaces stay one undo away.
             model.saved = (*plan).clone();
-            model.replace_plan(*plan);
+            model.replace_plan(*plan, "reload from disk".into(), true);
             if let Source::File { stamp: slot, .. } = &mut model.source {
                 *slot = Some(stamp);
             }
@@ -518,6 +518,7 @@ fn move_step(model: &mut Model, from: usize, to: usize) {
         }
     };
     model.selected = to;
+    model.describe_last_edit(format!("move {id} {} → {}", from + 1, to + 1));
     let after = model.report.summary();
     model.notice = Some(Notice {
         text: format!(
@@ -536,19 +537,9 @@ fn move_step(model: &mut Model, from: usize, to: usize) {
 /// pushes the current plan onto the other.
 fn travel(model: &mut Model, back: bool) {
     let (from, to, done, nothing) = if back {
-        (
-            &mut model.undo,
-            &mut model.redo,
-            "Undone",
-            "Nothing to undo",
-        )
+        (&mut model.undo, &mut model.redo, "Undid", "Nothing to undo")
     } else {
-        (
-            &mut model.redo,
-            &mut model.undo,
-            "Redone",
-            "Nothing to redo",
-        )
+        (&mut model.redo, &mut model.undo, "Redid", "Nothing to redo")
     };
     let Some(snapshot) = from.pop() else {
         model.notice = Some(Notice {
@@ -558,16 +549,23 @@ fn travel(model: &mut Model, back: bool) {
         return;
     };
     let left = from.len();
+    let what = snapshot.what.clone();
+    let text = if back && snapshot.reload {
+        "Undid the reload: this is your version from before it, which the file on disk no \
+         longer has (saving writes it over the file)"
+            .to_string()
+    } else {
+        format!("{done}: {what} ({left} more)")
+    };
     to.push(Snapshot {
         plan: std::mem::replace(&mut model.plan, snapshot.plan),
         selected: model.selected,
+        what,
+        reload: snapshot.reload,
     });
     model.selected = snapshot.selected;
     model.refresh();
-    model.notice = Some(Notice {
-        text: format!("{done} ({left} more)"),
-        error: false,
-    });
+    model.notice = Some(Notice { text, error: false });
 }
 
 fn save(model: &mut Model, then_quit: bool) -> Option<Effect> {
