@@ -505,3 +505,42 @@ fn keys_do_not_change_a_plan_the_terminal_is_too_small_to_show() {
     update(&mut model, Msg::Action(Action::Delete));
     assert_ne!(model.plan, before);
 }
+
+#[test]
+fn a_notice_on_the_board_gives_the_hints_back_at_the_next_key_or_after_a_few_seconds() {
+    use storyplan::tui::update::NOTICE_TICKS;
+    let mut model = broken_reminders();
+    key(&mut model, KeyCode::Char('J'), KeyModifiers::SHIFT);
+    assert!(model.notice.is_some());
+    for _ in 1..NOTICE_TICKS {
+        update(&mut model, Msg::Tick);
+    }
+    assert!(
+        model.notice.is_some(),
+        "still there just before the time is up"
+    );
+    update(&mut model, Msg::Tick);
+    assert!(model.notice.is_none(), "gone after {NOTICE_TICKS} ticks");
+
+    // The next key takes it away, and a key's own notice shows.
+    key(&mut model, KeyCode::Char('J'), KeyModifiers::SHIFT);
+    key(&mut model, KeyCode::Char('j'), KeyModifiers::NONE);
+    assert!(model.notice.is_none());
+    key(&mut model, KeyCode::Char('u'), KeyModifiers::NONE);
+    assert!(
+        model
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.text.starts_with("Undid"))
+    );
+
+    // An error stays until the next key.
+    model.read_only = true;
+    key(&mut model, KeyCode::Char('J'), KeyModifiers::SHIFT);
+    for _ in 0..NOTICE_TICKS * 2 {
+        update(&mut model, Msg::Tick);
+    }
+    assert!(model.notice.as_ref().is_some_and(|n| n.error));
+    key(&mut model, KeyCode::Char('j'), KeyModifiers::NONE);
+    assert!(model.notice.is_none());
+}

@@ -521,9 +521,18 @@ fn notices_replace_the_key_hints() {
     });
     let (terminal, _) = render(&model, 120, 36);
     let status = line(&terminal, 35);
+    // The mode stays; the notice takes the hints' place.
     assert!(
-        status.starts_with(" ! Not saved: [31mdisk full"),
+        status.starts_with(" STEPS   ! Not saved: [31mdisk full"),
         "{status}"
+    );
+    assert!(!status.contains("q quit"), "{status}");
+    model.drag = storyplan::tui::model::Drag::Dragging { from: 0, to: 1 };
+    let (terminal, _) = render(&model, 120, 36);
+    assert!(
+        line(&terminal, 35).starts_with(" DRAG "),
+        "{}",
+        line(&terminal, 35)
     );
 }
 

@@ -192,6 +192,10 @@ fn run_loop(terminal: &mut DefaultTerminal, mut model: Model) -> io::Result<()> 
             }
         }
         if !event::poll(Duration::from_millis(500))? {
+            if model.notice.is_some() {
+                update(&mut model, Msg::Tick);
+                dirty = model.notice.is_none();
+            }
             continue;
         }
         let msg = match event::read()? {

@@ -199,6 +199,8 @@ pub struct Model {
     pub redo: Vec<Snapshot>,
     pub drag: Drag,
     pub notice: Option<Notice>,
+    /// How many ticks the notice has been on the board with no input; see `NOTICE_TICKS`.
+    pub notice_ticks: u32,
     pub keymap: Keymap,
     pub theme: Theme,
     pub mouse: bool,
@@ -228,6 +230,7 @@ impl Model {
             redo: Vec::new(),
             drag: Drag::Idle,
             notice: None,
+            notice_ticks: 0,
             keymap: Keymap::default(),
             theme: Theme::default(),
             mouse: true,

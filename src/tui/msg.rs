@@ -51,6 +51,8 @@ pub enum Answer {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Msg {
     Action(Action),
+    /// Half a second passed with no input: a notice on the board grows older.
+    Tick,
     SelectStep(usize),
     SelectFinding(usize),
     SelectComponent(usize),

@@ -150,12 +150,34 @@ fn paste(model: &mut Model, text: &str) {
     }
 }
 
+/// How many ticks (half-seconds) a notice stays on the board with no input.
+pub const NOTICE_TICKS: u32 = 8;
+
+/// Whether a message is the user's input (a key, the mouse, a paste), rather than the loop
+/// reporting back.
+fn is_input(msg: &Msg) -> bool {
+    matches!(
+        msg,
+        Msg::Action(_)
+            | Msg::SelectStep(_)
+            | Msg::SelectFinding(_)
+            | Msg::SelectComponent(_)
+            | Msg::Focus(_)
+            | Msg::Wheel { .. }
+            | Msg::DragPress(_)
+            | Msg::DragOver(_)
+            | Msg::MoveStep { .. }
+            | Msg::Paste(_)
+    )
+}
+
 /// What still works while the board is not on screen: quitting (and answering whether to
 /// save first), closing, and what the loop reports back.
 fn works_unseen(msg: &Msg) -> bool {
     match msg {
         Msg::Action(action) => matches!(action, Action::Quit | Action::Close),
         Msg::Interrupt
+        | Msg::Tick
         | Msg::Answer(_)
         | Msg::Shown(_)
         | Msg::HelpLimit(_)
@@ -179,7 +201,25 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Effect> {
         });
         return None;
     }
+    // On the board, a notice gives the key hints back at the next input or after a few
+    // seconds (an error stays until the next input); under an overlay it stays, since
+    // there it says what to do next (the kickoff's steps).
+    if model.overlay.is_none() && model.notice.is_some() {
+        if let Msg::Tick = msg {
+            model.notice_ticks += 1;
+            if model.notice_ticks >= NOTICE_TICKS && model.notice.as_ref().is_some_and(|n| !n.error)
+            {
+                model.notice = None;
+            }
+            return None;
+        }
+        if is_input(&msg) {
+            model.notice = None;
+        }
+    }
+    model.notice_ticks = 0;
     match msg {
+        Msg::Tick => {}
         Msg::Action(action) => return act(model, action),
         Msg::SelectStep(step) => {
             model.drag = Drag::Idle;

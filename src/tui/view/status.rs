@@ -1,4 +1,4 @@
-//! The status bar: a notice when there is one, else the mode and the keys that work
+//! The status bar: the mode, then a notice when there is one, else the keys that work
 //! here, generated from the keymap.
 
 use ratatui::buffer::Buffer;
@@ -106,6 +106,12 @@ impl Widget for &StatusView<'_> {
             model.overlay,
             Some(Overlay::Help { .. } | Overlay::Ask(_) | Overlay::SaveAs { .. })
         );
+        let (mode, hints) = self.hints();
+        let mut spans = vec![
+            Span::styled(format!(" {mode} "), theme.heading()),
+            Span::raw(" "),
+        ];
+        // The mode stays in view; the notice takes the hints' place.
         if let Some(notice) = &model.notice
             && editing
         {
@@ -115,21 +121,14 @@ impl Widget for &StatusView<'_> {
             } else {
                 format!(" {text} ")
             };
-            let text = fit::cut(&text, width);
-            buf.set_span(
-                area.x,
-                area.y,
-                &Span::styled(text, theme.notice(notice.error)),
-                area.width,
-            );
+            let room = width.saturating_sub(spans.iter().map(Span::width).sum());
+            spans.push(Span::styled(
+                fit::cut(&text, room).into_owned(),
+                theme.notice(notice.error),
+            ));
+            buf.set_line(area.x, area.y, &Line::from(spans), area.width);
             return;
         }
-
-        let (mode, hints) = self.hints();
-        let mut spans = vec![
-            Span::styled(format!(" {mode} "), theme.heading()),
-            Span::raw(" "),
-        ];
         if mode == "DRAG" {
             let esc = model
                 .keymap
