@@ -569,3 +569,40 @@ fn shift_t_in_a_components_facts_copies_its_current_facts_into_the_target() {
     key(&mut model, KeyCode::Char('u'));
     assert_eq!(model.plan.components[db].target, None);
 }
+
+#[test]
+fn d_on_an_accepted_finding_withdraws_its_acceptance() {
+    let mut plan = example("amount-column");
+    plan.steps.remove(0);
+    let mut model = board(plan);
+    let loss = |model: &Model| {
+        model
+            .report
+            .findings
+            .iter()
+            .position(|f| f.rule == Rule::DataLoss)
+            .expect("data loss without the double write")
+    };
+    model.pane = Pane::Findings;
+    model.finding = loss(&model);
+    // Not accepted yet: nothing to withdraw, and it says so.
+    key(&mut model, KeyCode::Char('d'));
+    assert!(model.notice.as_ref().is_some_and(|n| n.error));
+    assert!(!model.modified());
+
+    key(&mut model, KeyCode::Char('A'));
+    typed(&mut model, "old amounts are archived");
+    key(&mut model, KeyCode::Enter);
+    assert_eq!(model.plan.accepted.len(), 1);
+    model.finding = loss(&model);
+    assert_eq!(
+        model.report.findings[model.finding].severity,
+        Severity::Accepted
+    );
+    key(&mut model, KeyCode::Char('d'));
+    assert!(model.plan.accepted.is_empty());
+    let finding = &model.report.findings[loss(&model)];
+    assert_eq!(finding.severity, Severity::Error);
+    key(&mut model, KeyCode::Char('u'));
+    assert_eq!(model.plan.accepted.len(), 1);
+}

@@ -13,6 +13,7 @@ use super::keymap::Action;
 use super::model::{Kickoff, List, Model, Notice, Overlay, Pane};
 use super::msg::FormKey;
 use crate::check::words::change_line;
+use crate::check::{Finding, Rule, Severity};
 use crate::compose::draft::draft;
 use crate::compose::edit::{duplicate_component, duplicate_step, fresh_id};
 use crate::compose::patterns::{self, DoubleWrite, ExpandContract, ToggleFeature};
@@ -130,11 +131,45 @@ pub fn delete(model: &mut Model) {
                 Ok(format!("Deleted component {} (u brings it back)", c.id))
             })
         }
+        Pane::Findings => match model.report.findings.get(model.finding).cloned() {
+            Some(finding) if finding.severity == Severity::Accepted => {
+                change(model, |plan| withdraw(plan, &finding))
+            }
+            Some(_) => Err("Only an accepted finding can be withdrawn".into()),
+            None => Ok(()),
+        },
         _ => Ok(()),
     };
     if let Err(problem) = result {
         notice(model, problem, true);
     }
+}
+
+/// Removes the acceptances that accept `finding`: it is a finding again.
+fn withdraw(plan: &mut Plan, finding: &Finding) -> Result<String, String> {
+    // As the checker matches them: the rule, the step (none for a plan-wide finding), and
+    // the key when the acceptance names one.
+    let accepts = |a: &crate::plan::Accept| {
+        let step = match a.step.as_deref() {
+            Some(id) => match plan.step_index(id.trim()) {
+                Some(i) => Some(i),
+                None => return false,
+            },
+            None => None,
+        };
+        Rule::from_id(a.rule.trim()) == Some(finding.rule)
+            && step == finding.step
+            && a.key
+                .as_deref()
+                .is_none_or(|key| finding.key.as_deref() == Some(key.trim()))
+    };
+    let keep: Vec<bool> = plan.accepted.iter().map(|a| !accepts(a)).collect();
+    if keep.iter().all(|&k| k) {
+        return Err("No acceptance of this finding is in the plan".into());
+    }
+    let mut keep = keep.into_iter();
+    plan.accepted.retain(|_| keep.next().unwrap_or(true));
+    Ok(format!("Withdrew the acceptance of {}", finding.rule))
 }
 
 /// `y`: duplicate the selected step or component.
