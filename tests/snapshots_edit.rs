@@ -350,16 +350,24 @@ fn a_draft_preview() {
     let mut plan = example("reminders");
     plan.steps.clear();
     let mut model = model(plan);
-    model.overlay = Some(Overlay::Draft {
-        draft: Box::new(drafted()),
-        scroll: 0,
-    });
+    storyplan::tui::editing::draft_steps(&mut model);
+    let Some(Overlay::Draft { would_be, .. }) = model.overlay else {
+        panic!("D opens the draft preview");
+    };
     insta::assert_snapshot!("draft_120x36", render(&model, 120, 36).backend());
+    // What taking the draft would check as, from the checker.
+    let text = screen(&render(&model, 120, 36));
+    let expected = format!(
+        "Taking them, the plan would be: {} errors, {} warning",
+        would_be.errors, would_be.warnings
+    );
+    assert!(text.contains(&expected), "{expected} in {text}");
     // Longer than the screen and scrolled past the end, it stops at its last line.
     let mut long = drafted();
     long.notes = (1..=12).map(|n| format!("note {n}")).collect();
     model.overlay = Some(Overlay::Draft {
         draft: Box::new(long),
+        would_be,
         scroll: u16::MAX,
     });
     let terminal = render(&model, 100, 30);
@@ -368,7 +376,7 @@ fn a_draft_preview() {
         text.contains("note 12") && !text.contains("1. db-expand"),
         "{text}"
     );
-    assert!(text.contains("–26 of 26 "), "{text}");
+    assert!(text.contains("–28 of 28 "), "{text}");
 }
 
 #[test]
@@ -427,6 +435,7 @@ fn plan_text_with_control_characters_is_cleaned() {
             toggles: model.plan.toggles.clone(),
             notes: vec!["note\u{1b}[1m".into()],
         }),
+        would_be: model.report.summary(),
         scroll: 0,
     });
     screens.push(render(&model, 120, 36));

@@ -304,8 +304,12 @@ pub fn draft_steps(model: &mut Model) {
         notice(model, why, false);
         return;
     }
+    let mut taken = model.plan.clone();
+    draft.append_to(&mut taken);
+    let would_be = crate::check::check(&taken).summary();
     model.overlay = Some(Overlay::Draft {
         draft: Box::new(draft),
+        would_be,
         scroll: 0,
     });
 }

@@ -9,7 +9,7 @@ use super::finder::Finder;
 use super::form::Form;
 use super::keymap::{Action, Keymap};
 use super::theme::Theme;
-use crate::check::{Report, check};
+use crate::check::{Report, Summary, check};
 use crate::compose::draft::Draft;
 use crate::plan::Plan;
 use crate::store::Stamp;
@@ -107,6 +107,8 @@ pub enum Overlay {
     /// Drafted steps, shown before they are inserted.
     Draft {
         draft: Box<Draft>,
+        /// What the plan would check as with the drafted steps taken.
+        would_be: Summary,
         scroll: u16,
     },
     /// One line of input for something other than saving.

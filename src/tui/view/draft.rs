@@ -11,6 +11,7 @@ use super::centered;
 use super::fit;
 use super::overlay::{footer, scrolled};
 use crate::check::words::change_line;
+use crate::check::{Severity, Summary};
 use crate::compose::draft::Draft;
 use crate::plan::{Change, Step};
 use crate::text::clean_line;
@@ -23,16 +24,47 @@ const TITLE: &str = "Drafted steps";
 pub struct DraftView<'a> {
     model: &'a Model,
     draft: &'a Draft,
+    /// What the plan would check as with the draft taken.
+    would_be: Summary,
     scroll: u16,
 }
 
 impl<'a> DraftView<'a> {
-    pub fn new(model: &'a Model, draft: &'a Draft, scroll: u16) -> Self {
+    pub fn new(model: &'a Model, draft: &'a Draft, would_be: Summary, scroll: u16) -> Self {
         DraftView {
             model,
             draft,
+            would_be,
             scroll,
         }
+    }
+
+    /// "Taking them, the plan would be: 0 errors, 1 warning."
+    fn verdict(&self) -> Line<'static> {
+        let Summary {
+            errors, warnings, ..
+        } = self.would_be;
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let theme = &self.model.theme;
+        let style = if errors > 0 {
+            theme.severity(Severity::Error)
+        } else if warnings > 0 {
+            theme.severity(Severity::Warning)
+        } else {
+            theme.severity(Severity::Info)
+        };
+        Line::from(vec![
+            Span::raw("Taking them, the plan would be: "),
+            Span::styled(
+                format!(
+                    "{}, {}",
+                    plural(errors, "error", "errors"),
+                    plural(warnings, "warning", "warnings")
+                ),
+                style,
+            ),
+        ])
     }
 
     /// Every line of the preview, wrapped to `cols` columns.
@@ -69,6 +101,8 @@ impl<'a> DraftView<'a> {
                 lines.extend(fit::wrap_line(&line, cols, 7));
             }
         }
+        lines.push(Line::raw(""));
+        lines.extend(fit::wrap_line(&self.verdict(), cols, 2));
         if !self.draft.toggles.is_empty() {
             lines.push(Line::raw(""));
             lines.push(Line::styled("New toggles", theme.heading()));

@@ -163,8 +163,12 @@ fn draw_overlay(frame: &mut Frame, model: &Model, overlay: &Overlay, top: bool) 
         Overlay::Templates { selected } => {
             frame.render_widget(&TemplatesView::new(model, *selected), area);
         }
-        Overlay::Draft { draft, scroll } => {
-            frame.render_widget(&DraftView::new(model, draft, *scroll), area);
+        Overlay::Draft {
+            draft,
+            would_be,
+            scroll,
+        } => {
+            frame.render_widget(&DraftView::new(model, draft, *would_be, *scroll), area);
         }
         Overlay::Prompt { input, purpose } => {
             let (title, question, action) = match purpose {
