@@ -363,3 +363,16 @@ fn the_board_without_a_terminal_says_so() {
     assert!(err.contains("the board needs a terminal"), "{err}");
     assert!(!err.contains("os error"), "{err}");
 }
+
+#[test]
+fn new_without_a_terminal_says_so_and_creates_nothing() {
+    let dir = TempDir::new().expect("a temporary folder");
+    let output = storyplan(&["new", "Add expense types"], dir.path());
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("needs a terminal"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!dir.path().join(".storyplan").exists());
+}

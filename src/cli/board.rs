@@ -5,7 +5,7 @@
 use std::io;
 use std::path::Path;
 
-use crate::compose::edit::slug;
+use crate::compose::edit::{fresh_id, slug};
 use crate::plan::Plan;
 use crate::store;
 use crate::text::{clean, clean_line};
@@ -63,17 +63,23 @@ pub fn run_new(cwd: &Path, title: &str, settings: Settings) -> io::Result<Exit> 
         eprintln!("storyplan: give the story a title: storyplan new \"Remind volunteers\"");
         return Ok(Exit::Unreadable);
     }
+    // Nothing is created for a board that cannot be shown.
+    if let Err(error) = app::needs_terminal() {
+        eprintln!("storyplan: {error}");
+        return Ok(Exit::Unreadable);
+    }
     let root = store::find_git_root(cwd).unwrap_or_else(|| cwd.to_path_buf());
     let folder = store::plan_dir(&root);
-    let path = folder.join(format!("{}.ron", slug(&title)));
-    if path.exists() {
+    let (stem, same) = file_stem(&folder, &title);
+    if let Some(same) = same {
         eprintln!(
-            "storyplan: {} already exists; open it with `storyplan open {}`",
-            path.display(),
-            path.display()
+            "storyplan: {} already has this story; open it with `storyplan open {}`",
+            same.display(),
+            same.display()
         );
         return Ok(Exit::Unreadable);
     }
+    let path = folder.join(format!("{stem}.ron"));
     let plan = Plan::new(title);
     std::fs::create_dir_all(&folder)?;
     store::save_atomic(&path, &plan)?;
@@ -92,6 +98,31 @@ pub fn run_new(cwd: &Path, title: &str, settings: Settings) -> io::Result<Exit> 
     editing::kickoff(&mut model);
     app::run(model)?;
     Ok(Exit::Clean)
+}
+
+/// The longest file name a title gives, before `.ron` (and a `-2` to keep it unique).
+const STEM_MAX: usize = 60;
+
+/// The file name of a new story in `folder`: its title's slug, cut at a word boundary to
+/// `STEM_MAX` characters, with `-2`, `-3`… when the name is taken by another story (a
+/// title with no Latin letters or digits is a `story`, so a second one is `story-2`).
+/// When the file of that name already holds this story, that file instead.
+fn file_stem(folder: &Path, title: &str) -> (String, Option<std::path::PathBuf>) {
+    let slug = slug(title);
+    let stem = if slug.len() <= STEM_MAX {
+        slug.as_str()
+    } else {
+        // The slug is ASCII; cut at the last dash that keeps it short enough.
+        let cut = &slug[..STEM_MAX];
+        cut.rfind('-').map_or(cut, |at| &cut[..at])
+    };
+    let first = folder.join(format!("{stem}.ron"));
+    let same = store::load(&first)
+        .ok()
+        .filter(|loaded| clean_line(loaded.plan.story.trim()) == title)
+        .map(|_| first);
+    let stem = fresh_id(|stem| folder.join(format!("{stem}.ron")).exists(), stem);
+    (stem, same)
 }
 
 /// `storyplan open FILE`. Returns the exit code.
@@ -138,4 +169,40 @@ pub fn run_example(name: Option<&str>, settings: Settings) -> io::Result<Exit> {
     app::apply_settings(&mut model, settings);
     app::run(model)?;
     Ok(Exit::Clean)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_storys_file_name_is_unique_short_and_never_empty() {
+        let dir = tempfile::TempDir::new().expect("a temporary folder");
+        let folder = dir.path();
+        assert_eq!(
+            file_stem(folder, "Add expense types").0,
+            "add-expense-types"
+        );
+        // No Latin letters: "story", then "story-2" once that is taken by another story.
+        assert_eq!(file_stem(folder, "Добавить типы расходов").0, "story");
+        let other = Plan::new("Другая история");
+        store::save_atomic(&folder.join("story.ron"), &other).expect("saved");
+        assert_eq!(
+            file_stem(folder, "Добавить типы расходов"),
+            ("story-2".into(), None)
+        );
+        // The same story again: its file, to open rather than copy.
+        let (_, same) = file_stem(folder, "Другая история");
+        assert_eq!(same, Some(folder.join("story.ron")));
+        // A long title is cut at a word boundary.
+        let long =
+            "Move every amount of every expense of every animal into cents without losing one";
+        let stem = file_stem(folder, long).0;
+        assert!(stem.len() <= STEM_MAX, "{stem}");
+        assert!(
+            long.to_lowercase().replace(' ', "-").starts_with(&stem),
+            "{stem}"
+        );
+        assert!(!stem.ends_with('-'));
+    }
 }

@@ -119,19 +119,25 @@ fn watch_hangup() {
     }
 }
 
+/// The board draws on stdout: without a terminal there, says so instead of an errno (and
+/// before a command creates anything for a board it cannot show).
+pub fn needs_terminal() -> io::Result<()> {
+    if std::io::IsTerminal::is_terminal(&io::stdout()) {
+        return Ok(());
+    }
+    Err(io::Error::other(
+        "the board needs a terminal: run it in one, or use `storyplan check` or \
+         `storyplan export` in scripts",
+    ))
+}
+
 /// Runs `body` on a terminal set up for the board, and leaves the terminal as it was
 /// whatever happens (a panic included).
 fn with_terminal<R>(
     mouse: bool,
     body: impl FnOnce(&mut DefaultTerminal) -> io::Result<R>,
 ) -> io::Result<R> {
-    // The board draws on stdout: without a terminal there, say so instead of an errno.
-    if !std::io::IsTerminal::is_terminal(&io::stdout()) {
-        return Err(io::Error::other(
-            "the board needs a terminal: run it in one, or use `storyplan check` or \
-             `storyplan export` in scripts",
-        ));
-    }
+    needs_terminal()?;
     let mut terminal = ratatui::try_init()?;
     install_panic_hook();
     // A paste arrives as one event, not as thousands of keys.
