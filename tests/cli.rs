@@ -343,6 +343,11 @@ fn the_board_without_plans_says_what_to_do() {
     let text = stdout(&output);
     assert!(text.contains("No plans yet in"), "{text}");
     assert!(text.contains("storyplan demo"), "{text}");
+    assert!(text.contains("storyplan new"), "{text}");
+    // Nothing that exists only in storyplan's own source tree.
+    assert!(!text.contains("assets/"), "{text}");
+    // Without a terminal it does not ask.
+    assert!(!text.contains("Start one now?"), "{text}");
 }
 
 #[test]

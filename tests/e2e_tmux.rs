@@ -292,6 +292,32 @@ fn a_two_component_plan_from_storyplan_new_with_keys_only() {
 }
 
 #[test]
+fn storyplan_in_a_repository_without_plans_offers_to_start_one() {
+    if !tmux_or_skip() {
+        return;
+    }
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    std::fs::create_dir(dir.path().join(".git")).expect("a repository");
+    let config = dir.path().join("config");
+    let command = storyplan_command(&config, "");
+    let tmux = Tmux::start("offer", dir.path(), &command);
+    tmux.wait_for("Start one now?");
+    tmux.keys(&["-l", "Add expense types"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Kickoff");
+    // Esc leaves the story form, then the first component's form.
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("New component");
+    tmux.keys(&["Escape"]);
+    sleep(Duration::from_millis(300));
+    tmux.keys(&["q"]);
+    tmux.wait_until_gone("the board did not quit:");
+    let file = dir.path().join(".storyplan/add-expense-types.ron");
+    let loaded = store::load(&file).expect("the new plan loads");
+    assert_eq!(loaded.plan.story, "Add expense types");
+}
+
+#[test]
 fn the_story_form_confirmed_as_it_opened_changes_nothing() {
     if !tmux_or_skip() {
         return;

@@ -30,17 +30,7 @@ pub fn run_repository(cwd: &Path, settings: Settings) -> io::Result<Exit> {
     };
     let plans = store::discover_plans(&root)?;
     let chosen = match plans.as_slice() {
-        [] => {
-            println!(
-                "No plans yet in {}.\n\n\
-                 A plan is a RON file there, one per story. To get started:\n  \
-                 storyplan demo                 see the reminders story on the board\n  \
-                 storyplan open FILE            open a plan file\n\n\
-                 Copy one of the bundled examples (assets/examples/) into .storyplan/ and edit it.",
-                store::plan_dir(&root).display()
-            );
-            return Ok(Exit::Clean);
-        }
+        [] => return offer_new(cwd, &root, settings),
         [one] => Some(one.clone()),
         many => {
             let entries = many.iter().map(|path| Entry::load(path.clone())).collect();
@@ -53,6 +43,31 @@ pub fn run_repository(cwd: &Path, settings: Settings) -> io::Result<Exit> {
     // Shown in the header: relative to where storyplan was started, when it is below it.
     let shown = path.strip_prefix(cwd).unwrap_or(&path);
     run_file(shown, settings)
+}
+
+/// A repository without plans: says how to start one and, at a terminal, offers to start
+/// one at once (the kickoff of `storyplan new`).
+fn offer_new(cwd: &Path, root: &Path, settings: Settings) -> io::Result<Exit> {
+    use std::io::{BufRead, IsTerminal, Write};
+    println!(
+        "No plans yet in {}.\n\n\
+         A plan is a RON file there, one per story. To get started:\n  \
+         storyplan new \"Story title\"   start one on the board, from the story to its steps\n  \
+         storyplan demo                 see the reminders story on the board\n  \
+         storyplan open FILE            open a plan file",
+        clean_line(&store::plan_dir(root).display().to_string())
+    );
+    if !(io::stdin().is_terminal() && io::stdout().is_terminal()) {
+        return Ok(Exit::Clean);
+    }
+    print!("\nStart one now? Its title (Enter to leave): ");
+    io::stdout().flush()?;
+    let mut title = String::new();
+    io::stdin().lock().read_line(&mut title)?;
+    if title.trim().is_empty() {
+        return Ok(Exit::Clean);
+    }
+    run_new(cwd, &title, settings)
 }
 
 /// `storyplan new "Story title"`: writes `.storyplan/<slug>.ron` at the git root (or
