@@ -176,6 +176,7 @@ fn a_file_changed_on_disk_asks_before_overwriting() {
     assert_eq!(
         effect,
         Some(Effect::Reload {
+            by_itself: false,
             path: PathBuf::from("plan.ron")
         })
     );
@@ -195,6 +196,7 @@ fn reloading_keeps_the_replaced_edits_one_undo_away() {
         Msg::Reloaded {
             plan: Box::new(on_disk.clone()),
             stamp: Stamp::of_bytes(b"new"),
+            by_itself: false,
         },
     );
     assert_eq!(model.plan, on_disk);
@@ -543,4 +545,48 @@ fn a_notice_on_the_board_gives_the_hints_back_at_the_next_key_or_after_a_few_sec
     assert!(model.notice.as_ref().is_some_and(|n| n.error));
     key(&mut model, KeyCode::Char('j'), KeyModifiers::NONE);
     assert!(model.notice.is_none());
+}
+
+#[test]
+fn a_file_changed_on_disk_reloads_by_itself_unless_there_are_unsaved_edits() {
+    // No unsaved edits: the board asks the loop to reload, and says it did.
+    let mut model = broken_reminders();
+    assert_eq!(
+        update(&mut model, Msg::DiskEdited),
+        Some(Effect::Reload {
+            path: PathBuf::from("plan.ron"),
+            by_itself: true,
+        })
+    );
+    let on_disk = example("reminders");
+    update(
+        &mut model,
+        Msg::Reloaded {
+            plan: Box::new(on_disk.clone()),
+            stamp: Stamp::of_bytes(b"theirs"),
+            by_itself: true,
+        },
+    );
+    assert_eq!(model.plan, on_disk);
+    let notice = model
+        .notice
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default();
+    assert!(
+        notice.starts_with("The file changed on disk: reloaded it"),
+        "{notice}"
+    );
+
+    // Unsaved edits: nothing is replaced; it says so.
+    key(&mut model, KeyCode::Char('J'), KeyModifiers::SHIFT);
+    let edited = model.plan.clone();
+    assert_eq!(update(&mut model, Msg::DiskEdited), None);
+    assert_eq!(model.plan, edited);
+    assert!(
+        model
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.error && n.text.contains("unsaved edits"))
+    );
 }

@@ -318,6 +318,29 @@ fn storyplan_in_a_repository_without_plans_offers_to_start_one() {
 }
 
 #[test]
+fn a_plan_changed_on_disk_is_reloaded_by_the_board_without_unsaved_edits() {
+    if !tmux_or_skip() {
+        return;
+    }
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let config = dir.path().join("config");
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/reminders.ron");
+    let mut plan = store::load(&example).expect("example loads").plan;
+    let file = dir.path().join("plan.ron");
+    store::save_atomic(&file, &plan).expect("plan written");
+    let command = storyplan_command(&config, "open plan.ron");
+    let tmux = Tmux::start("disk", dir.path(), &command);
+    tmux.wait_for("Steps (5)");
+    // A teammate's edit lands in the file: one step fewer.
+    plan.steps.pop();
+    store::save_atomic(&file, &plan).expect("plan rewritten");
+    tmux.wait_for("The file changed on disk: reloaded it");
+    tmux.wait_for("Steps (4)");
+    tmux.keys(&["q"]);
+    tmux.wait_until_gone("the board did not quit:");
+}
+
+#[test]
 fn the_story_form_confirmed_as_it_opened_changes_nothing() {
     if !tmux_or_skip() {
         return;

@@ -186,6 +186,7 @@ fn run_loop(terminal: &mut DefaultTerminal, mut model: Model) -> io::Result<()> 
     let mut remembered = model.revision;
     remember_for_recovery(&model);
     watch_hangup();
+    let mut disk = DiskWatch::default();
     loop {
         if dirty {
             terminal.draw(|frame| cache = view::draw(frame, &model))?;
@@ -201,6 +202,16 @@ fn run_loop(terminal: &mut DefaultTerminal, mut model: Model) -> io::Result<()> 
             if model.notice.is_some() {
                 update(&mut model, Msg::Tick);
                 dirty = model.notice.is_none();
+            }
+            if let Some(msg) = disk.changed(&model) {
+                dirty = true;
+                let mut effect = update(&mut model, msg);
+                while let Some(next) = effect.take() {
+                    match perform(next) {
+                        Some(reply) => effect = update(&mut model, reply),
+                        None => return Ok(()),
+                    }
+                }
             }
             continue;
         }
@@ -227,6 +238,38 @@ fn run_loop(terminal: &mut DefaultTerminal, mut model: Model) -> io::Result<()> 
             remember_for_recovery(&model);
             remembered = model.revision;
         }
+    }
+}
+
+/// Watches the plan's file between keys: a change made by something else (an editor, a
+/// pull, a second board) is told to the model once per version of the file. The file is
+/// read again only when its size or modification time moves.
+#[derive(Default)]
+struct DiskWatch {
+    seen: Option<(u64, Option<std::time::SystemTime>)>,
+    told: Option<Stamp>,
+}
+
+impl DiskWatch {
+    fn changed(&mut self, model: &Model) -> Option<Msg> {
+        let Source::File {
+            path,
+            stamp: Some(known),
+        } = &model.source
+        else {
+            return None;
+        };
+        let meta = std::fs::metadata(path).ok()?;
+        let now = (meta.len(), meta.modified().ok());
+        if self.seen.replace(now) == Some(now) {
+            return None;
+        }
+        let stamp = Stamp::of_file(path).ok()??;
+        if stamp == *known || self.told == Some(stamp) {
+            return None;
+        }
+        self.told = Some(stamp);
+        Some(Msg::DiskEdited)
     }
 }
 
@@ -290,10 +333,11 @@ pub fn perform(effect: Effect) -> Option<Msg> {
             force,
             then_quit,
         } => save(path, plan, expected, force, then_quit),
-        Effect::Reload { path } => match (store::load(&path), Stamp::of_file(&path)) {
+        Effect::Reload { path, by_itself } => match (store::load(&path), Stamp::of_file(&path)) {
             (Ok(loaded), Ok(Some(stamp))) => Msg::Reloaded {
                 stamp,
                 plan: Box::new(loaded.plan),
+                by_itself,
             },
             (Ok(_), Ok(None)) => Msg::ReloadFailed(format!("{} is gone", path.display())),
             (Ok(_), Err(error)) => Msg::ReloadFailed(error.to_string()),

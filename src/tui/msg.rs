@@ -116,7 +116,10 @@ pub enum Msg {
     Reloaded {
         plan: Box<Plan>,
         stamp: Stamp,
+        by_itself: bool,
     },
+    /// The plan's file changed on disk: another editor, a teammate's pull, a second board.
+    DiskEdited,
     ReloadFailed(String),
 }
 
@@ -134,6 +137,8 @@ pub enum Effect {
     },
     Reload {
         path: PathBuf,
+        /// The board noticed the change itself (no unsaved edits), rather than being asked.
+        by_itself: bool,
     },
     /// Put the text on the clipboard (OSC 52).
     Copy(String),

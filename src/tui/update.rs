@@ -187,6 +187,7 @@ fn works_unseen(msg: &Msg) -> bool {
         | Msg::SaveRefused { .. }
         | Msg::DiskChanged { .. }
         | Msg::Reloaded { .. }
+        | Msg::DiskEdited
         | Msg::ReloadFailed(_)
         | Msg::Show { .. } => true,
         _ => false,
@@ -354,7 +355,11 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Effect> {
         Msg::DiskChanged { then_quit } => {
             model.overlay = Some(Overlay::Ask(Question::Conflict { then_quit }));
         }
-        Msg::Reloaded { plan, stamp } => {
+        Msg::Reloaded {
+            plan,
+            stamp,
+            by_itself,
+        } => {
             // The edits that reloading replaces stay one undo away.
             model.saved = (*plan).clone();
             model.replace_plan(*plan, "reload from disk".into(), true);
@@ -362,11 +367,17 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Effect> {
                 *slot = Some(stamp);
             }
             model.overlay = None;
+            let text = if by_itself {
+                "The file changed on disk: reloaded it (u goes back to the version before)"
+            } else {
+                "Reloaded from disk (u brings your edits back)"
+            };
             model.notice = Some(Notice {
-                text: "Reloaded from disk (u brings your edits back)".into(),
+                text: text.into(),
                 error: false,
             });
         }
+        Msg::DiskEdited => return disk_edited(model),
         Msg::ReloadFailed(reason) => {
             model.overlay = None;
             model.notice = Some(Notice {
@@ -661,6 +672,31 @@ fn submit(model: &mut Model) -> Option<Effect> {
     })
 }
 
+/// The plan's file changed on disk. With no unsaved edits and nothing open, the board
+/// reloads it by itself; otherwise it says so, and saving will ask what to keep.
+fn disk_edited(model: &mut Model) -> Option<Effect> {
+    let Source::File { path, .. } = &model.source else {
+        return None;
+    };
+    if !model.modified() && model.overlay.is_none() {
+        return Some(Effect::Reload {
+            path: path.clone(),
+            by_itself: true,
+        });
+    }
+    let save = model
+        .keymap
+        .key_for(Mode::Board, Action::Save)
+        .unwrap_or_else(|| "saving".into());
+    model.notice = Some(Notice {
+        text: format!(
+            "The file changed on disk while you have unsaved edits: {save} asks whether to reload it or keep yours"
+        ),
+        error: true,
+    });
+    None
+}
+
 fn answer_question(model: &mut Model, answer: Answer) -> Option<Effect> {
     let Some(Overlay::Ask(question)) = model.overlay else {
         return None;
@@ -671,7 +707,10 @@ fn answer_question(model: &mut Model, answer: Answer) -> Option<Effect> {
         (Question::Quit, Answer::Save) => save(model, true),
         (Question::Quit, Answer::Discard) => Some(Effect::Quit),
         (Question::Conflict { .. }, Answer::Reload) => match &model.source {
-            Source::File { path, .. } => Some(Effect::Reload { path: path.clone() }),
+            Source::File { path, .. } => Some(Effect::Reload {
+                path: path.clone(),
+                by_itself: false,
+            }),
             Source::Example { .. } | Source::Ref { .. } => None,
         },
         (Question::Conflict { then_quit }, Answer::Overwrite) => match &model.source {
