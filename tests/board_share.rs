@@ -97,6 +97,25 @@ fn the_reader_scrolls_within_the_text_and_closes() {
 }
 
 #[test]
+fn page_down_in_the_reader_moves_by_the_lines_it_shows() {
+    let mut model = board();
+    key(&mut model, KeyCode::Char('x'));
+    // The loop tells the model how many lines the reader shows, as it draws it.
+    update(&mut model, storyplan::tui::msg::Msg::PageRows(17));
+    key(&mut model, KeyCode::PageDown);
+    assert!(matches!(
+        model.overlay,
+        Some(Overlay::Reader { scroll: 17, .. })
+    ));
+    key(&mut model, KeyCode::PageDown);
+    key(&mut model, KeyCode::PageUp);
+    assert!(matches!(
+        model.overlay,
+        Some(Overlay::Reader { scroll: 17, .. })
+    ));
+}
+
+#[test]
 fn comparing_asks_for_a_ref_and_shows_what_the_loop_found() {
     let mut model = board();
     key(&mut model, KeyCode::Char('c'));

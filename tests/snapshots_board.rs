@@ -674,3 +674,35 @@ fn the_header_counts_are_coloured_only_when_there_is_something_to_count() {
         "a non-zero count stands out"
     );
 }
+
+#[test]
+fn the_export_preview_keeps_the_indent_of_nested_list_items() {
+    let mut model = reminders();
+    model.selected = 3;
+    storyplan::tui::share::preview(&mut model);
+    let Some(Overlay::Reader { text, .. }) = &model.overlay else {
+        panic!("x opens the export preview");
+    };
+    let item = text
+        .lines()
+        .find(|l| l.starts_with("- [") && l.len() > 12)
+        .expect("a top-level task")
+        .to_string();
+    let nested = text
+        .lines()
+        .find(|l| l.starts_with("  - ") && l.len() > 12)
+        .expect("a nested item")
+        .to_string();
+    let (terminal, _) = render(&model, 200, 50);
+    let screen = screen(&terminal);
+    // The column where a line's text starts on screen, found by its first characters.
+    let column = |line: &str| -> usize {
+        let probe: String = line.trim_start().chars().take(10).collect();
+        let row = screen
+            .lines()
+            .find(|l| l.contains(&probe))
+            .unwrap_or_else(|| panic!("{probe:?} on screen:\n{screen}"));
+        row[..row.find(&probe).unwrap_or(0)].chars().count()
+    };
+    assert_eq!(column(&nested), column(&item) + 2, "{item:?} / {nested:?}");
+}

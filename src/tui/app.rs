@@ -197,6 +197,11 @@ fn run_loop(terminal: &mut DefaultTerminal, mut model: Model) -> io::Result<()> 
             if let Some(limit) = cache.help_max_scroll {
                 update(&mut model, Msg::HelpLimit(limit));
             }
+            if let Some(rows) = cache.page_rows
+                && rows != model.page_rows
+            {
+                update(&mut model, Msg::PageRows(rows));
+            }
         }
         if !event::poll(Duration::from_millis(500))? {
             if model.notice.is_some() {

@@ -203,6 +203,8 @@ pub struct Model {
     pub notice: Option<Notice>,
     /// How many ticks the notice has been on the board with no input; see `NOTICE_TICKS`.
     pub notice_ticks: u32,
+    /// How many lines the open reader shows, as it was last drawn: a page.
+    pub page_rows: u16,
     pub keymap: Keymap,
     pub theme: Theme,
     pub mouse: bool,
@@ -233,6 +235,7 @@ impl Model {
             drag: Drag::Idle,
             notice: None,
             notice_ticks: 0,
+            page_rows: 10,
             keymap: Keymap::default(),
             theme: Theme::default(),
             mouse: true,

@@ -31,6 +31,8 @@ pub enum FormKey {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reading {
     Scroll(i32),
+    /// A page down (1) or up (-1): as many lines as the reader shows.
+    Page(i32),
     /// Copy the export to the clipboard.
     Copy,
     /// Write the export to a file (asks for its name).
@@ -87,6 +89,8 @@ pub enum Msg {
     },
     /// The furthest the help can scroll at the current size (reported after a draw).
     HelpLimit(u16),
+    /// How many lines the open reader shows: what a page is.
+    PageRows(u16),
     /// Text pasted into the terminal (bracketed paste): typed into the field that has the
     /// cursor, at once.
     Paste(String),

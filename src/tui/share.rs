@@ -56,7 +56,12 @@ pub fn read(model: &mut Model, reading: Reading) -> Option<Effect> {
     else {
         return None;
     };
+    let reading = match reading {
+        Reading::Page(pages) => Reading::Scroll(pages * i32::from(model.page_rows)),
+        other => other,
+    };
     match (reading, *export) {
+        (Reading::Page(_), _) => {}
         (Reading::Scroll(by), _) => {
             let lines = text.lines().count() as i64;
             let to = (i64::from(*scroll) + i64::from(by)).clamp(0, (lines - 1).max(0));

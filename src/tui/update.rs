@@ -96,8 +96,8 @@ pub fn key_to_msg(keymap: &Keymap, context: Context, key: KeyEvent) -> Option<Ms
         Context::Reader | Context::Export => Some(match action? {
             Action::Down => Msg::Read(Reading::Scroll(1)),
             Action::Up => Msg::Read(Reading::Scroll(-1)),
-            Action::PageDown => Msg::Read(Reading::Scroll(PAGE as i32)),
-            Action::PageUp => Msg::Read(Reading::Scroll(-(PAGE as i32))),
+            Action::PageDown => Msg::Read(Reading::Page(1)),
+            Action::PageUp => Msg::Read(Reading::Page(-1)),
             Action::Top => Msg::Read(Reading::Scroll(i32::MIN)),
             Action::Bottom => Msg::Read(Reading::Scroll(i32::MAX)),
             Action::Copy => Msg::Read(Reading::Copy),
@@ -181,6 +181,7 @@ fn works_unseen(msg: &Msg) -> bool {
         | Msg::Answer(_)
         | Msg::Shown(_)
         | Msg::HelpLimit(_)
+        | Msg::PageRows(_)
         | Msg::Told { .. }
         | Msg::Saved { .. }
         | Msg::SaveFailed(_)
@@ -292,6 +293,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Effect> {
             }
             model.overlay = Some(Overlay::Ask(Question::Quit));
         }
+        Msg::PageRows(rows) => model.page_rows = rows.max(1),
         Msg::HelpLimit(limit) => {
             if let Some(Overlay::Help { scroll }) = &mut model.overlay {
                 *scroll = (*scroll).min(limit);

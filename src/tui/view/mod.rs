@@ -52,6 +52,8 @@ pub struct LayoutCache {
     pub component_rows: Vec<(usize, Rect)>,
     /// How far the help overlay can scroll, while it is open.
     pub help_max_scroll: Option<u16>,
+    /// How many lines the reader shows, while it is open: a page.
+    pub page_rows: Option<u16>,
     /// Whether the board was drawn: below the minimum size only a notice is.
     pub board: bool,
 }
@@ -112,6 +114,10 @@ pub fn draw(frame: &mut Frame, model: &Model) -> LayoutCache {
         finding_rows: findings.rows(findings_area),
         component_rows: components.rows(components_area),
         help_max_scroll,
+        page_rows: match &model.overlay {
+            Some(Overlay::Reader { .. }) => Some(ReaderView::rows(frame.area())),
+            _ => None,
+        },
         board: true,
     }
 }

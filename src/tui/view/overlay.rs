@@ -371,10 +371,22 @@ impl<'a> ReaderView<'a> {
     }
 }
 
+impl ReaderView<'_> {
+    /// The box the reader takes in `area`.
+    fn rect(area: Rect) -> Rect {
+        let width = 100.min(area.width.saturating_sub(4));
+        centered(area, width, area.height.saturating_sub(4))
+    }
+
+    /// How many lines of text the reader shows in `area`: a page.
+    pub fn rows(area: Rect) -> u16 {
+        Self::rect(area).height.saturating_sub(2)
+    }
+}
+
 impl Widget for &ReaderView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let width = 100.min(area.width.saturating_sub(4));
-        let rect = centered(area, width, area.height.saturating_sub(4));
+        let rect = ReaderView::rect(area);
         // Long lines wrap, so nothing of an export or a diff is cut off.
         let cols = rect.width.saturating_sub(4) as usize;
         let lines: Vec<Line> = self
@@ -382,15 +394,21 @@ impl Widget for &ReaderView<'_> {
             .lines()
             .flat_map(|l| {
                 let l = clean_line(l);
-                if l.is_empty() {
+                // A nested list item keeps its indent, on every line it wraps to.
+                let body = l.trim_start_matches(' ');
+                let indent = " ".repeat((l.len() - body.len()).min(cols / 2));
+                if body.is_empty() {
                     vec![String::new()]
                 } else {
-                    fit::wrap(&l, cols)
+                    fit::wrap(body, cols.saturating_sub(indent.len()))
+                        .into_iter()
+                        .map(|wrapped| format!("{indent}{wrapped}"))
+                        .collect()
                 }
             })
             .map(Line::raw)
             .collect();
-        let visible = rect.height.saturating_sub(2);
+        let visible = ReaderView::rows(area);
         let view = (self.scroll, visible, 0);
         scrolled(
             buf,
