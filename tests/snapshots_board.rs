@@ -402,13 +402,36 @@ fn eight_components_at_120_columns() {
 #[test]
 fn too_small() {
     let model = reminders();
+    let (terminal, cache) = render(&model, 59, 20);
+    insta::assert_snapshot!("too_small_59x20", terminal.backend());
+    assert!(screen(&terminal).contains("storyplan needs at least 60×16 (this terminal is 59×20)"));
+    assert_eq!(cache, LayoutCache::default());
+    let (terminal, cache) = render(&model, 100, 15);
+    assert!(screen(&terminal).contains("(this terminal is 100×15)"));
+    assert_eq!(cache, LayoutCache::default());
+}
+
+#[test]
+fn the_compact_layout_at_laptop_size_shows_one_pane_at_a_time() {
+    let mut model = flip_before_table();
     let (terminal, cache) = render(&model, 80, 24);
-    insta::assert_snapshot!("too_small_80x24", terminal.backend());
-    assert!(screen(&terminal).contains("storyplan needs at least 100×30 (this terminal is 80×24)"));
-    assert_eq!(cache, LayoutCache::default());
-    let (terminal, cache) = render(&model, 100, 29);
-    assert!(screen(&terminal).contains("(this terminal is 100×29)"));
-    assert_eq!(cache, LayoutCache::default());
+    insta::assert_snapshot!("compact_steps_80x24", terminal.backend());
+    assert!(cache.board);
+    assert_eq!(cache.panes.len(), 1);
+    assert_eq!(cache.panes[0].0, Pane::Steps);
+    assert_eq!(cache.step_rows.len(), model.plan.steps.len());
+    assert!(screen(&terminal).contains("Details"));
+    model.pane = Pane::Findings;
+    let (terminal, cache) = render(&model, 80, 24);
+    insta::assert_snapshot!("compact_findings_80x24", terminal.backend());
+    assert_eq!(cache.finding_rows.len(), model.report.findings.len());
+    model.pane = Pane::Components;
+    let (terminal, cache) = render(&model, 80, 24);
+    assert_eq!(cache.component_rows.len(), model.plan.components.len());
+    assert!(screen(&terminal).contains("Components (3)"));
+    // From 100×30 on, every pane at once.
+    let (_, cache) = render(&model, 100, 30);
+    assert_eq!(cache.panes.len(), 3);
 }
 
 #[test]

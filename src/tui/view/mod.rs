@@ -58,8 +58,12 @@ pub struct LayoutCache {
     pub board: bool,
 }
 
-pub const MIN_WIDTH: u16 = 100;
-pub const MIN_HEIGHT: u16 = 30;
+/// The smallest terminal the board is drawn on: the compact layout.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 16;
+/// From this size on, the board shows every pane at once.
+pub const FULL_WIDTH: u16 = 100;
+pub const FULL_HEIGHT: u16 = 30;
 
 /// Renders the whole board and returns the rects it used. Never mutates the model.
 pub fn draw(frame: &mut Frame, model: &Model) -> LayoutCache {
@@ -68,6 +72,9 @@ pub fn draw(frame: &mut Frame, model: &Model) -> LayoutCache {
         let asking = matches!(model.overlay, Some(Overlay::Ask(_)));
         frame.render_widget(TooSmall { area, asking }, area);
         return LayoutCache::default();
+    }
+    if area.width < FULL_WIDTH || area.height < FULL_HEIGHT {
+        return draw_compact(frame, model);
     }
     let bottom_height = if area.height <= 40 {
         9
@@ -120,6 +127,64 @@ pub fn draw(frame: &mut Frame, model: &Model) -> LayoutCache {
         },
         board: true,
     }
+}
+
+/// The board at laptop size (80×24, as lazygit and k9s use): the focused pane takes the
+/// whole width (Tab goes to the next one), and under the steps the selected step's
+/// details, as far as they fit.
+fn draw_compact(frame: &mut Frame, model: &Model) -> LayoutCache {
+    let area = frame.area();
+    let [header, main, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    frame.render_widget(&HeaderView::new(model), header);
+    frame.render_widget(&StatusView::new(model), status);
+    let mut cache = LayoutCache {
+        board: true,
+        ..LayoutCache::default()
+    };
+    match model.pane {
+        Pane::Steps => {
+            // The steps as many rows as they need (half the height at least, so that
+            // dragging has room), the details the rest (five rows at least).
+            let wanted = model.plan.steps.len() as u16 + 3;
+            let steps_height = wanted
+                .max(main.height / 2)
+                .min(main.height.saturating_sub(5));
+            let [steps_area, details_area] =
+                Layout::vertical([Constraint::Length(steps_height), Constraint::Fill(1)])
+                    .areas(main);
+            let steps = StepsView::new(model);
+            frame.render_widget(&steps, steps_area);
+            frame.render_widget(&DetailsView::new(model), details_area);
+            cache.panes.push((Pane::Steps, steps_area));
+            cache.step_rows = steps.rows(steps_area);
+        }
+        Pane::Findings => {
+            let findings = FindingsView::new(model);
+            frame.render_widget(&findings, main);
+            cache.panes.push((Pane::Findings, main));
+            cache.finding_rows = findings.rows(main);
+        }
+        Pane::Components => {
+            let components = ComponentsView::new(model);
+            frame.render_widget(&components, main);
+            cache.panes.push((Pane::Components, main));
+            cache.component_rows = components.rows(main);
+        }
+    }
+    cache.help_max_scroll = model
+        .overlay
+        .as_ref()
+        .and_then(|overlay| draw_overlay(frame, model, overlay, true));
+    cache.page_rows = match &model.overlay {
+        Some(Overlay::Reader { .. }) => Some(ReaderView::rows(area)),
+        _ => None,
+    };
+    cache
 }
 
 /// Draws an overlay over the board; a form first draws what it returns to (the list it
