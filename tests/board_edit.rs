@@ -606,3 +606,36 @@ fn d_on_an_accepted_finding_withdraws_its_acceptance() {
     key(&mut model, KeyCode::Char('u'));
     assert_eq!(model.plan.accepted.len(), 1);
 }
+
+#[test]
+fn tab_takes_the_best_completion_of_a_new_key_then_moves_on() {
+    let mut model = board(example("reminders"));
+    model.pane = Pane::Components;
+    model.component = 0;
+    key(&mut model, KeyCode::Enter);
+    key(&mut model, KeyCode::Char('a'));
+    key(&mut model, KeyCode::Tab); // state: current
+    key(&mut model, KeyCode::Tab); // access: Call
+    typed(&mut model, "remindr");
+    key(&mut model, KeyCode::Tab); // takes the best completion
+    let Some(Overlay::Form { form, .. }) = &model.overlay else {
+        panic!("the form is open");
+    };
+    let value = form.focused().map(|f| f.input.value().to_string());
+    let value = value.unwrap_or_default();
+    // A key the plan has, in place of what was typed.
+    let keys: Vec<String> = model
+        .plan
+        .components
+        .iter()
+        .flat_map(|c| c.current.iter().chain(c.target.iter().flatten()))
+        .map(|f| f.key.clone())
+        .collect();
+    assert!(keys.contains(&value), "{value} in {keys:?}");
+    let before = form.focus;
+    key(&mut model, KeyCode::Tab); // an existing key: Tab moves on
+    let Some(Overlay::Form { form, .. }) = &model.overlay else {
+        panic!("the form is open");
+    };
+    assert_eq!(form.focus, before + 1);
+}

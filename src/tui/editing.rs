@@ -656,7 +656,21 @@ pub fn form_key(model: &mut Model, key: FormKey) {
             return;
         }
     }
+    // Tab takes the highlighted completion (the best one when none is), as shells, helix
+    // and fzf do, when what was typed names nothing yet; then it moves on.
+    let completed = match (&key, completion.as_deref(), form.focused()) {
+        (FormKey::Next, Some(list), Some(field)) if list.is_new(field.input.value()) => list
+            .accept()
+            .or_else(|| list.suggestions().next())
+            .map(str::to_string),
+        _ => None,
+    };
     match key {
+        FormKey::Next if completed.is_some() => {
+            if let Some(taken) = completed {
+                form.set_value(&taken);
+            }
+        }
         FormKey::Next | FormKey::Prev => {
             form.move_focus(key == FormKey::Next);
             *completion = None;
