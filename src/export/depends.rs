@@ -314,13 +314,13 @@ fn needs(plan: &Plan, j: usize, i: usize, uses: &[Use], why: &mut Vec<Why>) {
             });
         }
     }
-    if let Step::Flip { toggle, to, .. } = later {
-        if adds().any(|f| f.gate.as_deref() == Some(toggle.as_str())) {
-            why.push(Why::Switches {
-                toggle: toggle.clone(),
-                to: *to,
-            });
-        }
+    if let Step::Flip { toggle, to, .. } = later
+        && adds().any(|f| f.gate.as_deref() == Some(toggle.as_str()))
+    {
+        why.push(Why::Switches {
+            toggle: toggle.clone(),
+            to: *to,
+        });
     }
     for change in later.changes() {
         match change {

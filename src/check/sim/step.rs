@@ -34,7 +34,7 @@ impl Sim<'_, '_> {
                 .count();
             self.commit_orders(group, p, p + end, &walk.now);
         }
-        if p % CHECKPOINT == 0 {
+        if p.is_multiple_of(CHECKPOINT) {
             walk.checkpoints.push_back((p, walk.now.state.clone()));
             while walk
                 .checkpoints
