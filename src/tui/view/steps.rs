@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Widget};
 
 use super::fit::{self, width};
 use super::{pane_block, put, row, scroll_offset};
-use crate::check::Status;
+use crate::check::{Rollback, Status};
 use crate::check::words::{ERROR, FLIP, RELEASE, StepLabel, rollback_badge, status_badge};
 use crate::plan::Step;
 use crate::text::clean_line;
@@ -346,8 +346,8 @@ impl<'a> StepsView<'a> {
         }
 
         if let Some(report) = model.report.steps.get(i) {
-            let label = rollback_label(model, i);
             let (x, w) = columns.rollback;
+            let label = rollback_fitting(model, i, w as usize);
             let label = fit::cut(&label, w as usize);
             let start = x + w - width(&label) as u16;
             put(
@@ -415,6 +415,17 @@ pub(super) fn rollback_label(model: &Model, step: usize) -> String {
         let id = model.plan.steps.get(j).map_or("?", |s| s.id());
         clean_line(id).into_owned()
     })
+}
+
+/// The rollback label in `w` columns: "↶ until #7" when the id of the step does not fit.
+fn rollback_fitting(model: &Model, step: usize, w: usize) -> String {
+    let label = rollback_label(model, step);
+    match model.report.steps.get(step).map(|r| r.rollback) {
+        Some(rollback @ Rollback::Until(j)) if width(&label) > w => {
+            rollback_badge(rollback, |_| format!("#{}", j + 1))
+        }
+        _ => label,
+    }
 }
 
 #[cfg(test)]
