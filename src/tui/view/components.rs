@@ -180,8 +180,11 @@ impl Widget for &ComponentsView<'_> {
                 }
                 Entry::Fact { added, fact, .. } => {
                     let sign = if added { "+" } else { "−" };
-                    let text = format!("{sign} {}", clean_line(&fact.to_string()));
                     let w = rect.width.saturating_sub(4);
+                    // Cut in the middle: `…v1` and `…v2` stay apart.
+                    let fact = clean_line(&fact.to_string()).into_owned();
+                    let fact = super::fit::cut_middle(&fact, (w as usize).saturating_sub(2));
+                    let text = format!("{sign} {fact}");
                     put(buf, (rect.x + 4, w), y, &text, theme.diff(added));
                 }
             }

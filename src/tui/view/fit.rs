@@ -41,6 +41,24 @@ pub fn cut(text: &str, max: usize) -> Cow<'_, str> {
 }
 
 /// Like [`cut`], but keeps the end: for file paths, whose name is at the end.
+/// `text` in at most `max` columns, cut in the middle: what it starts and ends with both
+/// stay, so `Provide("GET /things/{id} v1")` and `… v2` still differ once cut.
+pub fn cut_middle(text: &str, max: usize) -> Cow<'_, str> {
+    if width(text) <= max {
+        return Cow::Borrowed(text);
+    }
+    if max < 3 {
+        return cut(text, max);
+    }
+    let tail = (max - 1) / 2;
+    let head = max - 1 - tail;
+    let start = cut(text, head + 1);
+    let start = start.trim_end_matches(ELLIPSIS);
+    let end = cut_left(text, tail + 1);
+    let end = end.trim_start_matches(ELLIPSIS);
+    Cow::Owned(format!("{start}{ELLIPSIS}{end}"))
+}
+
 pub fn cut_left(text: &str, max: usize) -> Cow<'_, str> {
     if width(text) <= max {
         return Cow::Borrowed(text);
@@ -210,6 +228,18 @@ mod tests {
         assert_eq!(cut("reminders", 1), "…");
         assert_eq!(cut("reminders", 0), "");
         assert_eq!(cut_left("a/b/reminders.ron", 10), "…nders.ron");
+    }
+
+    #[test]
+    fn a_cut_in_the_middle_keeps_both_ends_apart() {
+        let v1 = r#"Provide("GET /animals/{id}/expenses v1")"#;
+        let v2 = r#"Provide("GET /animals/{id}/expenses v2")"#;
+        let (a, b) = (cut_middle(v1, 20), cut_middle(v2, 20));
+        assert_ne!(a, b);
+        assert_eq!(width(&a), 20);
+        assert_eq!(a, r#"Provide("G…nses v1")"#);
+        assert_eq!(cut_middle("short", 20), "short");
+        assert_eq!(cut_middle("reminders", 2), "r…");
     }
 
     #[test]

@@ -9,8 +9,8 @@ use ratatui::widgets::{Block, Widget};
 
 use super::fit::{self, width};
 use super::{pane_block, put, row, scroll_offset};
-use crate::check::{Rollback, Status};
 use crate::check::words::{ERROR, FLIP, RELEASE, StepLabel, rollback_badge, status_badge};
+use crate::check::{Rollback, Status};
 use crate::plan::Step;
 use crate::text::clean_line;
 use crate::tui::model::{Drag, Model, Pane};
