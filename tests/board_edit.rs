@@ -68,6 +68,8 @@ fn form_error(model: &Model) -> Option<String> {
 #[test]
 fn a_component_is_added_with_a_form_and_undone_in_one_step() {
     let mut model = board(empty_plan());
+    // Steps, details, findings, components.
+    key(&mut model, KeyCode::Tab);
     key(&mut model, KeyCode::Tab);
     key(&mut model, KeyCode::Tab);
     assert_eq!(model.pane, Pane::Components);

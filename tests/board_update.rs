@@ -333,6 +333,8 @@ fn saving_an_example_asks_for_a_file_name() {
 fn enter_on_a_finding_jumps_to_its_step() {
     let mut model = broken_reminders();
     key(&mut model, KeyCode::Tab, KeyModifiers::NONE);
+    assert_eq!(model.pane, Pane::Details);
+    key(&mut model, KeyCode::Tab, KeyModifiers::NONE);
     assert_eq!(model.pane, Pane::Findings);
     let error = model
         .report
@@ -589,4 +591,42 @@ fn a_file_changed_on_disk_reloads_by_itself_unless_there_are_unsaved_edits() {
             .as_ref()
             .is_some_and(|n| n.error && n.text.contains("unsaved edits"))
     );
+}
+
+#[test]
+fn details_follows_the_selected_finding_scrolls_and_opens_a_plan_findings_component() {
+    // The toggle left behind: a finding of the plan as a whole, about web.
+    let mut plan = example("reminders");
+    plan.steps.pop();
+    let mut model = board(plan);
+    let left = model
+        .report
+        .findings
+        .iter()
+        .position(|f| f.step.is_none() && f.component.is_some())
+        .expect("a plan-wide finding about a component");
+    assert!(!model.details_finding);
+    update(&mut model, Msg::SelectFinding(left));
+    assert!(model.details_finding, "Details shows the finding");
+    // Shift-Tab from the findings reaches Details, still showing the finding; j scrolls.
+    key(&mut model, KeyCode::BackTab, KeyModifiers::SHIFT);
+    assert_eq!(model.pane, Pane::Details);
+    assert!(model.details_finding);
+    key(&mut model, KeyCode::Char('j'), KeyModifiers::NONE);
+    assert_eq!(model.details_scroll, 1);
+    update(&mut model, Msg::DetailsLimit(0));
+    assert_eq!(model.details_scroll, 0);
+    // Back on the steps, Details shows the step again.
+    key(&mut model, KeyCode::BackTab, KeyModifiers::SHIFT);
+    assert_eq!(model.pane, Pane::Steps);
+    assert!(!model.details_finding);
+    // Enter on the plan-wide finding opens the facts of its component.
+    update(&mut model, Msg::SelectFinding(left));
+    key(&mut model, KeyCode::Enter, KeyModifiers::NONE);
+    let web = model.plan.components.iter().position(|c| c.id == "web");
+    assert!(matches!(
+        model.overlay,
+        Some(Overlay::List { list: storyplan::tui::model::List::Facts { component }, .. })
+            if Some(component) == web
+    ));
 }

@@ -417,8 +417,8 @@ fn the_compact_layout_at_laptop_size_shows_one_pane_at_a_time() {
     let (terminal, cache) = render(&model, 80, 24);
     insta::assert_snapshot!("compact_steps_80x24", terminal.backend());
     assert!(cache.board);
-    assert_eq!(cache.panes.len(), 1);
-    assert_eq!(cache.panes[0].0, Pane::Steps);
+    let panes: Vec<Pane> = cache.panes.iter().map(|(p, _)| *p).collect();
+    assert_eq!(panes, [Pane::Steps, Pane::Details]);
     assert_eq!(cache.step_rows.len(), model.plan.steps.len());
     assert!(screen(&terminal).contains("Details"));
     model.pane = Pane::Findings;
@@ -431,7 +431,7 @@ fn the_compact_layout_at_laptop_size_shows_one_pane_at_a_time() {
     assert!(screen(&terminal).contains("Components (3)"));
     // From 100×30 on, every pane at once.
     let (_, cache) = render(&model, 100, 30);
-    assert_eq!(cache.panes.len(), 3);
+    assert_eq!(cache.panes.len(), 4);
 }
 
 #[test]
@@ -728,4 +728,26 @@ fn the_export_preview_keeps_the_indent_of_nested_list_items() {
         row[..row.find(&probe).unwrap_or(0)].chars().count()
     };
     assert_eq!(column(&nested), column(&item) + 2, "{item:?} / {nested:?}");
+}
+
+#[test]
+fn details_shows_the_selected_finding_in_full() {
+    let mut model = flip_before_table();
+    let error = model
+        .report
+        .findings
+        .iter()
+        .position(|f| f.severity == storyplan::check::Severity::Error)
+        .expect("the flip before the table breaks the API");
+    model.finding = error;
+    model.pane = Pane::Findings;
+    model.details_finding = true;
+    let (terminal, _) = render(&model, 120, 36);
+    insta::assert_snapshot!("details_of_a_finding_120x36", terminal.backend());
+    let text = screen(&terminal);
+    assert!(
+        text.contains(&format!("Finding {} of", error + 1)),
+        "{text}"
+    );
+    assert!(text.contains("Hint"), "{text}");
 }

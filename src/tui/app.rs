@@ -202,6 +202,11 @@ fn run_loop(terminal: &mut DefaultTerminal, mut model: Model) -> io::Result<()> 
             {
                 update(&mut model, Msg::PageRows(rows));
             }
+            if let Some(limit) = cache.details_max_scroll
+                && model.details_scroll > limit
+            {
+                update(&mut model, Msg::DetailsLimit(limit));
+            }
         }
         if !event::poll(Duration::from_millis(500))? {
             if model.notice.is_some() {

@@ -49,7 +49,8 @@ fn open_form(model: &mut Model, form: Form) {
 /// `a`: what is added depends on where the focus is.
 pub fn add(model: &mut Model) {
     let form = match model.pane {
-        Pane::Steps => {
+        // In Details, a new step goes after the selected one, as from the steps.
+        Pane::Steps | Pane::Details => {
             let at = if model.plan.steps.is_empty() {
                 0
             } else {

@@ -29,16 +29,20 @@ pub enum Source {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pane {
     Steps,
+    /// What the selected step or finding says in full; it scrolls.
+    Details,
     Findings,
     Components,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 3] = [Pane::Steps, Pane::Findings, Pane::Components];
+    /// In the order Tab visits them.
+    pub const ALL: [Pane; 4] = [Pane::Steps, Pane::Details, Pane::Findings, Pane::Components];
 
     pub fn title(self) -> &'static str {
         match self {
             Pane::Steps => "Steps",
+            Pane::Details => "Details",
             Pane::Findings => "Findings",
             Pane::Components => "Components",
         }
@@ -205,6 +209,10 @@ pub struct Model {
     pub notice_ticks: u32,
     /// How many lines the open reader shows, as it was last drawn: a page.
     pub page_rows: u16,
+    /// Whether Details shows the selected finding (the findings were looked at last)
+    /// rather than the selected step; and how far it is scrolled.
+    pub details_finding: bool,
+    pub details_scroll: u16,
     pub keymap: Keymap,
     pub theme: Theme,
     pub mouse: bool,
@@ -236,6 +244,8 @@ impl Model {
             notice: None,
             notice_ticks: 0,
             page_rows: 10,
+            details_finding: false,
+            details_scroll: 0,
             keymap: Keymap::default(),
             theme: Theme::default(),
             mouse: true,

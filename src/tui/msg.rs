@@ -91,6 +91,8 @@ pub enum Msg {
     HelpLimit(u16),
     /// How many lines the open reader shows: what a page is.
     PageRows(u16),
+    /// How far Details can scroll, as drawn.
+    DetailsLimit(u16),
     /// Text pasted into the terminal (bracketed paste): typed into the field that has the
     /// cursor, at once.
     Paste(String),

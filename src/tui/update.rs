@@ -182,6 +182,7 @@ fn works_unseen(msg: &Msg) -> bool {
         | Msg::Shown(_)
         | Msg::HelpLimit(_)
         | Msg::PageRows(_)
+        | Msg::DetailsLimit(_)
         | Msg::Told { .. }
         | Msg::Saved { .. }
         | Msg::SaveFailed(_)
@@ -227,22 +228,25 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Effect> {
             model.drag = Drag::Idle;
             if step < model.plan.steps.len() {
                 model.selected = step;
-                model.pane = Pane::Steps;
+                focus(model, Pane::Steps);
+                model.details_scroll = 0;
             }
         }
         Msg::SelectFinding(finding) => {
             if finding < model.report.findings.len() {
                 model.finding = finding;
-                model.pane = Pane::Findings;
+                focus(model, Pane::Findings);
+                model.details_scroll = 0;
             }
         }
+        Msg::DetailsLimit(limit) => model.details_scroll = model.details_scroll.min(limit),
         Msg::SelectComponent(component) => {
             if component < model.plan.components.len() {
                 model.component = component;
                 model.pane = Pane::Components;
             }
         }
-        Msg::Focus(pane) => model.pane = pane,
+        Msg::Focus(pane) => focus(model, pane),
         Msg::Wheel { pane, down } => {
             let action = if down { Action::Down } else { Action::Up };
             let focused = model.pane;
@@ -482,19 +486,27 @@ fn act(model: &mut Model, action: Action) -> Option<Effect> {
             } else {
                 at + n - 1
             };
-            model.pane = Pane::ALL[next % n];
+            focus(model, Pane::ALL[next % n]);
         }
         Action::Jump => {
             if model.pane != Pane::Findings {
                 editing::open(model);
-            } else if let Some(step) = model
-                .report
-                .findings
-                .get(model.finding)
-                .and_then(|f| f.step)
-            {
-                model.selected = step;
-                model.pane = Pane::Steps;
+            } else if let Some(f) = model.report.findings.get(model.finding) {
+                match (f.step, f.component.as_deref()) {
+                    (Some(step), _) => {
+                        model.selected = step;
+                        focus(model, Pane::Steps);
+                    }
+                    // A finding about the plan as a whole opens its component's facts.
+                    (None, Some(id)) => {
+                        if let Some(c) = model.plan.components.iter().position(|c| c.id == id) {
+                            model.component = c;
+                            model.pane = Pane::Components;
+                            editing::open(model);
+                        }
+                    }
+                    (None, None) => {}
+                }
             }
         }
         Action::Add => editing::add(model),
@@ -528,13 +540,52 @@ fn act(model: &mut Model, action: Action) -> Option<Effect> {
     None
 }
 
-/// Moves the cursor of the focused pane.
+/// Focuses a pane; Steps and Findings also say what Details shows.
+fn focus(model: &mut Model, pane: Pane) {
+    if pane != model.pane {
+        match pane {
+            Pane::Steps if model.details_finding => {
+                model.details_finding = false;
+                model.details_scroll = 0;
+            }
+            Pane::Findings if !model.details_finding => {
+                model.details_finding = true;
+                model.details_scroll = 0;
+            }
+            _ => {}
+        }
+    }
+    model.pane = pane;
+}
+
+/// Moves the cursor of the focused pane (Details scrolls); a new selection shows in
+/// Details from its top.
 fn cursor(model: &mut Model, action: Action) {
     let (slot, len) = match model.pane {
-        Pane::Steps => (&mut model.selected, model.plan.steps.len()),
-        Pane::Findings => (&mut model.finding, model.report.findings.len()),
+        Pane::Steps => {
+            model.details_finding = false;
+            (&mut model.selected, model.plan.steps.len())
+        }
+        Pane::Details => {
+            let scroll = &mut model.details_scroll;
+            *scroll = match action {
+                Action::Up => scroll.saturating_sub(1),
+                Action::Down => scroll.saturating_add(1),
+                Action::Top => 0,
+                Action::Bottom => u16::MAX,
+                Action::PageUp => scroll.saturating_sub(PAGE as u16),
+                Action::PageDown => scroll.saturating_add(PAGE as u16),
+                _ => *scroll,
+            };
+            return;
+        }
+        Pane::Findings => {
+            model.details_finding = true;
+            (&mut model.finding, model.report.findings.len())
+        }
         Pane::Components => (&mut model.component, model.plan.components.len()),
     };
+    model.details_scroll = 0;
     let last = len.saturating_sub(1);
     *slot = match action {
         Action::Up => slot.saturating_sub(1),

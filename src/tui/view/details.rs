@@ -13,7 +13,7 @@ use crate::check::Rollback;
 use crate::check::words::{OK, StepLabel, change_line, flip_line, severity_badge};
 use crate::plan::{Change, Plan, Step};
 use crate::text::{clean, clean_line};
-use crate::tui::model::Model;
+use crate::tui::model::{Model, Pane};
 
 pub struct DetailsView<'a> {
     model: &'a Model,
@@ -22,6 +22,99 @@ pub struct DetailsView<'a> {
 impl<'a> DetailsView<'a> {
     pub fn new(model: &'a Model) -> Self {
         DetailsView { model }
+    }
+
+    /// Every line of the pane, wrapped to the width of `area`'s inside.
+    fn lines(&self, area: Rect) -> Vec<Line<'static>> {
+        let cols = self.block().inner(area).width as usize;
+        let items = if self.model.details_finding {
+            self.finding_items()
+        } else {
+            self.items()
+        };
+        items
+            .iter()
+            .flat_map(|(line, hang)| fit::wrap_line(line, cols, *hang))
+            .collect()
+    }
+
+    fn block(&self) -> ratatui::widgets::Block<'static> {
+        let model = self.model;
+        pane_block(&model.theme, "Details".into(), model.pane == Pane::Details)
+    }
+
+    /// How far the pane can scroll in `area`: its lines past the first page.
+    pub fn max_scroll(&self, area: Rect) -> u16 {
+        let rows = self.block().inner(area).height as usize;
+        self.lines(area).len().saturating_sub(rows) as u16
+    }
+
+    /// The selected finding in full: what and where, its message and hint, and what
+    /// Enter on it does.
+    fn finding_items(&self) -> Vec<(Line<'static>, usize)> {
+        let model = self.model;
+        let theme = &model.theme;
+        let Some(f) = model.report.findings.get(model.finding) else {
+            return vec![(Line::styled("No findings.", theme.muted()), 0)];
+        };
+        let mut lines = vec![(
+            Line::from(vec![
+                Span::styled(
+                    format!(
+                        "Finding {} of {} · ",
+                        model.finding + 1,
+                        model.report.findings.len()
+                    ),
+                    theme.muted(),
+                ),
+                Span::styled(severity_badge(f.severity), theme.severity(f.severity)),
+                Span::raw(" "),
+                Span::styled(f.rule.id().to_string(), theme.id()),
+            ]),
+            0,
+        )];
+        let mut place = Vec::new();
+        match f.step.and_then(|i| model.plan.steps.get(i).map(|s| (i, s))) {
+            Some((i, s)) => place.push(StepLabel::new(i, &clean_line(s.id())).to_string()),
+            None => place.push("the plan as a whole".to_string()),
+        }
+        if let Some(c) = &f.component {
+            place.push(format!("component {}", clean_line(c)));
+        }
+        if let Some(k) = &f.key {
+            place.push(format!("key \"{}\"", clean_line(k)));
+        }
+        lines.push((Line::styled(place.join(" · "), theme.muted()), 0));
+        lines.push((Line::raw(""), 0));
+        lines.push((Line::raw(clean_line(&f.message).into_owned()), 0));
+        if !f.hint.trim().is_empty() {
+            lines.push((Line::raw(""), 0));
+            lines.push((Line::styled("Hint", theme.heading()), 0));
+            lines.push((Line::raw(format!("  {}", clean_line(&f.hint))), 2));
+        }
+        if let Some(reason) = &f.reason {
+            lines.push((Line::raw(""), 0));
+            lines.push((
+                Line::styled(
+                    format!("Accepted: {}", clean_line(reason)),
+                    theme.severity(f.severity),
+                ),
+                2,
+            ));
+        }
+        let enter = match (f.step, &f.component) {
+            (Some(_), _) => Some("Enter in the findings goes to its step.".to_string()),
+            (None, Some(c)) => Some(format!(
+                "Enter in the findings opens the facts of {}.",
+                clean_line(c)
+            )),
+            (None, None) => None,
+        };
+        if let Some(enter) = enter {
+            lines.push((Line::raw(""), 0));
+            lines.push((Line::styled(enter, theme.muted()), 0));
+        }
+        lines
     }
 
     /// The pane's lines, each with the indent its wrapped continuation lines get.
@@ -190,13 +283,25 @@ impl<'a> DetailsView<'a> {
 
 impl Widget for &DetailsView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let block = pane_block(&self.model.theme, "Details".into(), false);
-        let cols = block.inner(area).width as usize;
-        let lines: Vec<Line> = self
-            .items()
-            .iter()
-            .flat_map(|(line, hang)| fit::wrap_line(line, cols, *hang))
-            .collect();
+        let block = self.block();
+        let rows = block.inner(area).height as usize;
+        let mut lines = self.lines(area);
+        let scroll = usize::from(self.model.details_scroll).min(lines.len().saturating_sub(rows));
+        lines.drain(..scroll);
+        // What does not fit is marked, with the way to read it.
+        if lines.len() > rows && rows > 0 {
+            let more = lines.len() - rows + 1;
+            lines.truncate(rows - 1);
+            let how = if self.model.pane == Pane::Details {
+                "j/k scroll"
+            } else {
+                "Tab to Details to scroll"
+            };
+            lines.push(Line::styled(
+                format!("… {more} more lines ({how})"),
+                self.model.theme.muted(),
+            ));
+        }
         // Already wrapped, with hanging indents; `Wrap` only guards the edge.
         Paragraph::new(lines)
             .block(block)

@@ -54,6 +54,8 @@ pub struct LayoutCache {
     pub help_max_scroll: Option<u16>,
     /// How many lines the reader shows, while it is open: a page.
     pub page_rows: Option<u16>,
+    /// How far Details can scroll, when it is drawn.
+    pub details_max_scroll: Option<u16>,
     /// Whether the board was drawn: below the minimum size only a notice is.
     pub board: bool,
 }
@@ -101,7 +103,8 @@ pub fn draw(frame: &mut Frame, model: &Model) -> LayoutCache {
     let components = ComponentsView::new(model);
     frame.render_widget(&HeaderView::new(model), header);
     frame.render_widget(&steps, steps_area);
-    frame.render_widget(&DetailsView::new(model), details_area);
+    let details = DetailsView::new(model);
+    frame.render_widget(&details, details_area);
     frame.render_widget(&findings, findings_area);
     frame.render_widget(&components, components_area);
     frame.render_widget(&StatusView::new(model), status);
@@ -114,9 +117,11 @@ pub fn draw(frame: &mut Frame, model: &Model) -> LayoutCache {
     LayoutCache {
         panes: vec![
             (Pane::Steps, steps_area),
+            (Pane::Details, details_area),
             (Pane::Findings, findings_area),
             (Pane::Components, components_area),
         ],
+        details_max_scroll: Some(details.max_scroll(details_area)),
         step_rows: steps.rows(steps_area),
         finding_rows: findings.rows(findings_area),
         component_rows: components.rows(components_area),
@@ -147,6 +152,11 @@ fn draw_compact(frame: &mut Frame, model: &Model) -> LayoutCache {
         ..LayoutCache::default()
     };
     match model.pane {
+        Pane::Details => {
+            frame.render_widget(&DetailsView::new(model), main);
+            cache.panes.push((Pane::Details, main));
+            cache.details_max_scroll = Some(DetailsView::new(model).max_scroll(main));
+        }
         Pane::Steps => {
             // The steps as many rows as they need (half the height at least, so that
             // dragging has room), the details the rest (five rows at least).
@@ -161,6 +171,7 @@ fn draw_compact(frame: &mut Frame, model: &Model) -> LayoutCache {
             frame.render_widget(&steps, steps_area);
             frame.render_widget(&DetailsView::new(model), details_area);
             cache.panes.push((Pane::Steps, steps_area));
+            cache.panes.push((Pane::Details, details_area));
             cache.step_rows = steps.rows(steps_area);
         }
         Pane::Findings => {

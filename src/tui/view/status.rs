@@ -82,10 +82,22 @@ impl<'a> StatusView<'a> {
             .iter()
             .filter_map(|a| self.hint(Mode::Board, a))
             .map(|(k, w)| (k, if findings && w == "open" { "jump" } else { w }))
+            .map(|(k, w)| {
+                let details = model.pane == Pane::Details;
+                (
+                    k,
+                    if details && w == "select" {
+                        "scroll"
+                    } else {
+                        w
+                    },
+                )
+            })
             .collect();
         let mode = match model.pane {
             _ if model.read_only => "READ-ONLY",
             Pane::Steps => "STEPS",
+            Pane::Details => "DETAILS",
             Pane::Findings => "FINDINGS",
             Pane::Components => "COMPONENTS",
         };
