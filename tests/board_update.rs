@@ -630,3 +630,33 @@ fn details_follows_the_selected_finding_scrolls_and_opens_a_plan_findings_compon
             if Some(component) == web
     ));
 }
+
+#[test]
+fn the_command_palette_runs_an_action_by_what_it_does() {
+    let mut model = broken_reminders();
+    let moved = ids(&model)[0].to_string();
+    key(&mut model, KeyCode::Char('J'), KeyModifiers::SHIFT);
+    assert_eq!(ids(&model)[1], moved);
+    // ":" opens it; typing what the action does finds it; Enter runs it.
+    key(&mut model, KeyCode::Char(':'), KeyModifiers::NONE);
+    assert!(matches!(model.overlay, Some(Overlay::Finder(_))));
+    for c in "undo".chars() {
+        key(&mut model, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    key(&mut model, KeyCode::Enter, KeyModifiers::NONE);
+    assert!(model.overlay.is_none());
+    assert_eq!(ids(&model)[0], moved, "the move was undone");
+    // Ctrl-p opens it too, and an action that opens something opens it.
+    key(&mut model, KeyCode::Char('p'), KeyModifiers::CONTROL);
+    for c in "toggles".chars() {
+        key(&mut model, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    key(&mut model, KeyCode::Enter, KeyModifiers::NONE);
+    assert!(matches!(
+        model.overlay,
+        Some(Overlay::List {
+            list: storyplan::tui::model::List::Toggles,
+            ..
+        })
+    ));
+}

@@ -231,18 +231,30 @@ pub fn find(model: &mut Model) {
     model.overlay = Some(Overlay::Finder(Box::new(finder)));
 }
 
-pub fn finder_key(model: &mut Model, key: KeyEvent) {
+/// `:` or Ctrl-p: the command palette.
+pub fn palette(model: &mut Model) {
+    let finder = Finder::palette(&model.keymap);
+    model.overlay = Some(Overlay::Finder(Box::new(finder)));
+}
+
+/// Keys in the finder; returns the action the palette chose, for the board to run.
+pub fn finder_key(model: &mut Model, key: KeyEvent) -> Option<Action> {
     let Some(Overlay::Finder(finder)) = &mut model.overlay else {
-        return;
+        return None;
     };
     match finder.handle(&key) {
         None => {}
         Some(FinderOutcome::Cancel) => model.overlay = None,
+        Some(FinderOutcome::Jump(Target::Action(action))) => {
+            model.overlay = None;
+            return Some(action);
+        }
         Some(FinderOutcome::Jump(target)) => {
             model.overlay = None;
             jump(model, target);
         }
     }
+    None
 }
 
 fn jump(model: &mut Model, target: Target) {
@@ -263,6 +275,8 @@ fn jump(model: &mut Model, target: Target) {
             Some(Target::Key(_)) | None => notice(model, format!("Nothing mentions {key}"), false),
             Some(target) => jump(model, target),
         },
+        // The palette's actions are run by the board (`finder_key` returns them).
+        Target::Action(_) => {}
     }
 }
 

@@ -33,6 +33,8 @@ pub enum Target {
     Key(String),
     /// Index into `report.findings`.
     Finding(usize),
+    /// An action of the board, run as its key would run it (the command palette).
+    Action(Action),
 }
 
 /// What a row is; its name starts the row's label, so "key" or "finding" in the query
@@ -43,6 +45,7 @@ pub enum ItemKind {
     Component,
     Key,
     Finding,
+    Action,
 }
 
 impl ItemKind {
@@ -52,6 +55,7 @@ impl ItemKind {
             ItemKind::Component => "component",
             ItemKind::Key => "key",
             ItemKind::Finding => "finding",
+            ItemKind::Action => "action",
         }
     }
 }
@@ -110,6 +114,8 @@ pub struct Finder {
     highlights: Vec<Vec<u32>>,
     /// The finder's key bindings.
     keys: Vec<Binding>,
+    /// Its title: "Find", or "Run" for the command palette.
+    title: &'static str,
 }
 
 impl Finder {
@@ -163,9 +169,41 @@ impl Finder {
             offset: 0,
             highlights: Vec::new(),
             keys: Keymap::default().bindings(Mode::Finder).to_vec(),
+            title: "Find",
         };
         finder.rank();
         finder
+    }
+
+    /// The command palette: every action of the board, by what the keymap says it does,
+    /// with its keys; Enter runs the selected one.
+    pub fn palette(keymap: &Keymap) -> Finder {
+        let items = keymap
+            .bindings(Mode::Board)
+            .iter()
+            .filter(|b| b.action != Action::Palette)
+            .map(|b| {
+                // Its short word first ("export", "undo"), so that typing it ranks it first.
+                let keys: Vec<String> = b.chords.iter().map(|c| c.shown()).collect();
+                let mut rest = if b.short.is_empty() || b.desc.starts_with(b.short) {
+                    b.desc.to_string()
+                } else {
+                    format!("{} — {}", b.short, b.desc)
+                };
+                if !keys.is_empty() {
+                    rest.push_str(&format!(" ({})", keys.join(", ")));
+                }
+                Item::new(ItemKind::Action, Target::Action(b.action), &rest)
+            })
+            .collect();
+        Finder {
+            title: "Run",
+            ..Finder::with_items(items).with_keymap(keymap)
+        }
+    }
+
+    pub fn title(&self) -> &'static str {
+        self.title
     }
 
     pub fn query(&self) -> &str {
@@ -431,7 +469,10 @@ impl Widget for &FinderView<'_> {
         Clear.render(areas.frame, buf);
         frame_block()
             .border_style(theme.overlay())
-            .title(Line::styled(" Find ", theme.overlay()))
+            .title(Line::styled(
+                format!(" {} ", finder.title()),
+                theme.overlay(),
+            ))
             .render(areas.frame, buf);
 
         Span::styled("> ", theme.key()).render(areas.prompt, buf);

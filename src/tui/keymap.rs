@@ -60,6 +60,8 @@ pub enum Action {
     Take,
     /// In a component's facts: copy its current facts into its target.
     CopyToTarget,
+    /// The command palette: any action of the board by name.
+    Palette,
     /// The answers to the board's questions.
     AnswerSave,
     AnswerDiscard,
@@ -429,6 +431,12 @@ const BOARD: &[Row] = &[
         &["/"],
         "find",
         "find a step, component, key or finding",
+    ),
+    (
+        Action::Palette,
+        &[":", "ctrl-p"],
+        "run",
+        "run any action by name (the command palette)",
     ),
     (
         Action::Templates,

@@ -276,7 +276,11 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Effect> {
         }
         Msg::Answer(answer) => return answer_question(model, answer),
         Msg::Form(key) => editing::form_key(model, key),
-        Msg::Finder(key) => editing::finder_key(model, key),
+        Msg::Finder(key) => {
+            if let Some(action) = editing::finder_key(model, key) {
+                return act(model, action);
+            }
+        }
         Msg::Draft(take) => editing::draft_answer(model, take),
         Msg::Read(reading) => return share::read(model, reading),
         Msg::Show { title, text } => {
@@ -514,6 +518,7 @@ fn act(model: &mut Model, action: Action) -> Option<Effect> {
         Action::Delete => editing::delete(model),
         Action::Duplicate => editing::duplicate(model),
         Action::Find => editing::find(model),
+        Action::Palette => editing::palette(model),
         Action::Templates => editing::templates(model),
         Action::Draft => editing::draft_steps(model),
         Action::Accept => editing::accept(model),
