@@ -641,3 +641,44 @@ fn tab_takes_the_best_completion_of_a_new_key_then_moves_on() {
     };
     assert_eq!(form.focus, before + 1);
 }
+
+#[test]
+fn a_new_key_close_to_one_the_plan_has_is_asked_about_once() {
+    let mut model = board(example("reminders"));
+    model.pane = Pane::Components;
+    model.component = 0;
+    key(&mut model, KeyCode::Enter);
+    key(&mut model, KeyCode::Char('a'));
+    key(&mut model, KeyCode::Tab); // state: current
+    key(&mut model, KeyCode::Tab); // access: Call
+    typed(&mut model, "POST /user/{id}/remindr");
+    key(&mut model, KeyCode::Enter);
+    let asked = form_error(&model).unwrap_or_default();
+    assert!(
+        asked.starts_with(
+            "New key \"POST /user/{id}/remindr\" — did you mean \"POST /user/{id}/reminder\"?"
+        ),
+        "{asked}"
+    );
+    let web = model.plan.component("web").expect("web").current.clone();
+    assert!(
+        !web.contains(&Fact::call("POST /user/{id}/remindr")),
+        "not saved yet"
+    );
+    // Enter again keeps it new.
+    key(&mut model, KeyCode::Enter);
+    assert!(form_error(&model).is_none());
+    let web = model.plan.component("web").expect("web");
+    assert!(web.current.contains(&Fact::call("POST /user/{id}/remindr")));
+}
+
+#[test]
+fn typing_in_a_field_clears_the_forms_error() {
+    let mut model = board(empty_plan());
+    model.pane = Pane::Components;
+    key(&mut model, KeyCode::Char('a'));
+    key(&mut model, KeyCode::Enter);
+    assert!(form_error(&model).is_some(), "a component needs an id");
+    typed(&mut model, "db");
+    assert!(form_error(&model).is_none());
+}

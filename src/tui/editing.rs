@@ -6,7 +6,7 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
 use ratatui_textarea::CursorMove;
 use tui_input::backend::crossterm::to_input_request;
 
-use super::complete::{Completion, candidates};
+use super::complete::{Completion, Pool, candidates};
 use super::finder::{Finder, FinderOutcome, Target, first_mention};
 use super::form::{FieldId, FieldKind, Form, Purpose, Template};
 use super::keymap::Action;
@@ -716,7 +716,11 @@ pub fn form_key(model: &mut Model, key: FormKey) {
                     form.cycle(event.code == KeyCode::Right)
                 }
                 KeyCode::Char(c) if !form.is_text() => form.pick_by_letter(c),
-                _ => form.edit(request),
+                // Typing fixes what the error was about: it goes until the next Enter.
+                _ => {
+                    form.edit(request);
+                    form.error = None;
+                }
             }
         }
         FormKey::Cancel => {
@@ -742,6 +746,19 @@ pub fn form_key(model: &mut Model, key: FormKey) {
 }
 
 fn submit(model: &mut Model) {
+    // A key the plan does not have, close to one it has: asked about once, in one line.
+    let known = candidates(&model.plan, Pool::Keys);
+    if let Some(Overlay::Form { form, .. }) = &mut model.overlay
+        && let Some((field, value, best)) = form.new_key_like(&known)
+    {
+        form.error = Some(format!(
+            "New key \"{value}\" — did you mean \"{best}\"? Enter keeps it new; Tab completes it from the plan's keys"
+        ));
+        form.asked = Some(value);
+        form.focus = field;
+        refresh_completion(model);
+        return;
+    }
     let Some(Overlay::Form { form, .. }) = &model.overlay else {
         return;
     };

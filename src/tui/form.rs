@@ -282,6 +282,8 @@ pub struct Form {
     pub fields: Vec<Field>,
     pub focus: usize,
     pub error: Option<String>,
+    /// A new key the form asked about ("did you mean …?"): confirming it again keeps it.
+    pub asked: Option<String>,
 }
 
 /// The choices of a field, from the model's own names.
@@ -345,6 +347,7 @@ impl Form {
             fields,
             focus: 0,
             error: None,
+            asked: None,
         }
     }
 
@@ -597,6 +600,25 @@ impl Form {
     }
 
     /// Whether a field is shown (and so used) with the current choices.
+    /// The first shown key field whose value the plan does not have yet, with the key it
+    /// is closest to, unless the form already asked about that value.
+    pub fn new_key_like(&self, known: &[String]) -> Option<(usize, String, String)> {
+        self.fields.iter().enumerate().find_map(|(i, field)| {
+            if field.kind != FieldKind::Pick(crate::tui::complete::Pool::Keys) || !self.visible(i) {
+                return None;
+            }
+            let value = field.input.value().trim();
+            if value.is_empty()
+                || known.iter().any(|k| k == value)
+                || self.asked.as_deref() == Some(value)
+            {
+                return None;
+            }
+            let best = crate::suggest::closest(value, known.iter().map(String::as_str))?;
+            Some((i, value.to_string(), best.to_string()))
+        })
+    }
+
     pub fn visible(&self, index: usize) -> bool {
         let Some((id, wanted)) = self.fields[index].when else {
             return true;
