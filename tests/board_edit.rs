@@ -682,3 +682,22 @@ fn typing_in_a_field_clears_the_forms_error() {
     typed(&mut model, "db");
     assert!(form_error(&model).is_none());
 }
+
+#[test]
+fn a_release_of_a_component_the_plan_does_not_have_is_refused_with_a_guess() {
+    let mut model = board(example("reminders"));
+    let steps = model.plan.steps.len();
+    key(&mut model, KeyCode::Char('a'));
+    key(&mut model, KeyCode::Tab); // id
+    typed(&mut model, "more");
+    key(&mut model, KeyCode::Tab); // title
+    key(&mut model, KeyCode::Tab); // component
+    typed(&mut model, "apii");
+    key(&mut model, KeyCode::Enter);
+    let error = form_error(&model).unwrap_or_default();
+    assert_eq!(
+        error,
+        "There is no component apii: did you mean api? Or add it in the components pane first"
+    );
+    assert_eq!(model.plan.steps.len(), steps);
+}

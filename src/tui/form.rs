@@ -983,6 +983,17 @@ impl Form {
         if component.is_empty() {
             return Err("A release needs a component".into());
         }
+        if plan.component(&component).is_none() {
+            let ids = plan.components.iter().map(|c| c.id.as_str());
+            return Err(match crate::suggest::closest(&component, ids) {
+                Some(best) => format!(
+                    "There is no component {component}: did you mean {best}? Or add it in the components pane first"
+                ),
+                None => format!(
+                    "There is no component {component}: add it in the components pane first"
+                ),
+            });
+        }
         let changes = index
             .and_then(|i| plan.steps.get(i))
             .map(|s| s.changes().to_vec())
