@@ -751,3 +751,22 @@ fn details_shows_the_selected_finding_in_full() {
     );
     assert!(text.contains("Hint"), "{text}");
 }
+
+#[test]
+fn releases_of_one_commit_are_joined_by_a_bracket() {
+    let mut plan = example("reminders");
+    for i in [1, 2] {
+        if let Step::Release { commit, .. } = &mut plan.steps[i] {
+            *commit = Some("schema-and-api".into());
+        }
+    }
+    let model = model(plan, ".storyplan/reminders.ron");
+    let (terminal, cache) = render(&model, 120, 36);
+    let row = |i: usize| {
+        let (_, rect) = cache.step_rows[i];
+        line(&terminal, rect.y)
+    };
+    assert!(row(1).contains("┌ 2 "), "{}", row(1));
+    assert!(row(2).contains("└ 3 "), "{}", row(2));
+    assert!(!row(0).contains('┌') && !row(3).contains('└'), "{}", row(3));
+}

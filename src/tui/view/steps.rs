@@ -99,11 +99,31 @@ impl<'a> StepsView<'a> {
             .collect()
     }
 
+    /// The bracket that joins the releases of one commit (adjacent steps with the same
+    /// commit label): `┌` on the first, `│` between, `└` on the last.
+    fn commit_bracket(&self, i: usize) -> Option<&'static str> {
+        let steps = &self.model.plan.steps;
+        let commit = steps.get(i)?.commit()?;
+        let same = |j: Option<usize>| {
+            j.and_then(|j| steps.get(j))
+                .and_then(|s| s.commit())
+                .is_some_and(|c| c == commit)
+        };
+        match (same(i.checked_sub(1)), same(Some(i + 1))) {
+            (false, true) => Some("┌"),
+            (true, true) => Some("│"),
+            (true, false) => Some("└"),
+            (false, false) => None,
+        }
+    }
+
     /// Marker, number and a space; the badge; the gap and rollback window: all but
     /// the lanes and the text.
     fn fixed_width(&self) -> (u16, u16, u16) {
         let steps = &self.model.plan.steps;
-        let num_w = steps.len().to_string().len().max(2) as u16 + 1;
+        // A plan with commit groups keeps a column before the numbers for their brackets.
+        let bracket = u16::from(steps.iter().any(|s| s.commit().is_some()));
+        let num_w = steps.len().to_string().len().max(2) as u16 + 1 + bracket;
         let rollback_w = (0..steps.len())
             .map(|i| width(&rollback_label(self.model, i)))
             .max()
@@ -303,6 +323,9 @@ impl<'a> StepsView<'a> {
             w = (columns.num.1 as usize).saturating_sub(1)
         );
         put(buf, columns.num, y, &num, Style::new());
+        if let Some(bracket) = self.commit_bracket(i) {
+            put(buf, (columns.num.0, 1), y, bracket, theme.muted());
+        }
 
         let status = model.report.steps.get(i).map_or(Status::Ok, |s| s.status);
         put(
