@@ -172,11 +172,7 @@ fn a_new_step_lands_after_the_selection_and_is_checked_at_once() {
 #[test]
 fn completion_offers_the_existing_key_for_a_typo() {
     let mut model = board(example("reminders"));
-    model.pane = Pane::Components;
-    model.component = 0;
-    key(&mut model, KeyCode::Enter);
-    key(&mut model, KeyCode::Char('a'));
-    key(&mut model, KeyCode::Tab); // state: current
+    new_fact_form(&mut model, 0);
     key(&mut model, KeyCode::Tab); // access: Call
     typed(&mut model, "POST /user/{id}/remindr");
     key(&mut model, KeyCode::Down);
@@ -612,11 +608,7 @@ fn d_on_an_accepted_finding_withdraws_its_acceptance() {
 #[test]
 fn tab_takes_the_best_completion_of_a_new_key_then_moves_on() {
     let mut model = board(example("reminders"));
-    model.pane = Pane::Components;
-    model.component = 0;
-    key(&mut model, KeyCode::Enter);
-    key(&mut model, KeyCode::Char('a'));
-    key(&mut model, KeyCode::Tab); // state: current
+    new_fact_form(&mut model, 0);
     key(&mut model, KeyCode::Tab); // access: Call
     typed(&mut model, "remindr");
     key(&mut model, KeyCode::Tab); // takes the best completion
@@ -645,11 +637,7 @@ fn tab_takes_the_best_completion_of_a_new_key_then_moves_on() {
 #[test]
 fn a_new_key_close_to_one_the_plan_has_is_asked_about_once() {
     let mut model = board(example("reminders"));
-    model.pane = Pane::Components;
-    model.component = 0;
-    key(&mut model, KeyCode::Enter);
-    key(&mut model, KeyCode::Char('a'));
-    key(&mut model, KeyCode::Tab); // state: current
+    new_fact_form(&mut model, 0);
     key(&mut model, KeyCode::Tab); // access: Call
     typed(&mut model, "POST /user/{id}/remindr");
     key(&mut model, KeyCode::Enter);

@@ -152,6 +152,13 @@ fn storyplan_command(config: &Path, args: &str) -> String {
     )
 }
 
+/// A temporary folder that is a git repository (to storyplan) without plans.
+fn empty_repository() -> tempfile::TempDir {
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    std::fs::create_dir(dir.path().join(".git")).expect("a repository");
+    dir
+}
+
 fn tmux_or_skip() -> bool {
     if Tmux::available() {
         return true;
@@ -217,10 +224,8 @@ fn a_two_component_plan_from_storyplan_new_with_keys_only() {
     if !tmux_or_skip() {
         return;
     }
-    let dir = tempfile::TempDir::new().expect("temp dir");
-    std::fs::create_dir(dir.path().join(".git")).expect("a repository");
-    let config = dir.path().join("config");
-    let command = storyplan_command(&config, "new 'Pay adoption fees online'");
+    let dir = empty_repository();
+    let command = storyplan_command(&dir.path().join("config"), "new 'Pay adoption fees online'");
     let tmux = Tmux::start("new", dir.path(), &command);
     let pause = || sleep(Duration::from_millis(300));
     tmux.wait_for("Kickoff");
@@ -296,10 +301,8 @@ fn storyplan_in_a_repository_without_plans_offers_to_start_one() {
     if !tmux_or_skip() {
         return;
     }
-    let dir = tempfile::TempDir::new().expect("temp dir");
-    std::fs::create_dir(dir.path().join(".git")).expect("a repository");
-    let config = dir.path().join("config");
-    let command = storyplan_command(&config, "");
+    let dir = empty_repository();
+    let command = storyplan_command(&dir.path().join("config"), "");
     let tmux = Tmux::start("offer", dir.path(), &command);
     tmux.wait_for("Start one now?");
     tmux.keys(&["-l", "Add expense types"]);

@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use storyplan::check::{Rollback, Rule, check, check_reaching, check_whole};
-use storyplan::plan::{Change, Fact, Kind, Plan};
+use storyplan::plan::{Change, Fact, Kind, Plan, Step};
 use storyplan::store;
 
 mod common;
@@ -117,27 +117,13 @@ fn a_consumer_revert_far_from_its_provider_is_judged_where_it_matters() {
         "api",
         vec![Change::Add(Fact::provide("GET /k0"))],
     )];
-    for i in 1..=40 {
-        steps.push(release(
-            &format!("u{i}"),
-            "web",
-            vec![Change::Add(
-                Fact::call(format!("GET /k{i}")).serving(format!("GET /k{}", i - 1)),
-            )],
-        ));
-    }
+    steps.extend(chain(40));
     steps.push(release(
         "consume",
         "web",
         vec![Change::Add(Fact::call("GET /k0"))],
     ));
-    let plan = plan(
-        vec![
-            component("web", Kind::Ui, Vec::new()),
-            component("api", Kind::Service, Vec::new()),
-        ],
-        steps,
-    );
+    let plan = web_and_api(steps);
     let windows = windows(&plan);
     assert_eq!(windows[0], Rollback::Until(41));
     assert!(windows[1..].iter().all(|w| *w == Rollback::Safe));
@@ -157,20 +143,28 @@ fn late_provider(before: usize, gap: usize) -> Plan {
         "web",
         vec![Change::Add(Fact::call("GET /k0"))],
     ));
-    for i in 1..=gap {
-        steps.push(release(
-            &format!("u{i}"),
-            "web",
-            vec![Change::Add(
-                Fact::call(format!("GET /k{i}")).serving(format!("GET /k{}", i - 1)),
-            )],
-        ));
-    }
+    steps.extend(chain(gap));
     steps.push(release(
         "provide",
         "api",
         vec![Change::Add(Fact::provide("GET /k0"))],
     ));
+    web_and_api(steps)
+}
+
+/// `n` releases of `web` that chain "GET /k1" … "GET /kn" to "GET /k0" through `Serving`
+/// facts that never become active: the same cluster, and nothing of it changes.
+fn chain(n: usize) -> Vec<Step> {
+    (1..=n)
+        .map(|i| {
+            let fact = Fact::call(format!("GET /k{i}")).serving(format!("GET /k{}", i - 1));
+            release(&format!("u{i}"), "web", vec![Change::Add(fact)])
+        })
+        .collect()
+}
+
+/// A plan of `web` (a Ui) and `api` (a Service), neither with facts before `steps`.
+fn web_and_api(steps: Vec<Step>) -> Plan {
     plan(
         vec![
             component("web", Kind::Ui, Vec::new()),

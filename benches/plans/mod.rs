@@ -374,13 +374,18 @@ pub fn growing_plan(steps: usize) -> Plan {
             }
         })
         .collect();
+    web_and_api("Growing components", releases)
+}
+
+/// A plan of `web` (a Ui) and `api` (a Service), neither with facts before `steps`.
+fn web_and_api(story: &str, steps: Vec<Step>) -> Plan {
     Plan {
         components: vec![
             component("web".into(), Kind::Ui, Vec::new(), Vec::new()),
             component("api".into(), Kind::Service, Vec::new(), Vec::new()),
         ],
-        steps: releases,
-        ..Plan::new("Growing components")
+        steps,
+        ..Plan::new(story)
     }
 }
 
@@ -411,12 +416,5 @@ pub fn chained_plan(steps: usize) -> Plan {
             }
         })
         .collect();
-    Plan {
-        components: vec![
-            component("web".into(), Kind::Ui, Vec::new(), Vec::new()),
-            component("api".into(), Kind::Service, Vec::new(), Vec::new()),
-        ],
-        steps: releases,
-        ..Plan::new("One growing cluster")
-    }
+    web_and_api("One growing cluster", releases)
 }

@@ -215,12 +215,8 @@ fn run_loop(terminal: &mut DefaultTerminal, mut model: Model) -> io::Result<()> 
             }
             if let Some(msg) = disk.changed(&model) {
                 dirty = true;
-                let mut effect = update(&mut model, msg);
-                while let Some(next) = effect.take() {
-                    match perform(next) {
-                        Some(reply) => effect = update(&mut model, reply),
-                        None => return Ok(()),
-                    }
+                if !handle(&mut model, msg) {
+                    return Ok(());
                 }
             }
             continue;
@@ -237,18 +233,27 @@ fn run_loop(terminal: &mut DefaultTerminal, mut model: Model) -> io::Result<()> 
         };
         let Some(msg) = msg else { continue };
         dirty = true;
-        let mut effect = update(&mut model, msg);
-        while let Some(next) = effect.take() {
-            match perform(next) {
-                Some(reply) => effect = update(&mut model, reply),
-                None => return Ok(()),
-            }
+        if !handle(&mut model, msg) {
+            return Ok(());
         }
         if model.revision != remembered {
             remember_for_recovery(&model);
             remembered = model.revision;
         }
     }
+}
+
+/// Updates the model with `msg` and carries out the effects that follow, each reporting
+/// back; `false` once one of them is to quit.
+fn handle(model: &mut Model, msg: Msg) -> bool {
+    let mut effect = update(model, msg);
+    while let Some(next) = effect.take() {
+        match perform(next) {
+            Some(reply) => effect = update(model, reply),
+            None => return false,
+        }
+    }
+    true
 }
 
 /// Watches the plan's file between keys: a change made by something else (an editor, a
