@@ -689,3 +689,50 @@ fn a_release_of_a_component_the_plan_does_not_have_is_refused_with_a_guess() {
     );
     assert_eq!(model.plan.steps.len(), steps);
 }
+
+#[path = "common/kickoff.rs"]
+mod kickoff;
+
+#[test]
+fn the_add_expense_types_kickoff_takes_under_four_hundred_keys() {
+    use kickoff::Token;
+    let mut model = board(Plan::new("Add expense types"));
+    editing::kickoff(&mut model);
+    for token in kickoff::SCRIPT {
+        match *token {
+            Token::Text(text) => typed(&mut model, text),
+            Token::Key("Tab") => key(&mut model, KeyCode::Tab),
+            Token::Key("Enter") => key(&mut model, KeyCode::Enter),
+            Token::Key("Escape") => key(&mut model, KeyCode::Esc),
+            Token::Key(c) => typed(&mut model, c),
+        }
+    }
+    let plan = &model.plan;
+    let facts: usize = plan
+        .components
+        .iter()
+        .map(|c| c.current.len() + c.target.as_ref().map_or(0, Vec::len))
+        .sum();
+    let ids: Vec<&str> = plan.components.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["web", "api", "db", "events"]);
+    let kinds: Vec<Kind> = plan.components.iter().map(|c| c.kind).collect();
+    assert_eq!(
+        kinds,
+        [Kind::Ui, Kind::Service, Kind::Database, Kind::Queue]
+    );
+    assert_eq!(facts, 25);
+    assert_eq!(plan.toggles.len(), 1);
+    assert!(plan.steps.len() >= 4, "the draft was taken");
+    let summary = check(plan).summary();
+    assert_eq!((summary.errors, summary.warnings), (0, 0));
+    // Every component reaches its target.
+    assert!(
+        check(plan)
+            .findings
+            .iter()
+            .all(|f| f.rule != Rule::TargetNotReached)
+    );
+    let keys = kickoff::keys();
+    eprintln!("the Add expense types kickoff: {keys} keys, {facts} facts");
+    assert!(keys < 400, "{keys} keys");
+}

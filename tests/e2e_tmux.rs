@@ -343,6 +343,46 @@ fn a_plan_changed_on_disk_is_reloaded_by_the_board_without_unsaved_edits() {
     tmux.wait_until_gone("the board did not quit:");
 }
 
+#[path = "common/kickoff.rs"]
+mod kickoff;
+
+#[test]
+fn the_add_expense_types_kickoff_on_the_real_board_in_under_four_hundred_keys() {
+    if !tmux_or_skip() {
+        return;
+    }
+    let dir = empty_repository();
+    let command = storyplan_command(&dir.path().join("config"), "new 'Add expense types'");
+    let tmux = Tmux::start("kickoff", dir.path(), &command);
+    tmux.wait_for("Kickoff");
+    for token in kickoff::SCRIPT {
+        match *token {
+            kickoff::Token::Text(text) => tmux.keys(&["-l", text]),
+            // An Esc straight before another key reads as Alt and that key: let it land.
+            kickoff::Token::Key("Escape") => {
+                tmux.keys(&["Escape"]);
+                sleep(Duration::from_millis(300));
+            }
+            kickoff::Token::Key(key) => tmux.keys(&[key]),
+        }
+    }
+    tmux.wait_for("Added");
+    tmux.keys(&["C-s"]);
+    tmux.wait_for("Saved");
+    tmux.keys(&["q"]);
+    tmux.wait_until_gone("the board did not quit:");
+    let file = dir.path().join(".storyplan/add-expense-types.ron");
+    let plan = store::load(&file).expect("the plan loads").plan;
+    let ids: Vec<&str> = plan.components.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["web", "api", "db", "events"]);
+    assert_eq!(plan.toggles.len(), 1);
+    assert!(plan.steps.len() >= 4);
+    let summary = check(&plan).summary();
+    assert_eq!((summary.errors, summary.warnings), (0, 0));
+    // The script's keys, and the save and the quit.
+    assert!(kickoff::keys() + 2 < 400, "{} keys", kickoff::keys() + 2);
+}
+
 #[test]
 fn the_story_form_confirmed_as_it_opened_changes_nothing() {
     if !tmux_or_skip() {

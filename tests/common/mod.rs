@@ -3,6 +3,8 @@
 // Each test crate uses the helpers it needs.
 #![allow(dead_code)]
 
+pub mod kickoff;
+
 use storyplan::plan::{Change, Component, Fact, Kind, Plan, Step, Switch};
 
 pub fn component(id: &str, kind: Kind, current: Vec<Fact>) -> Component {
