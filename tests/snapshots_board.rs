@@ -391,6 +391,13 @@ fn eight_components_at_120_columns() {
     insta::assert_snapshot!("eight_components_120x36", terminal.backend());
     let text = screen(&terminal);
     assert!(text.contains("…"), "long titles are cut with an ellipsis");
+    // Cut lane headers get a legend on the pane's bottom border.
+    assert!(text.contains(" lanes: web · mobile · api · "), "{text}");
+    let (few, _) = render(&reminders(), 120, 36);
+    assert!(
+        !screen(&few).contains(" lanes: "),
+        "headers that fit need none"
+    );
     assert_eq!(cache.step_rows.len(), model.plan.steps.len());
     // No row of the steps pane wraps: each step's id is on its own row.
     for (i, rect) in &cache.step_rows {

@@ -426,6 +426,28 @@ impl Widget for &StepsView<'_> {
                 Entry::Drop => self.render_drop(rect, buf),
             }
         }
+        self.render_legend(area, &columns, buf);
+    }
+}
+
+impl StepsView<'_> {
+    /// When a lane's header is cut, the lanes' names in order on the bottom border.
+    fn render_legend(&self, area: Rect, columns: &Columns, buf: &mut Buffer) {
+        let labels = self.lane_labels();
+        let cut = labels.iter().zip(&columns.lanes).any(|(label, (_, w))| {
+            width(label) as u16 > (w * columns.label_rows).saturating_sub(1)
+        });
+        if !cut || area.height < 2 || area.width < 8 {
+            return;
+        }
+        let legend = format!(" lanes: {} ", labels.join(" · "));
+        put(
+            buf,
+            (area.x + 2, area.width - 4),
+            area.bottom() - 1,
+            &legend,
+            self.model.theme.muted(),
+        );
     }
 }
 
