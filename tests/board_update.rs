@@ -357,7 +357,10 @@ fn help_opens_scrolls_and_closes() {
     assert_eq!(model.context(), Context::Keys(Mode::Help));
     key(&mut model, KeyCode::Char('j'), KeyModifiers::NONE);
     key(&mut model, KeyCode::Char('j'), KeyModifiers::NONE);
-    assert!(matches!(model.overlay, Some(Overlay::Help { scroll: 2 })));
+    assert!(matches!(
+        model.overlay,
+        Some(Overlay::Help { scroll: 2, .. })
+    ));
     // Moves are not available under the help.
     key(&mut model, KeyCode::Char('J'), KeyModifiers::SHIFT);
     assert!(!model.modified());
@@ -659,4 +662,27 @@ fn the_command_palette_runs_an_action_by_what_it_does() {
             ..
         })
     ));
+}
+
+#[test]
+fn slash_in_the_help_filters_it_by_what_is_typed() {
+    let mut model = broken_reminders();
+    key(&mut model, KeyCode::Char('?'), KeyModifiers::NONE);
+    key(&mut model, KeyCode::Char('/'), KeyModifiers::NONE);
+    // While the filter is typed, letters go to it: q does not close the help.
+    for c in "quit".chars() {
+        key(&mut model, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    let filter = |model: &Model| match &model.overlay {
+        Some(Overlay::Help { filter, typing, .. }) => Some((filter.value().to_string(), *typing)),
+        _ => None,
+    };
+    assert_eq!(filter(&model), Some(("quit".into(), true)));
+    key(&mut model, KeyCode::Enter, KeyModifiers::NONE);
+    assert_eq!(filter(&model), Some(("quit".into(), false)));
+    // Esc clears the filter, then closes the help.
+    key(&mut model, KeyCode::Esc, KeyModifiers::NONE);
+    assert_eq!(filter(&model), Some((String::new(), false)));
+    key(&mut model, KeyCode::Esc, KeyModifiers::NONE);
+    assert!(model.overlay.is_none());
 }

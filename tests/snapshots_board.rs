@@ -286,11 +286,19 @@ fn broken_twice_with_the_flip_before_the_endpoints() {
 #[test]
 fn help_overlay() {
     let mut model = reminders();
-    model.overlay = Some(Overlay::Help { scroll: 0 });
+    model.overlay = Some(Overlay::Help {
+        scroll: 0,
+        filter: Default::default(),
+        typing: false,
+    });
     let (terminal, _) = render(&model, 120, 36);
     insta::assert_snapshot!("help_120x36", terminal.backend());
     // Scrolled past the end: the last page, no further.
-    model.overlay = Some(Overlay::Help { scroll: u16::MAX });
+    model.overlay = Some(Overlay::Help {
+        scroll: u16::MAX,
+        filter: Default::default(),
+        typing: false,
+    });
     let (terminal, _) = render(&model, 100, 30);
     insta::assert_snapshot!("help_scrolled_100x30", terminal.backend());
     let text = screen(&terminal);
@@ -647,7 +655,11 @@ fn odd_plans_draw_at_any_size_without_spilling_out_of_their_rows() {
 fn the_plain_theme_draws_no_colour_and_the_default_one_does() {
     use ratatui::style::{Color, Modifier};
     let mut model = flip_before_endpoints();
-    model.overlay = Some(Overlay::Help { scroll: 0 });
+    model.overlay = Some(Overlay::Help {
+        scroll: 0,
+        filter: Default::default(),
+        typing: false,
+    });
     model.notice = Some(Notice {
         text: "Not saved".into(),
         error: true,
@@ -776,4 +788,27 @@ fn releases_of_one_commit_are_joined_by_a_bracket() {
     assert!(row(1).contains("┌ 2 "), "{}", row(1));
     assert!(row(2).contains("└ 3 "), "{}", row(2));
     assert!(!row(0).contains('┌') && !row(3).contains('└'), "{}", row(3));
+}
+
+#[test]
+fn the_help_shows_only_what_its_filter_matches() {
+    let mut model = reminders();
+    model.overlay = Some(Overlay::Help {
+        scroll: 0,
+        filter: tui_input::Input::new("undo".into()),
+        typing: false,
+    });
+    let text = screen(&render(&model, 120, 36).0);
+    assert!(text.contains("Help · /undo"), "{text}");
+    assert!(text.contains("On the board"), "{text}");
+    assert!(text.contains("undo"), "{text}");
+    assert!(!text.contains("move the step later"), "{text}");
+    assert!(!text.contains("Symbols"), "{text}");
+    model.overlay = Some(Overlay::Help {
+        scroll: 0,
+        filter: tui_input::Input::new("xyzzy".into()),
+        typing: false,
+    });
+    let text = screen(&render(&model, 120, 36).0);
+    assert!(text.contains("No key does \"xyzzy\"."), "{text}");
 }

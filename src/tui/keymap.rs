@@ -495,7 +495,15 @@ const SCROLLING: &[Row] = &[
     (Action::Bottom, &["G", "end"], "", "to the end"),
 ];
 
-const HELP: &[Row] = &[(Action::Close, &["esc", "?", "q"], "close", "close the help")];
+const HELP: &[Row] = &[
+    (
+        Action::Find,
+        &["/"],
+        "filter",
+        "filter the help by what you type",
+    ),
+    (Action::Close, &["esc", "?", "q"], "close", "close the help"),
+];
 
 const LIST: &[Row] = &[
     (Action::Down, &["j", "down"], "select", "next item"),
@@ -955,13 +963,16 @@ mod tests {
             map.footer(Mode::Finder),
             "Enter jump · ↑↓ select · Esc close"
         );
-        assert_eq!(map.footer(Mode::Help), "j/k scroll · Esc close");
+        assert_eq!(map.footer(Mode::Help), "j/k scroll · / filter · Esc close");
         let status: Vec<String> = map
             .hints(Mode::Help)
             .into_iter()
             .map(|(key, short)| format!("{key} {short}"))
             .collect();
-        assert_eq!(status, ["j/k scroll", "PgDn/PgUp page", "Esc close"]);
+        assert_eq!(
+            status,
+            ["j/k scroll", "PgDn/PgUp page", "/ filter", "Esc close"]
+        );
     }
 
     #[test]
@@ -970,7 +981,7 @@ mod tests {
         let user: UserKeymap = ron::from_str("(help: { close: [\"\u{202E}\", \"q\"] })").unwrap();
         assert_eq!(map.merge(&user), Vec::<String>::new());
         assert_eq!(map.key_for(Mode::Help, Action::Close).as_deref(), Some(""));
-        assert_eq!(map.footer(Mode::Help), "j/k scroll ·  close");
+        assert_eq!(map.footer(Mode::Help), "j/k scroll · / filter ·  close");
     }
 
     #[test]

@@ -88,6 +88,9 @@ pub enum List {
 pub enum Overlay {
     Help {
         scroll: u16,
+        /// What the help is filtered by (`/`), and whether it is being typed.
+        filter: Input,
+        typing: bool,
     },
     Ask(Question),
     SaveAs {

@@ -46,6 +46,7 @@ impl Model {
     pub fn context(&self) -> Context {
         match &self.overlay {
             None => Context::Keys(Mode::Board),
+            Some(Overlay::Help { typing: true, .. }) => Context::Text,
             Some(Overlay::Help { .. }) => Context::Keys(Mode::Help),
             Some(Overlay::Ask(question)) => Context::Ask(*question),
             Some(Overlay::SaveAs { .. } | Overlay::Prompt { .. }) => Context::Text,
@@ -303,17 +304,24 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Effect> {
         }
         Msg::PageRows(rows) => model.page_rows = rows.max(1),
         Msg::HelpLimit(limit) => {
-            if let Some(Overlay::Help { scroll }) = &mut model.overlay {
+            if let Some(Overlay::Help { scroll, .. }) = &mut model.overlay {
                 *scroll = (*scroll).min(limit);
             }
         }
-        Msg::Edit(request) => {
-            if let Some(Overlay::SaveAs { input, .. } | Overlay::Prompt { input, .. }) =
-                &mut model.overlay
-            {
+        Msg::Edit(request) => match &mut model.overlay {
+            Some(Overlay::SaveAs { input, .. } | Overlay::Prompt { input, .. }) => {
                 input.handle(request);
             }
-        }
+            Some(Overlay::Help {
+                filter,
+                scroll,
+                typing: true,
+            }) => {
+                filter.handle(request);
+                *scroll = 0;
+            }
+            _ => {}
+        },
         Msg::Submit => return submit(model),
         Msg::Saved {
             path,
@@ -437,7 +445,12 @@ fn act(model: &mut Model, action: Action) -> Option<Effect> {
         }
         _ => {}
     }
-    if let Some(Overlay::Help { scroll }) = &mut model.overlay {
+    if let Some(Overlay::Help {
+        scroll,
+        filter,
+        typing,
+    }) = &mut model.overlay
+    {
         match action {
             Action::Down => *scroll = scroll.saturating_add(1),
             Action::Up => *scroll = scroll.saturating_sub(1),
@@ -445,6 +458,13 @@ fn act(model: &mut Model, action: Action) -> Option<Effect> {
             Action::PageUp => *scroll = scroll.saturating_sub(PAGE as u16),
             Action::Top => *scroll = 0,
             Action::Bottom => *scroll = u16::MAX,
+            Action::Find => *typing = true,
+            // Esc while filtering clears the filter; otherwise it closes the help.
+            Action::Close if *typing || !filter.value().is_empty() => {
+                *filter = Input::default();
+                *typing = false;
+                *scroll = 0;
+            }
             Action::Close | Action::Help | Action::Quit => model.overlay = None,
             _ => {}
         }
@@ -472,7 +492,13 @@ fn act(model: &mut Model, action: Action) -> Option<Effect> {
                 return Some(Effect::Quit);
             }
         }
-        Action::Help => model.overlay = Some(Overlay::Help { scroll: 0 }),
+        Action::Help => {
+            model.overlay = Some(Overlay::Help {
+                scroll: 0,
+                filter: Input::default(),
+                typing: false,
+            })
+        }
         Action::Close => {
             if model.overlay.is_some() {
                 model.overlay = None;
@@ -709,6 +735,11 @@ fn save(model: &mut Model, then_quit: bool) -> Option<Effect> {
 fn submit(model: &mut Model) -> Option<Effect> {
     if let Some(Overlay::Prompt { .. }) = &model.overlay {
         return share::answer(model);
+    }
+    // Enter ends typing the help's filter; the filter stays.
+    if let Some(Overlay::Help { typing, .. }) = &mut model.overlay {
+        *typing = false;
+        return None;
     }
     let Some(Overlay::SaveAs { input, then_quit }) = &model.overlay else {
         return None;

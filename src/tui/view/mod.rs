@@ -207,8 +207,12 @@ fn draw_overlay(frame: &mut Frame, model: &Model, overlay: &Overlay, top: bool) 
     let mut cursor = None;
     let mut help_max_scroll = None;
     match overlay {
-        Overlay::Help { scroll } => {
-            let help = HelpView::new(model, *scroll);
+        Overlay::Help {
+            scroll,
+            filter,
+            typing,
+        } => {
+            let help = HelpView::new(model, *scroll).filtered(filter.value(), *typing);
             help_max_scroll = Some(help.max_scroll(area));
             frame.render_widget(&help, area);
         }

@@ -11,7 +11,7 @@ use super::centered;
 use super::fit::{self, width};
 use crate::check::words::{ERROR, FLIP, IRREVERSIBLE, OK, RELEASE, REVERT, WARNING};
 use crate::text::{clean_line, upper_first};
-use crate::tui::keymap::{Keymap, Mode};
+use crate::tui::keymap::{Binding, Keymap, Mode};
 use crate::tui::model::{Model, Question};
 use crate::tui::theme::Theme;
 
@@ -79,6 +79,10 @@ pub(super) fn footer(theme: &Theme, keys: &[(String, &str)]) -> Line<'static> {
 pub struct HelpView<'a> {
     model: &'a Model,
     scroll: u16,
+    /// Only the bindings whose keys or description hold this (any case); and whether it
+    /// is being typed.
+    filter: &'a str,
+    typing: bool,
 }
 
 const HELP_WIDTH: u16 = 76;
@@ -106,12 +110,27 @@ const SYMBOLS: [(&[&str], &str); 6] = [
 
 impl<'a> HelpView<'a> {
     pub fn new(model: &'a Model, scroll: u16) -> Self {
-        HelpView { model, scroll }
+        HelpView {
+            model,
+            scroll,
+            filter: "",
+            typing: false,
+        }
+    }
+
+    /// Shows only the bindings that hold `filter`.
+    pub fn filtered(self, filter: &'a str, typing: bool) -> Self {
+        HelpView {
+            filter,
+            typing,
+            ..self
+        }
     }
 
     fn lines(&self, cols: usize) -> Vec<Line<'static>> {
         let model = self.model;
         let theme = &model.theme;
+        let query = self.filter.trim().to_lowercase();
         let mut lines = Vec::new();
         // A section per context, the board first: every binding with what it does there.
         for mode in Mode::ALL {
@@ -124,8 +143,20 @@ impl<'a> HelpView<'a> {
                 })
                 .collect();
             let key_w = keys.iter().map(|k| width(k)).max().unwrap_or(0).min(24) + 2;
+            let kept: Vec<(&Binding, String)> = bindings
+                .iter()
+                .zip(keys)
+                .filter(|(binding, keys)| {
+                    query.is_empty()
+                        || binding.desc.to_lowercase().contains(&query)
+                        || keys.to_lowercase().contains(&query)
+                })
+                .collect();
+            if kept.is_empty() {
+                continue;
+            }
             lines.push(Line::styled(mode.title(), theme.heading()));
-            for (binding, keys) in bindings.iter().zip(keys) {
+            for (binding, keys) in kept {
                 let line = Line::from(vec![
                     Span::raw("  "),
                     Span::styled(fit::pad(&keys, key_w), theme.key()),
@@ -135,6 +166,15 @@ impl<'a> HelpView<'a> {
                 lines.extend(fit::wrap_line(&line, cols, 2 + key_w));
             }
             lines.push(Line::raw(""));
+        }
+        if !query.is_empty() {
+            if lines.is_empty() {
+                lines.push(Line::styled(
+                    format!("No key does \"{}\".", clean_line(self.filter.trim())),
+                    theme.muted(),
+                ));
+            }
+            return lines;
         }
         lines.push(Line::styled("Mouse", theme.heading()));
         if model.mouse {
@@ -183,11 +223,16 @@ impl Widget for &HelpView<'_> {
         let (rect, lines, visible) = self.layout(area);
         let keys = self.keys();
         let theme = &self.model.theme;
+        let title = match (self.filter.is_empty(), self.typing) {
+            (true, false) => "Help".to_string(),
+            (_, true) => format!("Help · /{}▏", clean_line(self.filter)),
+            (false, false) => format!("Help · /{}", clean_line(self.filter)),
+        };
         scrolled(
             buf,
             theme,
             rect,
-            "Help",
+            &title,
             Some(&keys),
             lines,
             (self.scroll, visible, 0),
