@@ -45,7 +45,7 @@ pub enum Effect {
     Nothing,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct State {
     /// Facts per component; shared between snapshots until a release changes them.
     pub facts: Vec<Rc<Vec<Atom>>>,

@@ -124,7 +124,7 @@ impl Sim<'_, '_> {
         let step = &self.cl.steps[p].kind;
         let in_group = |&&(_, k, _): &&(u32, u32, Access)| self.cl.key_groups[k as usize] == group;
         let from = at.max(p + 1);
-        let mut state = self.replay(&self.state_before(p, walk)?, p + 1..from);
+        let mut state = self.replay(&self.state_before(p, walk), p + 1..from);
         let end = self.cl.steps.len().min(at + MOVE_TRIES);
         for q in from..end {
             self.apply_step(&mut state, &self.cl.steps[q].kind);
@@ -149,13 +149,15 @@ impl Sim<'_, '_> {
         None
     }
 
-    /// The state before the step at cluster position `p`: the last checkpoint before it,
-    /// with what the steps since did (as the walk recorded it) done again. `None` once the
-    /// walk has let the checkpoint go (`p` more than `MOVE_REACH` steps back).
-    fn state_before(&self, p: usize, walk: &Walk) -> Option<State> {
-        let (from, checkpoint) = walk.checkpoints.iter().rev().find(|(at, _)| *at <= p)?;
-        let mut state = checkpoint.clone();
-        for q in *from..p {
+    /// The state before the step at cluster position `p`: the last checkpoint before it
+    /// (or the initial state), with what the steps since did (as the walk recorded it)
+    /// done again.
+    fn state_before(&self, p: usize, walk: &Walk) -> State {
+        let (from, mut state) = match walk.checkpoints.iter().rev().find(|(at, _)| *at <= p) {
+            Some((at, checkpoint)) => (*at, checkpoint.clone()),
+            None => (0, self.initial_state()),
+        };
+        for q in from..p {
             for (n, effect) in &walk.effects[q] {
                 match (&self.cl.steps[q].kind, effect) {
                     (&CStepKind::Release { comp, .. }, Effect::Added(atom)) => {
@@ -171,7 +173,7 @@ impl Sim<'_, '_> {
                 }
             }
         }
-        Some(state)
+        state
     }
 
     /// The state the cluster's steps in `steps` leave on `state`. Long lists of facts get a

@@ -71,7 +71,8 @@ struct Gaps {
 struct Walk {
     /// The state before the first step, then after each step in turn.
     now: Snap,
-    /// The state before every `CHECKPOINT`th step, as far back as a move hint may look.
+    /// The state before every `CHECKPOINT`th step but the first (the initial state is
+    /// built again when asked), as far back as a move hint may look.
     checkpoints: VecDeque<(usize, State)>,
     breaks: Vec<Break>,
     /// The breaks that have not ended, by component and key: indices into `breaks`.
@@ -224,16 +225,22 @@ impl Sim<'_, '_> {
     }
 
     /// The state before the first step, and the breaks it already has.
-    fn start(&mut self) -> Walk {
+    /// The cluster's state before its first step.
+    fn initial_state(&self) -> State {
         let cl = self.cl;
-        let state = State {
+        State {
             facts: cl.current.clone(),
             toggles: cl
                 .toggles
                 .iter()
                 .map(|&t| self.index.toggle_initial[t as usize])
                 .collect(),
-        };
+        }
+    }
+
+    fn start(&mut self) -> Walk {
+        let cl = self.cl;
+        let state = self.initial_state();
         // The evaluator is borrowed from the workspace, not from `self`, so that its result
         // can be read while findings are pushed.
         let evaluator = self.evaluator;

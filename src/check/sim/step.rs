@@ -34,7 +34,7 @@ impl Sim<'_, '_> {
                 .count();
             self.commit_orders(group, p, p + end, &walk.now);
         }
-        if p.is_multiple_of(CHECKPOINT) {
+        if p > 0 && p.is_multiple_of(CHECKPOINT) {
             walk.checkpoints.push_back((p, walk.now.state.clone()));
             while walk
                 .checkpoints
@@ -44,13 +44,22 @@ impl Sim<'_, '_> {
                 walk.checkpoints.pop_front();
             }
         }
-        let mut state = walk.now.state.clone();
+        // The state before the step is needed after it only to see what the step touched:
+        // otherwise it becomes the new state in place, so that a component's facts are not
+        // copied by every release that adds to them.
+        let (mut state, mut stores) = if self.reach {
+            (walk.now.state.clone(), walk.now.stores.clone())
+        } else {
+            (
+                std::mem::take(&mut walk.now.state),
+                std::mem::take(&mut walk.now.stores),
+            )
+        };
         let (effects, backfills) = self.changes(p, &mut state);
         let comp = match step.kind {
             CStepKind::Release { comp, .. } => Some(comp),
             CStepKind::Flip { .. } => None,
         };
-        let mut stores = walk.now.stores.clone();
         let evaluator = self.evaluator;
         let mut evaluation = evaluator.borrow_mut();
         evaluation.evaluate(state.view());
