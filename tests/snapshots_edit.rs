@@ -483,3 +483,37 @@ fn a_remapped_form_key_shows_in_the_forms_footer_and_the_status_bar() {
     assert!(screen.contains(" FORM  Tab next  ↑↓ completions  Ctrl-Enter save  Ctrl-q cancel"));
     assert!(!screen.contains("Esc cancel"), "{screen}");
 }
+
+#[test]
+fn a_pattern_form_says_in_one_line_what_the_focused_field_wants() {
+    use storyplan::tui::form::{FieldId, Template};
+    let mut model = reminders();
+    let mut form = Form::template(Template::ToggleFeature, 0);
+    form.focus = form
+        .fields
+        .iter()
+        .position(|f| f.id == FieldId::Interfaces)
+        .expect("the pattern asks for interfaces");
+    model.overlay = Some(Overlay::Form {
+        form: Box::new(form),
+        completion: None,
+        back: None,
+    });
+    let text = screen(&render(&model, 120, 36));
+    assert!(
+        text.contains("the endpoints the UI calls and the service provides, comma-separated"),
+        "{text}"
+    );
+    // A field whose label says enough has no line.
+    if let Some(Overlay::Form { form, .. }) = &mut model.overlay {
+        form.focus = 0;
+        assert_eq!(form.fields[0].id, FieldId::Name);
+        assert!(
+            form.help().is_some(),
+            "a pattern's name says what it is for"
+        );
+    }
+    let mut story = Form::story(&model.plan);
+    story.focus = 0;
+    assert_eq!(story.help(), None);
+}

@@ -619,6 +619,40 @@ impl Form {
         })
     }
 
+    /// What the focused field wants, in one line, where its label alone does not say:
+    /// the patterns' inputs, and a fact's key, interface and toggle.
+    pub fn help(&self) -> Option<&'static str> {
+        let field = self.focused()?;
+        let pattern = matches!(self.purpose, Purpose::Template { .. });
+        Some(match field.id {
+            FieldId::Name if pattern => {
+                "a short name for the feature or change: it starts the steps' ids"
+            }
+            FieldId::Toggle if pattern => {
+                "the toggle the feature hides behind: an existing one, or a new id"
+            }
+            FieldId::Ui => "the component that shows the feature (a Ui)",
+            FieldId::Service => "the component that serves it (a Service)",
+            FieldId::Store => "the component that keeps the data (a Database or a Queue)",
+            FieldId::Interfaces => {
+                "the endpoints the UI calls and the service provides, comma-separated: GET /x, POST /x"
+            }
+            FieldId::Data => {
+                "the stores the service reads and writes, comma-separated: expenses.type"
+            }
+            FieldId::Producer => "the component that provides the interface being replaced",
+            FieldId::Old => "what is replaced: an interface (GET /x v1) or a store (t.amount)",
+            FieldId::New => "what replaces it: GET /x v2, or t.amount_cents",
+            FieldId::Consumers => "the components that use the old interface, comma-separated",
+            FieldId::Writers => "the components that write the old store, comma-separated",
+            FieldId::Readers => "the components that read it, comma-separated",
+            FieldId::Key => "an endpoint (GET /x/{id}) or a store (table.column) the fact is about",
+            FieldId::Serving => "only while serving this interface (empty: always)",
+            FieldId::GatedBy => "only while this toggle is on (empty: always)",
+            _ => return None,
+        })
+    }
+
     pub fn visible(&self, index: usize) -> bool {
         let Some((id, wanted)) = self.fields[index].when else {
             return true;

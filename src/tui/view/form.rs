@@ -44,7 +44,9 @@ struct Areas {
     rect: Rect,
     /// (field index, row) of each visible field that fits, top to bottom.
     rows: Vec<(usize, Rect)>,
-    /// The error, wrapped, and the row of its first line.
+    /// What the focused field wants, wrapped; then the error, wrapped; and the row of
+    /// the first of their lines.
+    help: Vec<String>,
     error: Vec<String>,
     error_y: u16,
     footer: Rect,
@@ -79,13 +81,18 @@ impl<'a> FormView<'a> {
             Some(error) => fit::wrap(&format!("{ERROR} {}", clean_line(error)), text_w),
             None => Vec::new(),
         };
+        let help = match self.form.help() {
+            Some(help) => fit::wrap(help, text_w),
+            None => Vec::new(),
+        };
         let shown: Vec<usize> = (0..self.form.fields.len())
             .filter(|&i| self.form.visible(i))
             .collect();
         let height = |i: usize| field_rows(&self.form.fields[i]);
         // Borders, a blank line above and below the fields, the footer; the error and a
         // blank line under it.
-        let chrome = 5 + if error.is_empty() { 0 } else { error.len() + 1 };
+        let block = |lines: &Vec<String>| if lines.is_empty() { 0 } else { lines.len() + 1 };
+        let chrome = 5 + block(&help) + block(&error);
         let total: usize = shown.iter().map(|&i| height(i)).sum();
         let rect = centered(
             area,
@@ -126,6 +133,7 @@ impl<'a> FormView<'a> {
         Areas {
             rect,
             rows,
+            help,
             error,
             error_y,
             footer: super::row(inner, (inner.height as usize).saturating_sub(1)),
@@ -323,13 +331,24 @@ impl Widget for &FormView<'_> {
             }
         }
 
-        for (n, line) in areas.error.iter().enumerate() {
+        // The help, then (after a blank line) the error, under the fields.
+        let mut below: Vec<(&str, Style)> = areas
+            .help
+            .iter()
+            .map(|line| (line.as_str(), theme.muted()))
+            .collect();
+        if !below.is_empty() && !areas.error.is_empty() {
+            below.push(("", Style::new()));
+        }
+        let error = theme.severity(Severity::Error);
+        below.extend(areas.error.iter().map(|line| (line.as_str(), error)));
+        for (n, (line, style)) in below.into_iter().enumerate() {
             let y = areas.error_y + n as u16;
             if y >= areas.footer.y {
                 break;
             }
             let at = (areas.footer.x + 1, areas.footer.width.saturating_sub(2));
-            put(buf, at, y, line, theme.severity(Severity::Error));
+            put(buf, at, y, line, style);
         }
 
         let mut keys = self.keymap.hints(Mode::Form);
