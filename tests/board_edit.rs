@@ -736,3 +736,27 @@ fn the_add_expense_types_kickoff_takes_under_four_hundred_keys() {
     eprintln!("the Add expense types kickoff: {keys} keys, {facts} facts");
     assert!(keys < 400, "{keys} keys");
 }
+
+#[test]
+fn a_pattern_opened_from_a_component_starts_with_it_in_its_field() {
+    use storyplan::tui::form::FieldId;
+    let mut model = board(example("reminders"));
+    model.pane = Pane::Components;
+    model.component = model
+        .plan
+        .components
+        .iter()
+        .position(|c| c.id == "db")
+        .expect("db");
+    key(&mut model, KeyCode::Char('p'));
+    key(&mut model, KeyCode::Enter); // the toggle feature
+    let Some(Overlay::Form { form, .. }) = &model.overlay else {
+        panic!("the pattern's form is open");
+    };
+    let store = form
+        .get(FieldId::Store)
+        .map(|f| f.input.value().to_string());
+    assert_eq!(store.as_deref(), Some("db"));
+    let ui = form.get(FieldId::Ui).map(|f| f.input.value().to_string());
+    assert_eq!(ui.as_deref(), Some(""));
+}

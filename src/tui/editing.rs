@@ -301,7 +301,13 @@ pub fn templates_action(model: &mut Model, action: Action) {
                 model.selected + 1
             };
             model.overlay = None;
-            open_form(model, Form::template(template, at));
+            let mut form = Form::template(template, at);
+            if model.pane == Pane::Components
+                && let Some(component) = model.plan.components.get(model.component)
+            {
+                form = form.prefill(component);
+            }
+            open_form(model, form);
         }
         _ => {}
     }

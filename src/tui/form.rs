@@ -481,6 +481,26 @@ impl Form {
         )
     }
 
+    /// Puts `component` (the one selected on the board) in the pattern field its kind
+    /// fills: a Ui in `ui`, a service or a job in `service` or `producer`, a database or a
+    /// queue in `store`.
+    pub fn prefill(mut self, component: &Component) -> Form {
+        let wanted: &[FieldId] = match component.kind {
+            Kind::Ui => &[FieldId::Ui],
+            Kind::Service | Kind::Job => &[FieldId::Service, FieldId::Producer],
+            Kind::Database | Kind::Queue => &[FieldId::Store],
+            Kind::External => &[],
+        };
+        if let Some(field) = self
+            .fields
+            .iter_mut()
+            .find(|f| wanted.contains(&f.id) && f.input.value().is_empty())
+        {
+            field.input = Input::new(component.id.clone());
+        }
+        self
+    }
+
     pub fn step(plan: &Plan, index: Option<usize>, at: usize) -> Form {
         let step = index.and_then(|i| plan.steps.get(i));
         let (kind, id, title) = match step {
