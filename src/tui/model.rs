@@ -177,6 +177,10 @@ pub struct Notice {
     pub error: bool,
 }
 
+/// What the board says to an edit or a save of a plan it shows read-only.
+pub const READ_ONLY: &str =
+    "This plan is read-only: it can be read, searched and exported, not edited";
+
 /// A plan as it was before an edit, with the selection to restore.
 #[derive(Debug, Clone)]
 pub struct Snapshot {
@@ -270,7 +274,7 @@ impl Model {
         edit: impl FnOnce(&mut Plan) -> Result<String, String>,
     ) -> Result<String, String> {
         if self.read_only {
-            return Err("This plan is read-only".into());
+            return Err(READ_ONLY.into());
         }
         let mut plan = self.plan.clone();
         let done = edit(&mut plan)?;
@@ -289,8 +293,7 @@ impl Model {
     /// refuse.
     pub fn refuse_read_only(&mut self) {
         self.notice = Some(Notice {
-            text: "This plan is read-only: it can be read, searched and exported, not edited"
-                .into(),
+            text: READ_ONLY.into(),
             error: true,
         });
     }

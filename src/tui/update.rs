@@ -705,10 +705,7 @@ fn travel(model: &mut Model, back: bool) {
 
 fn save(model: &mut Model, then_quit: bool) -> Option<Effect> {
     if model.read_only {
-        model.notice = Some(Notice {
-            text: "This plan is read-only".into(),
-            error: true,
-        });
+        model.refuse_read_only();
         return None;
     }
     match &model.source {

@@ -1,6 +1,8 @@
 //! The Details pane: what the selected step changes, what it breaks, the facts of its
 //! component once it is live, and how long it can be reverted. Text here wraps.
 
+use std::cell::RefCell;
+
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -17,25 +19,39 @@ use crate::tui::model::{Model, Pane};
 
 pub struct DetailsView<'a> {
     model: &'a Model,
+    /// The lines as last wrapped, with the width they were wrapped to: drawing the pane
+    /// and working out how far it scrolls wrap them once (a step's facts are replayed
+    /// for them).
+    wrapped: RefCell<Option<(usize, Vec<Line<'static>>)>>,
 }
 
 impl<'a> DetailsView<'a> {
     pub fn new(model: &'a Model) -> Self {
-        DetailsView { model }
+        DetailsView {
+            model,
+            wrapped: RefCell::new(None),
+        }
     }
 
     /// Every line of the pane, wrapped to the width of `area`'s inside.
     fn lines(&self, area: Rect) -> Vec<Line<'static>> {
         let cols = self.block().inner(area).width as usize;
+        if let Some((width, lines)) = &*self.wrapped.borrow()
+            && *width == cols
+        {
+            return lines.clone();
+        }
         let items = if self.model.details_finding {
             self.finding_items()
         } else {
             self.items()
         };
-        items
+        let lines: Vec<Line<'static>> = items
             .iter()
             .flat_map(|(line, hang)| fit::wrap_line(line, cols, *hang))
-            .collect()
+            .collect();
+        *self.wrapped.borrow_mut() = Some((cols, lines.clone()));
+        lines
     }
 
     fn block(&self) -> ratatui::widgets::Block<'static> {

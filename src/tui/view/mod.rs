@@ -109,12 +109,7 @@ pub fn draw(frame: &mut Frame, model: &Model) -> LayoutCache {
     frame.render_widget(&components, components_area);
     frame.render_widget(&StatusView::new(model), status);
 
-    let help_max_scroll = model
-        .overlay
-        .as_ref()
-        .and_then(|overlay| draw_overlay(frame, model, overlay, true));
-
-    LayoutCache {
+    let mut cache = LayoutCache {
         panes: vec![
             (Pane::Steps, steps_area),
             (Pane::Details, details_area),
@@ -125,13 +120,24 @@ pub fn draw(frame: &mut Frame, model: &Model) -> LayoutCache {
         step_rows: steps.rows(steps_area),
         finding_rows: findings.rows(findings_area),
         component_rows: components.rows(components_area),
-        help_max_scroll,
-        page_rows: match &model.overlay {
-            Some(Overlay::Reader { .. }) => Some(ReaderView::rows(frame.area())),
-            _ => None,
-        },
         board: true,
-    }
+        ..LayoutCache::default()
+    };
+    draw_overlays(frame, model, &mut cache);
+    cache
+}
+
+/// Draws the open overlay over the board, and records how far the help can scroll and how
+/// many lines the reader shows.
+fn draw_overlays(frame: &mut Frame, model: &Model, cache: &mut LayoutCache) {
+    cache.help_max_scroll = model
+        .overlay
+        .as_ref()
+        .and_then(|overlay| draw_overlay(frame, model, overlay, true));
+    cache.page_rows = match &model.overlay {
+        Some(Overlay::Reader { .. }) => Some(ReaderView::rows(frame.area())),
+        _ => None,
+    };
 }
 
 /// The board at laptop size (80×24, as lazygit and k9s use): the focused pane takes the
@@ -153,9 +159,10 @@ fn draw_compact(frame: &mut Frame, model: &Model) -> LayoutCache {
     };
     match model.pane {
         Pane::Details => {
-            frame.render_widget(&DetailsView::new(model), main);
+            let details = DetailsView::new(model);
+            frame.render_widget(&details, main);
             cache.panes.push((Pane::Details, main));
-            cache.details_max_scroll = Some(DetailsView::new(model).max_scroll(main));
+            cache.details_max_scroll = Some(details.max_scroll(main));
         }
         Pane::Steps => {
             // The steps as many rows as they need (half the height at least, so that
@@ -169,7 +176,9 @@ fn draw_compact(frame: &mut Frame, model: &Model) -> LayoutCache {
                     .areas(main);
             let steps = StepsView::new(model);
             frame.render_widget(&steps, steps_area);
-            frame.render_widget(&DetailsView::new(model), details_area);
+            let details = DetailsView::new(model);
+            frame.render_widget(&details, details_area);
+            cache.details_max_scroll = Some(details.max_scroll(details_area));
             cache.panes.push((Pane::Steps, steps_area));
             cache.panes.push((Pane::Details, details_area));
             cache.step_rows = steps.rows(steps_area);
@@ -187,14 +196,7 @@ fn draw_compact(frame: &mut Frame, model: &Model) -> LayoutCache {
             cache.component_rows = components.rows(main);
         }
     }
-    cache.help_max_scroll = model
-        .overlay
-        .as_ref()
-        .and_then(|overlay| draw_overlay(frame, model, overlay, true));
-    cache.page_rows = match &model.overlay {
-        Some(Overlay::Reader { .. }) => Some(ReaderView::rows(area)),
-        _ => None,
-    };
+    draw_overlays(frame, model, &mut cache);
     cache
 }
 
