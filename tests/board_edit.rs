@@ -366,9 +366,8 @@ fn the_kickoff_goes_story_components_facts() {
             ..
         })
     ));
+    // The fact line: a key alone takes the access the component's kind usually has.
     key(&mut model, KeyCode::Char('a'));
-    key(&mut model, KeyCode::Tab);
-    key(&mut model, KeyCode::Tab);
     typed(&mut model, "POST /payment");
     key(&mut model, KeyCode::Enter);
     key(&mut model, KeyCode::Esc);
@@ -380,10 +379,7 @@ fn the_kickoff_goes_story_components_facts() {
         })
     ));
     key(&mut model, KeyCode::Char('a'));
-    key(&mut model, KeyCode::Tab);
-    key(&mut model, KeyCode::Left); // Call → Provide
-    key(&mut model, KeyCode::Tab);
-    typed(&mut model, "POST /payment");
+    typed(&mut model, "p POST /payment");
     key(&mut model, KeyCode::Enter);
     key(&mut model, KeyCode::Esc);
     assert!(model.overlay.is_none());
@@ -473,12 +469,13 @@ fn a_long_paste_lands_in_the_focused_field_at_once() {
 }
 
 /// Opens the facts list of component `c` and a new fact form in it, its focus on the
-/// access field (after current/target).
+/// access field (after the fact line and current/target).
 fn new_fact_form(model: &mut Model, c: usize) {
     model.pane = Pane::Components;
     model.component = c;
     key(model, KeyCode::Enter);
     key(model, KeyCode::Char('a'));
+    key(model, KeyCode::Tab);
     key(model, KeyCode::Tab);
 }
 
@@ -525,6 +522,7 @@ fn a_new_fact_starts_as_its_component_usually_has_it_and_letters_pick_choices() 
     );
     // On the current/target choice, t picks target.
     key(&mut model, KeyCode::Char('a'));
+    key(&mut model, KeyCode::Tab);
     key(&mut model, KeyCode::Char('t'));
     key(&mut model, KeyCode::Tab);
     key(&mut model, KeyCode::Char('r'));
@@ -720,7 +718,7 @@ fn the_add_expense_types_kickoff_takes_under_four_hundred_keys() {
         kinds,
         [Kind::Ui, Kind::Service, Kind::Database, Kind::Queue]
     );
-    assert_eq!(facts, 25);
+    assert_eq!(facts, 25, "{:#?}", plan.components);
     assert_eq!(plan.toggles.len(), 1);
     assert!(plan.steps.len() >= 4, "the draft was taken");
     let summary = check(plan).summary();
@@ -759,4 +757,121 @@ fn a_pattern_opened_from_a_component_starts_with_it_in_its_field() {
     assert_eq!(store.as_deref(), Some("db"));
     let ui = form.get(FieldId::Ui).map(|f| f.input.value().to_string());
     assert_eq!(ui.as_deref(), Some(""));
+}
+
+/// The text of the focused form's field labelled `label`.
+fn field(model: &Model, label: &str) -> String {
+    let Some(Overlay::Form { form, .. }) = &model.overlay else {
+        panic!("a form is open");
+    };
+    let field = form.fields.iter().find(|f| f.id.label() == label);
+    field.map(|f| f.value()).unwrap_or_default()
+}
+
+#[test]
+fn the_fact_line_completes_word_by_word_and_the_fields_follow_it() {
+    let mut model = board(example("amount-column"));
+    model.pane = Pane::Components;
+    model.component = 1; // api
+    key(&mut model, KeyCode::Enter);
+    key(&mut model, KeyCode::Char('a'));
+    // A clause word, completed: Tab takes it and leaves room for its argument.
+    typed(&mut model, "serv");
+    key(&mut model, KeyCode::Tab);
+    assert_eq!(field(&model, "fact"), "serving ");
+    // The interface, completed from the plan's keys.
+    typed(&mut model, "POST /anim");
+    key(&mut model, KeyCode::Tab);
+    assert_eq!(field(&model, "fact"), "serving POST /animals/{id}/expense");
+    typed(&mut model, " write expenses.amount_c");
+    key(&mut model, KeyCode::Tab);
+    assert_eq!(
+        field(&model, "fact"),
+        "serving POST /animals/{id}/expense write expenses.amount_cents"
+    );
+    assert_eq!(field(&model, "access"), "Write");
+    assert_eq!(field(&model, "key"), "expenses.amount_cents");
+    assert_eq!(field(&model, "serving"), "POST /animals/{id}/expense");
+    key(&mut model, KeyCode::Enter);
+    assert!(form_error(&model).is_none(), "{:?}", form_error(&model));
+    let api = &model.plan.components[1];
+    assert_eq!(api.id, "api");
+    assert!(
+        api.current
+            .contains(&Fact::write("expenses.amount_cents").serving("POST /animals/{id}/expense")),
+        "{:?}",
+        api.current
+    );
+}
+
+#[test]
+fn a_field_changed_below_the_fact_line_writes_the_line_again() {
+    let mut model = board(example("amount-column"));
+    model.pane = Pane::Components;
+    model.component = 1;
+    key(&mut model, KeyCode::Enter);
+    key(&mut model, KeyCode::Char('a'));
+    typed(&mut model, "expenses.type");
+    assert_eq!(field(&model, "fact"), "expenses.type");
+    assert_eq!(field(&model, "access"), "Call", "a Service's usual access");
+    key(&mut model, KeyCode::Tab); // state
+    key(&mut model, KeyCode::Tab); // access
+    key(&mut model, KeyCode::Char('r'));
+    assert_eq!(field(&model, "fact"), "read expenses.type");
+    key(&mut model, KeyCode::Tab); // key
+    key(&mut model, KeyCode::Tab); // tolerant
+    key(&mut model, KeyCode::Char('y'));
+    assert_eq!(field(&model, "fact"), "tolerant read expenses.type");
+    key(&mut model, KeyCode::Enter);
+    let api = &model.plan.components[1];
+    assert!(
+        api.current
+            .contains(&Fact::read("expenses.type").tolerant())
+    );
+}
+
+#[test]
+fn a_fact_line_that_does_not_read_is_refused_with_what_was_expected() {
+    let mut model = board(example("amount-column"));
+    model.pane = Pane::Components;
+    model.component = 1;
+    key(&mut model, KeyCode::Enter);
+    key(&mut model, KeyCode::Char('a'));
+    typed(&mut model, "call x read y");
+    key(&mut model, KeyCode::Enter);
+    assert_eq!(
+        form_error(&model).as_deref(),
+        Some("The fact line: one fact has one access and one key")
+    );
+    // RON reads too, as the plan writes it.
+    for _ in 0.."call x read y".len() {
+        key(&mut model, KeyCode::Backspace);
+    }
+    typed(
+        &mut model,
+        r#"Gated("cents", Read("expenses.amount_cents"))"#,
+    );
+    assert_eq!(field(&model, "gated by"), "cents");
+    key(&mut model, KeyCode::Enter);
+    assert!(form_error(&model).is_none(), "{:?}", form_error(&model));
+    let api = &model.plan.components[1];
+    assert!(
+        api.current
+            .contains(&Fact::read("expenses.amount_cents").gated("cents"))
+    );
+}
+
+#[test]
+fn a_change_starts_at_its_fact_line_where_remove_picks_the_kind() {
+    let mut model = board(example("amount-column"));
+    key(&mut model, KeyCode::Enter); // the changes of step 1
+    key(&mut model, KeyCode::Char('a'));
+    typed(&mut model, "remove r expenses.amount");
+    assert_eq!(field(&model, "change"), "Remove");
+    key(&mut model, KeyCode::Enter);
+    let changes = model.plan.steps[0].changes();
+    assert_eq!(
+        changes.last(),
+        Some(&Change::Remove(Fact::read("expenses.amount")))
+    );
 }

@@ -9,10 +9,11 @@ use ratatui::backend::TestBackend;
 use ratatui::layout::Position;
 use storyplan::compose::draft::{Draft, draft};
 use storyplan::plan::{Accept, Change, Fact, Plan, Step, Switch, Toggle};
-use storyplan::tui::complete::{Completion, Pool};
+use storyplan::tui::complete::{Completion, Pool, slot_candidates};
 use storyplan::tui::finder::Finder;
 use storyplan::tui::form::Form;
 use storyplan::tui::model::{List, Model, Overlay, Source};
+use storyplan::tui::phrase;
 use storyplan::tui::theme::Theme;
 use storyplan::tui::view;
 use tui_input::InputRequest;
@@ -237,8 +238,9 @@ fn fact_form_with_completions() {
     let terminal = render(&model, 120, 36);
     let text = screen(&terminal);
     assert!(text.contains("POST /user/{id}/reminder"), "{text}");
-    // "POST /us" is not a key the plan has.
-    let (_, y) = find(&terminal, "POST /us").unwrap();
+    // "POST /us" is not a key the plan has; the fact line above says the same fact.
+    assert!(text.contains("fact  call POST /us"), "{text}");
+    let (_, y) = find(&terminal, "key  POST /us").unwrap();
     assert!(
         line(&terminal, y).contains(" new "),
         "{}",
@@ -249,6 +251,29 @@ fn fact_form_with_completions() {
         "fact_form_completion_100x30",
         render(&model, 100, 30).backend()
     );
+}
+
+#[test]
+fn the_fact_line_with_its_completions() {
+    let mut model = reminders();
+    model.overlay = Some(Overlay::List {
+        list: List::Facts { component: 0 },
+        selected: 0,
+    });
+    let mut fact = Form::fact(&model.plan, 0, false, None);
+    type_into(&mut fact, "gated reminders POST /us");
+    let (slot, start) = phrase::slot("gated reminders POST /us");
+    let mut completion = Completion::new(slot_candidates(&model.plan, slot));
+    completion.update(&"gated reminders POST /us"[start..]);
+    form(&mut model, fact, Some(completion));
+    let terminal = render(&model, 100, 30);
+    let text = screen(&terminal);
+    assert!(
+        text.contains("▶ POST /user/{id}/reminder") || text.contains("  POST /user/{id}/reminder"),
+        "{text}"
+    );
+    assert!(text.contains("gated by  reminders"), "{text}");
+    insta::assert_snapshot!("fact_line_completion_100x30", terminal.backend());
 }
 
 #[test]

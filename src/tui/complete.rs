@@ -12,6 +12,7 @@ use ratatui::widgets::{Block, BorderType, Clear, Widget};
 use crate::plan::{Change, Fact, Plan};
 use crate::text::clean_line;
 use crate::tui::fuzzy::{self, Fuzzy};
+use crate::tui::phrase::{self, Slot};
 use crate::tui::theme::Theme;
 
 /// How many suggestions a field shows.
@@ -75,6 +76,21 @@ fn keys(plan: &Plan) -> BTreeSet<&str> {
     keys
 }
 
+/// The candidates for a slot of a fact line: clause words, keys or toggles.
+pub fn slot_candidates(plan: &Plan, slot: Slot) -> Vec<String> {
+    let words = || phrase::WORDS.map(String::from).to_vec();
+    match slot {
+        Slot::Start => {
+            let mut all = words();
+            all.extend(candidates(plan, Pool::Keys));
+            all
+        }
+        Slot::Word => words(),
+        Slot::Key => candidates(plan, Pool::Keys),
+        Slot::Toggle => candidates(plan, Pool::Toggles),
+    }
+}
+
 /// The suggestions for one field as it is typed.
 #[derive(Debug)]
 pub struct Completion {
@@ -89,6 +105,8 @@ pub struct Completion {
     typed: String,
     /// Matched characters of each row of `matches`, for the view.
     highlights: Vec<Vec<u32>>,
+    /// In a fact line, the slot the candidates are for.
+    pub slot: Option<Slot>,
 }
 
 impl Completion {
@@ -104,6 +122,7 @@ impl Completion {
             fuzzy: Fuzzy::new(),
             typed: String::new(),
             highlights: Vec::new(),
+            slot: None,
         };
         completion.update("");
         completion

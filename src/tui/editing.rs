@@ -6,12 +6,13 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
 use ratatui_textarea::CursorMove;
 use tui_input::backend::crossterm::to_input_request;
 
-use super::complete::{Completion, Pool, candidates};
+use super::complete::{Completion, Pool, candidates, slot_candidates};
 use super::finder::{Finder, FinderOutcome, Target, first_mention};
 use super::form::{FieldId, FieldKind, Form, Purpose, Template};
 use super::keymap::Action;
 use super::model::{Kickoff, List, Model, Notice, Overlay, Pane};
 use super::msg::FormKey;
+use super::phrase;
 use crate::check::words::change_line;
 use crate::check::{Finding, Rule, Severity};
 use crate::compose::draft::draft;
@@ -468,9 +469,16 @@ pub fn list_action(model: &mut Model, action: Action) {
             };
             match change(model, |plan| copy_to_target(plan, component)) {
                 Ok(()) => {
-                    // The selection stays on the row it was on.
-                    let len = items(&model.plan, list).len();
-                    set(model, selected.min(len.saturating_sub(1)));
+                    // The target is what is edited next: the selection goes to its first
+                    // row, where `a` adds to it.
+                    let rows = items(&model.plan, list);
+                    let first = rows
+                        .iter()
+                        .position(|row| matches!(row, Item::Fact { target: true, .. }));
+                    set(
+                        model,
+                        first.unwrap_or(selected.min(rows.len().saturating_sub(1))),
+                    );
                 }
                 Err(problem) => notice(model, problem, true),
             }
@@ -613,14 +621,39 @@ fn refresh_completion(model: &mut Model) {
         *completion = None;
         return;
     };
-    let FieldKind::Pick(pool) = field.kind else {
-        *completion = None;
-        return;
-    };
-    let typed = field.input.value().to_string();
-    let list =
-        completion.get_or_insert_with(|| Box::new(Completion::new(candidates(&model.plan, pool))));
-    list.update(&typed);
+    let typed = completed_part(field).to_string();
+    match field.kind {
+        FieldKind::Pick(pool) => {
+            let list = completion
+                .get_or_insert_with(|| Box::new(Completion::new(candidates(&model.plan, pool))));
+            list.update(&typed);
+        }
+        FieldKind::Phrase => {
+            let (slot, _) = phrase::slot(field.input.value());
+            if completion
+                .as_ref()
+                .is_none_or(|list| list.slot != Some(slot))
+            {
+                let mut list = Completion::new(slot_candidates(&model.plan, slot));
+                list.slot = Some(slot);
+                *completion = Some(Box::new(list));
+            }
+            if let Some(list) = completion {
+                list.update(&typed);
+            }
+        }
+        _ => *completion = None,
+    }
+}
+
+/// The part of a field that completion replaces: all of it, or in a fact line the word
+/// being typed.
+fn completed_part(field: &super::form::Field) -> &str {
+    let value = field.input.value();
+    match field.kind {
+        FieldKind::Phrase => &value[phrase::slot(value).1..],
+        _ => value,
+    }
 }
 
 /// Text pasted into the form's focused field: several lines into narrative and notes, one
@@ -635,8 +668,9 @@ pub fn paste(model: &mut Model, text: &str) {
     }
     if form.is_text() {
         let pasted = crate::text::clean_line(text);
-        if let Some(field) = form.fields.get_mut(form.focus) {
-            field.input = super::form::inserted(&field.input, &pasted);
+        if let Some(field) = form.focused() {
+            let input = super::form::inserted(&field.input, &pasted);
+            form.set_input(input);
         }
         refresh_completion(model);
     }
@@ -680,7 +714,7 @@ pub fn form_key(model: &mut Model, key: FormKey) {
     // Tab takes the highlighted completion (the best one when none is), as shells, helix
     // and fzf do, when what was typed names nothing yet; then it moves on.
     let completed = match (&key, completion.as_deref(), form.focused()) {
-        (FormKey::Next, Some(list), Some(field)) if list.is_new(field.input.value()) => list
+        (FormKey::Next, Some(list), Some(field)) if list.is_new(completed_part(field)) => list
             .accept()
             .or_else(|| list.suggestions().next())
             .map(str::to_string),

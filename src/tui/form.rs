@@ -6,6 +6,7 @@ use ratatui_textarea::TextArea;
 use tui_input::{Input, InputRequest};
 
 use super::complete::Pool;
+use super::phrase;
 
 use crate::compose::edit::{fresh_id, rename_component, rename_step, rename_toggle};
 use crate::plan::{Accept, Access, Change, Component, Fact, Kind, Plan, Step, Switch, Toggle};
@@ -13,6 +14,8 @@ use crate::plan::{Accept, Access, Change, Component, Fact, Kind, Plan, Step, Swi
 /// Every field a form can have; the label is what the form shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FieldId {
+    /// A fact on one line, in words or RON; the fact's fields follow it.
+    Fact,
     Story,
     Narrative,
     Notes,
@@ -56,6 +59,7 @@ pub enum FieldId {
 impl FieldId {
     pub fn label(self) -> &'static str {
         match self {
+            FieldId::Fact => "fact",
             FieldId::Story => "story",
             FieldId::Narrative => "narrative",
             FieldId::Notes => "notes",
@@ -153,6 +157,8 @@ pub enum FieldKind {
     Lines,
     /// An id or key that should usually be one the plan already has.
     Pick(Pool),
+    /// A fact on one line ([`super::phrase`]), completed word by word.
+    Phrase,
     Choice(Vec<&'static str>),
     Flag,
 }
@@ -231,7 +237,9 @@ impl Field {
     /// The value as text: what was typed, the option chosen, or "yes"/"no".
     pub fn value(&self) -> String {
         match &self.kind {
-            FieldKind::Text | FieldKind::Pick(_) => self.input.value().to_string(),
+            FieldKind::Text | FieldKind::Pick(_) | FieldKind::Phrase => {
+                self.input.value().to_string()
+            }
             FieldKind::Lines => self.lines.clone().into_lines().join("\n"),
             FieldKind::Choice(options) => options.get(self.choice).copied().unwrap_or("").into(),
             FieldKind::Flag => if self.flag { "yes" } else { "no" }.into(),
@@ -318,7 +326,20 @@ fn fact_fields(
     when: Option<(FieldId, &'static [&'static str])>,
 ) -> Vec<Field> {
     let access = fact.map_or(usual.name(), |f| f.access.name());
+    let line = fact.map_or(String::new(), |f| {
+        phrase::words(
+            f.access,
+            &f.key,
+            f.tolerant,
+            f.gate.as_deref().unwrap_or(""),
+            f.serving.as_deref().unwrap_or(""),
+        )
+    });
     let mut fields = vec![
+        Field {
+            kind: FieldKind::Phrase,
+            ..Field::text(FieldId::Fact, &line)
+        },
         Field::choice(FieldId::Access, accesses(), access),
         Field::pick(FieldId::Key, Pool::Keys, fact.map_or("", |f| &f.key)),
         Field::flag(FieldId::Tolerant, fact.is_some_and(|f| f.tolerant)),
@@ -429,7 +450,7 @@ impl Form {
         let mut fields = fact_fields(fact, usual_access(c.map(|c| c.kind)), None);
         if index.is_none() {
             fields.insert(
-                0,
+                1,
                 Field::choice(FieldId::State, vec!["current", "target"], which),
             );
         }
@@ -604,11 +625,16 @@ impl Form {
             .push(Field::pick(FieldId::Into, Pool::Keys, into).when(FieldId::ChangeKind, backfill));
         fields
             .push(Field::pick(FieldId::From, Pool::Keys, from).when(FieldId::ChangeKind, backfill));
-        Form::new(
+        let mut form = Form::new(
             format!("{verb} of step \"{id}\""),
             Purpose::Change { step, index },
             fields,
-        )
+        );
+        // A new change starts at the fact line, where `add` or `remove` picks the kind.
+        if index.is_none() {
+            form.focus = 1;
+        }
+        form
     }
 
     pub fn accept(finding: usize, rule: &str, existing: Option<&str>) -> Form {
@@ -666,6 +692,9 @@ impl Form {
             FieldId::Consumers => "the components that use the old interface, comma-separated",
             FieldId::Writers => "the components that write the old store, comma-separated",
             FieldId::Readers => "the components that read it, comma-separated",
+            FieldId::Fact => {
+                "in words (c GET /x, serving POST /x write t.col, gated t read t.col) or RON; the fields below follow"
+            }
             FieldId::Key => "an endpoint (GET /x/{id}) or a store (table.column) the fact is about",
             FieldId::Serving => "only while serving this interface (empty: always)",
             FieldId::GatedBy => "only while this toggle is on (empty: always)",
@@ -718,8 +747,12 @@ impl Form {
 
     /// Whether the focused field takes typed text on one line.
     pub fn is_text(&self) -> bool {
-        self.focused()
-            .is_some_and(|f| matches!(f.kind, FieldKind::Text | FieldKind::Pick(_)))
+        self.focused().is_some_and(|f| {
+            matches!(
+                f.kind,
+                FieldKind::Text | FieldKind::Pick(_) | FieldKind::Phrase
+            )
+        })
     }
 
     /// Whether the focused field takes several lines of text.
@@ -752,17 +785,126 @@ impl Form {
     /// Edits the focused text field.
     pub fn edit(&mut self, request: InputRequest) {
         if let Some(field) = self.fields.get_mut(self.focus)
-            && matches!(field.kind, FieldKind::Text | FieldKind::Pick(_))
+            && matches!(
+                field.kind,
+                FieldKind::Text | FieldKind::Pick(_) | FieldKind::Phrase
+            )
         {
             field.input.handle(request);
         }
+        self.follow();
     }
 
-    /// Replaces the focused text field's value (a completion was taken).
+    /// Replaces the focused text field's value (a completion was taken); in the fact
+    /// line, only the word being typed.
     pub fn set_value(&mut self, value: &str) {
         if let Some(field) = self.fields.get_mut(self.focus) {
-            field.input = Input::new(value.to_string());
+            let value = match field.kind {
+                FieldKind::Phrase => phrase::complete(field.input.value(), value),
+                _ => value.to_string(),
+            };
+            field.input = Input::new(value);
         }
+        self.follow();
+    }
+
+    /// Replaces the focused field's whole text (a paste was inserted).
+    pub fn set_input(&mut self, input: Input) {
+        if let Some(field) = self.fields.get_mut(self.focus) {
+            field.input = input;
+        }
+        self.follow();
+    }
+
+    /// The fact line and the fact's fields say the same: after the line changed, the
+    /// fields take what it reads as (when it reads); after a field changed, the line is
+    /// written again from the fields.
+    fn follow(&mut self) {
+        let Some(line) = self.fields.iter().position(|f| f.kind == FieldKind::Phrase) else {
+            return;
+        };
+        if self.focus == line {
+            let text = self.fields[line].input.value().to_string();
+            if text.trim().is_empty() {
+                self.set_field(FieldId::Key, "");
+                self.set_field(FieldId::GatedBy, "");
+                self.set_field(FieldId::Serving, "");
+                return;
+            }
+            let Ok(read) = phrase::parse(&text) else {
+                return;
+            };
+            let fact = read.fact;
+            if read.access {
+                self.set_field(FieldId::Access, fact.access.name());
+            }
+            self.set_field(FieldId::Key, &fact.key);
+            self.set_field(FieldId::GatedBy, fact.gate.as_deref().unwrap_or(""));
+            self.set_field(FieldId::Serving, fact.serving.as_deref().unwrap_or(""));
+            if let Some(field) = self.fields.iter_mut().find(|f| f.id == FieldId::Tolerant) {
+                field.flag = fact.tolerant;
+            }
+            if let Some(remove) = read.remove {
+                self.set_field(FieldId::ChangeKind, if remove { "Remove" } else { "Add" });
+            }
+            return;
+        }
+        let follows = self.focused().is_some_and(|f| {
+            matches!(
+                f.id,
+                FieldId::Access
+                    | FieldId::Key
+                    | FieldId::Tolerant
+                    | FieldId::GatedBy
+                    | FieldId::Serving
+            )
+        });
+        if !follows {
+            return;
+        }
+        let access = Access::ALL
+            .into_iter()
+            .find(|a| a.name() == self.text(FieldId::Access))
+            .unwrap_or(Access::Call);
+        let words = phrase::words(
+            access,
+            &self.text(FieldId::Key),
+            self.flag(FieldId::Tolerant),
+            &self.text(FieldId::GatedBy),
+            &self.text(FieldId::Serving),
+        );
+        self.fields[line].input = Input::new(words);
+    }
+
+    /// Sets a field by its id: a text to `value`, a choice to the option `value`.
+    fn set_field(&mut self, id: FieldId, value: &str) {
+        let Some(field) = self.fields.iter_mut().find(|f| f.id == id) else {
+            return;
+        };
+        match &field.kind {
+            FieldKind::Choice(options) => {
+                if let Some(i) = options.iter().position(|o| *o == value) {
+                    field.choice = i;
+                }
+            }
+            _ if field.input.value() != value => field.input = Input::new(value.to_string()),
+            _ => {}
+        }
+    }
+
+    /// What the fact line does not read as, when it was typed into.
+    fn phrase_error(&self) -> Option<String> {
+        let (i, field) = self
+            .fields
+            .iter()
+            .enumerate()
+            .find(|(_, f)| f.kind == FieldKind::Phrase)?;
+        if field.unchanged() || !self.visible(i) || field.input.value().trim().is_empty() {
+            return None;
+        }
+        phrase::parse(field.input.value())
+            .err()
+            .map(|why| format!("The fact line: {why}"))
     }
 
     /// Space or ←/→ on a choice or a flag.
@@ -782,6 +924,7 @@ impl Form {
             FieldKind::Flag => field.flag = !field.flag,
             _ => {}
         }
+        self.follow();
     }
 
     /// A letter on a choice picks the next option that starts with it (`p` Provide, `c`
@@ -807,9 +950,13 @@ impl Form {
             FieldKind::Flag if letter == 'y' || letter == 'n' => field.flag = letter == 'y',
             _ => {}
         }
+        self.follow();
     }
 
     fn fact_value(&self) -> Result<Fact, String> {
+        if let Some(error) = self.phrase_error() {
+            return Err(error);
+        }
         let key = self.text(FieldId::Key);
         if key.is_empty() {
             return Err("A fact needs a key".into());

@@ -11,6 +11,7 @@ pub mod keymap;
 pub mod model;
 pub mod mouse;
 pub mod msg;
+pub mod phrase;
 pub mod picker;
 pub mod settings;
 pub mod share;

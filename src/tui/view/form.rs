@@ -174,7 +174,10 @@ impl<'a> FormView<'a> {
     /// The focused field and its text box, when it takes text and is on screen.
     fn focused_box(&self, areas: &Areas) -> Option<(&'a Field, Rect)> {
         let field = self.form.focused()?;
-        if !matches!(field.kind, FieldKind::Text | FieldKind::Pick(_)) {
+        if !matches!(
+            field.kind,
+            FieldKind::Text | FieldKind::Pick(_) | FieldKind::Phrase
+        ) {
             return None;
         }
         let (_, row) = areas.rows.iter().find(|(i, _)| *i == self.form.focus)?;
@@ -307,7 +310,7 @@ impl Widget for &FormView<'_> {
             let column = self.value_column(row);
             match &field.kind {
                 FieldKind::Lines => self.render_lines(field, column, focused, buf),
-                FieldKind::Text | FieldKind::Pick(_) => {
+                FieldKind::Text | FieldKind::Pick(_) | FieldKind::Phrase => {
                     let text_box = self.text_box(field, row);
                     self.render_text(field, text_box, focused, buf);
                     let new = focused
@@ -373,7 +376,7 @@ impl Widget for &FormView<'_> {
         // Over the rows under the field: the dropdown belongs to the focused field.
         if let (Some(completion), Some((field, text_box))) =
             (self.completion, self.focused_box(&areas))
-            && matches!(field.kind, FieldKind::Pick(_))
+            && matches!(field.kind, FieldKind::Pick(_) | FieldKind::Phrase)
         {
             CompletionView::new(completion, theme, text_box).render(area, buf);
         }
