@@ -670,7 +670,7 @@ fn typing_in_a_field_clears_the_forms_error() {
 }
 
 #[test]
-fn a_release_of_a_component_the_plan_does_not_have_is_refused_with_a_guess() {
+fn a_release_of_a_component_the_plan_does_not_have_is_asked_about_with_a_guess() {
     let mut model = board(example("reminders"));
     let steps = model.plan.steps.len();
     key(&mut model, KeyCode::Char('a'));
@@ -683,9 +683,47 @@ fn a_release_of_a_component_the_plan_does_not_have_is_refused_with_a_guess() {
     let error = form_error(&model).unwrap_or_default();
     assert_eq!(
         error,
-        "There is no component apii: did you mean api? Or add it in the components pane first"
+        "There is no component apii: did you mean api? Enter again adds apii as a new component"
     );
     assert_eq!(model.plan.steps.len(), steps);
+    // Fixing the typo releases the existing component.
+    key(&mut model, KeyCode::Backspace);
+    assert!(form_error(&model).is_none());
+    key(&mut model, KeyCode::Enter);
+    assert!(form_error(&model).is_none(), "{:?}", form_error(&model));
+    assert_eq!(model.plan.steps.len(), steps + 1);
+    assert_eq!(model.plan.components.len(), 3);
+}
+
+#[test]
+fn confirming_a_release_of_a_new_component_adds_the_component() {
+    let mut model = board(example("reminders"));
+    key(&mut model, KeyCode::Char('a'));
+    key(&mut model, KeyCode::Tab); // id
+    typed(&mut model, "notify");
+    key(&mut model, KeyCode::Tab); // title
+    key(&mut model, KeyCode::Tab); // component
+    typed(&mut model, "events");
+    key(&mut model, KeyCode::Enter);
+    assert!(form_error(&model).is_some(), "asked first");
+    key(&mut model, KeyCode::Enter);
+    assert!(model.overlay.is_none(), "{:?}", form_error(&model));
+    let events = model.plan.component("events").expect("the new component");
+    assert_eq!(events.kind, Kind::Queue, "its id suggests a queue");
+    assert!(model.plan.steps.iter().any(|s| s.id() == "notify"));
+    let said = model
+        .notice
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default();
+    assert!(
+        said.contains("with a new component events (a Queue"),
+        "{said}"
+    );
+    // One undo takes back both.
+    key(&mut model, KeyCode::Char('u'));
+    assert!(model.plan.component("events").is_none());
+    assert!(!model.plan.steps.iter().any(|s| s.id() == "notify"));
 }
 
 #[path = "common/kickoff.rs"]

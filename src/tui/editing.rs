@@ -799,6 +799,13 @@ fn submit(model: &mut Model) {
         refresh_completion(model);
         return;
     }
+    // A release of a component the plan does not have: asked about once too.
+    if let Some(Overlay::Form { form, .. }) = &mut model.overlay
+        && form.ask_unknown_component(&model.plan)
+    {
+        refresh_completion(model);
+        return;
+    }
     let Some(Overlay::Form { form, .. }) = &model.overlay else {
         return;
     };

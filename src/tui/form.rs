@@ -294,6 +294,31 @@ pub struct Form {
     pub asked: Option<String>,
 }
 
+/// That the plan has no component `id`, and the closest one it has.
+fn no_component(plan: &Plan, id: &str) -> String {
+    let ids = plan.components.iter().map(|c| c.id.as_str());
+    match crate::suggest::closest(id, ids) {
+        Some(best) => format!("There is no component {id}: did you mean {best}?"),
+        None => format!("There is no component {id}."),
+    }
+}
+
+/// The kind a new component's id suggests: `web` a Ui, `db` a Database, `events` a
+/// Queue; a Service otherwise.
+fn likely_kind(id: &str) -> Kind {
+    let id = id.to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| id.contains(w));
+    if has(&["web", "ui", "app", "front", "mobile", "ios", "android"]) {
+        Kind::Ui
+    } else if has(&["db", "database", "sql", "store", "postgres", "mysql"]) {
+        Kind::Database
+    } else if has(&["queue", "event", "topic", "kafka", "bus", "stream"]) {
+        Kind::Queue
+    } else {
+        Kind::Service
+    }
+}
+
 /// The choices of a field, from the model's own names.
 fn kinds() -> Vec<&'static str> {
     Kind::ALL.iter().map(|k| k.name()).collect()
@@ -665,6 +690,40 @@ impl Form {
         })
     }
 
+    /// The release's component when the plan has no such component: the field's index
+    /// and the id typed.
+    pub fn unknown_component(&self, plan: &Plan) -> Option<(usize, String)> {
+        if !matches!(self.purpose, Purpose::Step { .. }) {
+            return None;
+        }
+        let i = self
+            .fields
+            .iter()
+            .position(|f| f.id == FieldId::Component)?;
+        let component = self.text(FieldId::Component);
+        let unknown =
+            self.visible(i) && !component.is_empty() && plan.component(&component).is_none();
+        unknown.then_some((i, component))
+    }
+
+    /// The question a release of a component the plan lacks asks once: the closest
+    /// existing id, and that confirming adds the component.
+    pub fn ask_unknown_component(&mut self, plan: &Plan) -> bool {
+        let Some((field, component)) = self.unknown_component(plan) else {
+            return false;
+        };
+        if self.asked.as_deref() == Some(component.as_str()) {
+            return false;
+        }
+        self.error = Some(format!(
+            "{} Enter again adds {component} as a new component",
+            no_component(plan, &component)
+        ));
+        self.asked = Some(component);
+        self.focus = field;
+        true
+    }
+
     /// What the focused field wants, in one line, where its label alone does not say:
     /// the patterns' inputs, and a fact's key, interface and toggle.
     pub fn help(&self) -> Option<&'static str> {
@@ -676,6 +735,9 @@ impl Form {
             }
             FieldId::Toggle if pattern => {
                 "the toggle the feature hides behind: an existing one, or a new id"
+            }
+            FieldId::Component if matches!(self.purpose, Purpose::Step { .. }) => {
+                "the component this release deploys; a new id is asked about, then added"
             }
             FieldId::Ui => "the component that shows the feature (a Ui)",
             FieldId::Service => "the component that serves it (a Service)",
@@ -1135,6 +1197,25 @@ impl Form {
         } else {
             typed
         };
+        // A component the plan does not have yet, confirmed after the form asked.
+        let created = match self.unknown_component(plan) {
+            Some((_, component)) if self.asked.as_deref() == Some(component.as_str()) => {
+                let kind = likely_kind(&component);
+                plan.components.push(Component {
+                    id: component.clone(),
+                    name: component.clone(),
+                    kind,
+                    repo: None,
+                    current: Vec::new(),
+                    target: None,
+                });
+                format!(
+                    ", with a new component {component} (a {}: e in the components pane edits it)",
+                    kind.name()
+                )
+            }
+            _ => String::new(),
+        };
         let step = self.step_value(plan, index, id.clone(), title)?;
         match (index, old) {
             (Some(i), Some(old)) => {
@@ -1142,11 +1223,11 @@ impl Form {
                     rename_step(plan, &old, &id)?;
                 }
                 plan.steps[i] = step;
-                Ok(format!("Step {id} updated"))
+                Ok(format!("Step {id} updated{created}"))
             }
             _ => {
                 plan.steps.insert(at.min(plan.steps.len()), step);
-                Ok(format!("Step {id} added"))
+                Ok(format!("Step {id} added{created}"))
             }
         }
     }
@@ -1185,15 +1266,7 @@ impl Form {
             return Err("A release needs a component".into());
         }
         if plan.component(&component).is_none() {
-            let ids = plan.components.iter().map(|c| c.id.as_str());
-            return Err(match crate::suggest::closest(&component, ids) {
-                Some(best) => format!(
-                    "There is no component {component}: did you mean {best}? Or add it in the components pane first"
-                ),
-                None => format!(
-                    "There is no component {component}: add it in the components pane first"
-                ),
-            });
+            return Err(no_component(plan, &component));
         }
         let changes = index
             .and_then(|i| plan.steps.get(i))
