@@ -797,6 +797,33 @@ fn a_pattern_opened_from_a_component_starts_with_it_in_its_field() {
     assert_eq!(ui.as_deref(), Some(""));
 }
 
+#[test]
+fn a_pattern_opened_from_a_step_starts_with_its_component_and_endpoints() {
+    let mut model = board(example("reminders"));
+    model.pane = Pane::Steps;
+    model.selected = 1; // endpoints, a release of api
+    key(&mut model, KeyCode::Char('p'));
+    key(&mut model, KeyCode::Enter); // the toggle feature
+    assert_eq!(field(&model, "service"), "api");
+    assert_eq!(
+        field(&model, "interfaces"),
+        "POST /user/{id}/reminder, GET /user/{id}/reminder"
+    );
+    assert_eq!(field(&model, "ui"), "");
+
+    // The double write from "contract", a release of db that removes the old column.
+    let mut model = board(example("amount-column"));
+    model.pane = Pane::Steps;
+    model.selected = 3;
+    assert_eq!(model.plan.steps[3].id(), "contract");
+    key(&mut model, KeyCode::Char('p'));
+    key(&mut model, KeyCode::Down);
+    key(&mut model, KeyCode::Down);
+    key(&mut model, KeyCode::Enter);
+    assert_eq!(field(&model, "store"), "db");
+    assert_eq!(field(&model, "old"), "expenses.amount");
+}
+
 /// The text of the focused form's field labelled `label`.
 fn field(model: &Model, label: &str) -> String {
     let Some(Overlay::Form { form, .. }) = &model.overlay else {

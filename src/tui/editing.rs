@@ -307,6 +307,10 @@ pub fn templates_action(model: &mut Model, action: Action) {
                 && let Some(component) = model.plan.components.get(model.component)
             {
                 form = form.prefill(component);
+            } else if model.pane == Pane::Steps
+                && let Some(step) = model.plan.steps.get(model.selected)
+            {
+                form = form.prefill_step(&model.plan, step);
             }
             open_form(model, form);
         }

@@ -547,6 +547,39 @@ impl Form {
         self
     }
 
+    /// A pattern's fields from the selected step: its component, as [`Form::prefill`];
+    /// what it removes as the old key, and the endpoints it adds as the interfaces.
+    pub fn prefill_step(mut self, plan: &Plan, step: &Step) -> Form {
+        if let Some(component) = step.component().and_then(|id| plan.component(id)) {
+            self = self.prefill(component);
+        }
+        let removed = step.changes().iter().find_map(|c| match c {
+            Change::Remove(fact) => Some(fact.key.clone()),
+            _ => None,
+        });
+        let provided: Vec<&str> = step
+            .changes()
+            .iter()
+            .filter_map(|c| match c {
+                Change::Add(fact) if fact.access == Access::Provide => Some(fact.key.as_str()),
+                _ => None,
+            })
+            .collect();
+        for field in &mut self.fields {
+            let value = match field.id {
+                FieldId::Old => removed.clone(),
+                FieldId::Interfaces if !provided.is_empty() => Some(provided.join(", ")),
+                _ => None,
+            };
+            if let Some(value) = value
+                && field.input.value().is_empty()
+            {
+                field.input = Input::new(value);
+            }
+        }
+        self
+    }
+
     pub fn step(plan: &Plan, index: Option<usize>, at: usize) -> Form {
         let step = index.and_then(|i| plan.steps.get(i));
         let (kind, id, title) = match step {
