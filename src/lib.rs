@@ -7,6 +7,7 @@ pub mod diff;
 pub mod export;
 pub mod forest;
 pub mod plan;
+pub mod sources;
 pub mod store;
 pub mod suggest;
 pub mod text;

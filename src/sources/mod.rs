@@ -1,0 +1,620 @@
+//! Facts derived from the files a repository already has (SPEC §7): OpenAPI documents
+//! yield `Provide("METHOD /path")`, SQL migrations `Provide("table")` and
+//! `Provide("table.column")`, Pact files `Call("METHOD /path")`.
+//!
+//! Each reader takes a [`Tree`] (where the files come from) and a path in it, and returns
+//! the [`Derived`] facts with the [`Warning`]s about what it skipped; a source that cannot
+//! be read at all is a [`SourceError`]. Nothing a file holds makes a reader panic.
+
+pub mod git;
+pub mod openapi;
+pub mod pact;
+pub mod sql;
+mod tree;
+
+use std::borrow::Cow;
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use rustc_hash::FxHashMap;
+
+use crate::plan::{Access, Fact};
+use crate::text::clean_line;
+
+pub use git::GitTree;
+pub use pact::Templates;
+pub use tree::{Entry, Tree, WorkTree};
+
+/// The largest file a source may be: far above any real API description or migration,
+/// low enough that a stray dump or image is refused before it is read.
+pub const MAX_SOURCE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The SQL dialect migrations are written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum Dialect {
+    #[default]
+    Postgres,
+    MySql,
+    Sqlite,
+}
+
+impl Dialect {
+    pub const ALL: [Dialect; 3] = [Dialect::Postgres, Dialect::MySql, Dialect::Sqlite];
+
+    /// The name in a plan file: `Postgres`, `MySql`, `Sqlite`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::Postgres => "Postgres",
+            Dialect::MySql => "MySql",
+            Dialect::Sqlite => "Sqlite",
+        }
+    }
+
+    /// The name on the command line: `sql+mysql:PATH`.
+    pub fn arg(self) -> &'static str {
+        match self {
+            Dialect::Postgres => "postgres",
+            Dialect::MySql => "mysql",
+            Dialect::Sqlite => "sqlite",
+        }
+    }
+
+    /// A dialect by either of its names, in any case; also `postgresql`, `pg`, `mariadb`
+    /// and `sqlite3`.
+    pub fn from_name(name: &str) -> Option<Dialect> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "postgres" | "postgresql" | "pg" => Some(Dialect::Postgres),
+            "mysql" | "mariadb" => Some(Dialect::MySql),
+            "sqlite" | "sqlite3" => Some(Dialect::Sqlite),
+            _ => None,
+        }
+    }
+}
+
+/// One place a component is described: a file or folder, relative to the tree's root.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Source {
+    /// An OpenAPI 3.0/3.1 or Swagger 2.0 document, YAML or JSON.
+    OpenApi(PathBuf),
+    /// A `.sql` file or a folder of migrations.
+    Sql(PathBuf, Dialect),
+    /// A Pact file (v2 to v4) or a folder of them, the component being the consumer.
+    Pact(PathBuf),
+}
+
+impl Source {
+    pub fn path(&self) -> &Path {
+        match self {
+            Source::OpenApi(path) | Source::Sql(path, _) | Source::Pact(path) => path,
+        }
+    }
+
+    /// The one kind of fact the source yields: `Provide` for OpenAPI and SQL, `Call`
+    /// for Pact. `import` compares only facts of this kind.
+    pub fn access(&self) -> Access {
+        match self {
+            Source::OpenApi(_) | Source::Sql(..) => Access::Provide,
+            Source::Pact(_) => Access::Call,
+        }
+    }
+
+    /// The variant's name in a plan file: `OpenApi`, `Sql`, `Pact`.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Source::OpenApi(_) => "OpenApi",
+            Source::Sql(..) => "Sql",
+            Source::Pact(_) => "Pact",
+        }
+    }
+
+    /// The command-line form: `openapi:PATH`, `sql:PATH`, `sql+mysql:PATH`,
+    /// `sql+sqlite:PATH` (also `sql+postgres:PATH`), `pact:PATH`.
+    pub fn parse_arg(arg: &str) -> Result<Source, ArgError> {
+        let unknown = |why: String| ArgError {
+            arg: arg.to_string(),
+            why,
+        };
+        let Some((kind, path)) = arg.split_once(':') else {
+            return Err(unknown("a source is KIND:PATH".into()));
+        };
+        if path.is_empty() {
+            return Err(unknown("the path is missing after the `:`".into()));
+        }
+        let path = PathBuf::from(path);
+        let (kind, dialect) = match kind.split_once('+') {
+            Some((kind, dialect)) => (kind, Some(dialect)),
+            None => (kind, None),
+        };
+        match (kind.to_ascii_lowercase().as_str(), dialect) {
+            ("openapi", None) => Ok(Source::OpenApi(path)),
+            ("pact", None) => Ok(Source::Pact(path)),
+            ("sql", None) => Ok(Source::Sql(path, Dialect::Postgres)),
+            ("sql", Some(dialect)) => match Dialect::from_name(dialect) {
+                Some(dialect) => Ok(Source::Sql(path, dialect)),
+                None => Err(unknown(format!(
+                    "unknown SQL dialect `{}`; the dialects are postgres (the default), mysql and sqlite",
+                    clean_line(dialect)
+                ))),
+            },
+            ("openapi" | "pact", Some(_)) => Err(unknown(format!(
+                "only sql sources take a dialect (`sql+mysql:PATH`), not {kind}"
+            ))),
+            _ => Err(unknown(format!(
+                "unknown source kind `{}`",
+                clean_line(kind)
+            ))),
+        }
+    }
+}
+
+impl FromStr for Source {
+    type Err = ArgError;
+
+    fn from_str(arg: &str) -> Result<Source, ArgError> {
+        Source::parse_arg(arg)
+    }
+}
+
+/// The command-line form, which [`Source::parse_arg`] reads back.
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = self.path().display();
+        match self {
+            Source::OpenApi(_) => write!(f, "openapi:{path}"),
+            Source::Sql(_, Dialect::Postgres) => write!(f, "sql:{path}"),
+            Source::Sql(_, dialect) => write!(f, "sql+{}:{path}", dialect.arg()),
+            Source::Pact(_) => write!(f, "pact:{path}"),
+        }
+    }
+}
+
+/// A command-line source that is not `KIND:PATH` with a known kind and dialect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArgError {
+    pub arg: String,
+    pub why: String,
+}
+
+impl fmt::Display for ArgError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "`{}`: {}; use openapi:PATH, sql:PATH, sql+mysql:PATH, sql+sqlite:PATH or pact:PATH",
+            clean_line(&self.arg),
+            self.why
+        )
+    }
+}
+
+impl std::error::Error for ArgError {}
+
+/// Something a reader skipped: the file (the source's path as given, then `/` and the
+/// name inside a folder), the line where there is one, and what was skipped and why.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Warning {
+    pub file: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl Warning {
+    pub fn new(file: impl Into<String>, line: Option<usize>, message: impl Into<String>) -> Self {
+        Warning {
+            file: file.into(),
+            line,
+            message: message.into(),
+        }
+    }
+}
+
+/// `file:line: message`, or `file: message`, on one line with control characters removed.
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        located(f, &self.file, self.line, &self.message)
+    }
+}
+
+/// A source that cannot be read at all: missing, a binary file, not the format its kind
+/// says, malformed as a whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl SourceError {
+    pub fn new(file: impl Into<String>, line: Option<usize>, message: impl Into<String>) -> Self {
+        SourceError {
+            file: file.into(),
+            line,
+            message: message.into(),
+        }
+    }
+
+    /// The error for a file or folder that cannot be read.
+    pub fn io(file: &str, error: &io::Error) -> Self {
+        let message = match error.kind() {
+            io::ErrorKind::NotFound => "no such file or folder".to_string(),
+            io::ErrorKind::FileTooLarge | io::ErrorKind::IsADirectory => error.to_string(),
+            _ => format!("cannot read it: {error}"),
+        };
+        SourceError::new(file, None, message)
+    }
+
+    /// The same problem as a warning, for one file of a folder that is read on.
+    pub fn into_warning(self) -> Warning {
+        Warning::new(self.file, self.line, self.message)
+    }
+}
+
+/// `file:line: message`, or `file: message`, on one line with control characters removed.
+impl fmt::Display for SourceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        located(f, &self.file, self.line, &self.message)
+    }
+}
+
+impl std::error::Error for SourceError {}
+
+fn located(
+    f: &mut fmt::Formatter<'_>,
+    file: &str,
+    line: Option<usize>,
+    message: &str,
+) -> fmt::Result {
+    let file = clean_line(file);
+    let message = clean_line(message);
+    match line {
+        Some(line) => write!(f, "{file}:{line}: {message}"),
+        None => write!(f, "{file}: {message}"),
+    }
+}
+
+/// What sources yield: facts (sorted and without duplicates once [`Derived::finish`]ed)
+/// and warnings (in the order the files were read).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Derived {
+    pub facts: Vec<Fact>,
+    pub warnings: Vec<Warning>,
+}
+
+impl Derived {
+    /// Adds another source's facts and warnings.
+    pub fn extend(&mut self, other: Derived) {
+        self.facts.extend(other.facts);
+        self.warnings.extend(other.warnings);
+    }
+
+    /// Sorts the facts and drops duplicates (of facts, and of warnings).
+    pub fn finish(mut self) -> Derived {
+        self.facts.sort();
+        self.facts.dedup();
+        let mut seen = rustc_hash::FxHashSet::default();
+        self.warnings.retain(|w| seen.insert(w.clone()));
+        self
+    }
+
+    /// The derived keys, in the facts' order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.facts.iter().map(|f| f.key.as_str())
+    }
+}
+
+/// Reads one source. `templates` are the endpoints other sources provide, which a Pact
+/// source matches its concrete paths to (ignored by the other kinds).
+pub fn read(
+    tree: &dyn Tree,
+    source: &Source,
+    templates: &Templates,
+) -> Result<Derived, SourceError> {
+    let derived = match source {
+        Source::OpenApi(path) => openapi::read(tree, path)?,
+        Source::Sql(path, dialect) => sql::read(tree, path, *dialect)?,
+        Source::Pact(path) => pact::read(tree, path, templates)?,
+    };
+    Ok(derived.finish())
+}
+
+/// Reads several sources as `storyplan facts` does: the union of their facts, Pact paths
+/// matched to the templates the OpenAPI sources among them provide. Every source that
+/// cannot be read is in the error list.
+pub fn read_all(tree: &dyn Tree, sources: &[Source]) -> Result<Derived, Vec<SourceError>> {
+    let mut results: Vec<Option<Result<Derived, SourceError>>> = vec![None; sources.len()];
+    let none = Templates::default();
+    for (i, source) in sources.iter().enumerate() {
+        if !matches!(source, Source::Pact(_)) {
+            results[i] = Some(read(tree, source, &none));
+        }
+    }
+    let provided: Vec<&Fact> = sources
+        .iter()
+        .zip(&results)
+        .filter(|(source, _)| matches!(source, Source::OpenApi(_)))
+        .filter_map(|(_, result)| result.as_ref()?.as_ref().ok())
+        .flat_map(|derived| &derived.facts)
+        .collect();
+    let templates = Templates::from_facts(provided);
+    for (i, source) in sources.iter().enumerate() {
+        if results[i].is_none() {
+            results[i] = Some(read(tree, source, &templates));
+        }
+    }
+    let mut all = Derived::default();
+    let mut errors = Vec::new();
+    for result in results.into_iter().flatten() {
+        match result {
+            Ok(derived) => all.extend(derived),
+            Err(error) => errors.push(error),
+        }
+    }
+    if errors.is_empty() {
+        Ok(all.finish())
+    } else {
+        Err(errors)
+    }
+}
+
+/// A key with the name of every path parameter taken out: `GET /user/{id}` and
+/// `GET /user/{userId}` both become `GET /user/{}`.
+pub fn parameter_shape(key: &str) -> Cow<'_, str> {
+    if !key.contains('{') {
+        return Cow::Borrowed(key);
+    }
+    let mut out = String::with_capacity(key.len());
+    let mut rest = key;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        out.push_str(&rest[..=open]);
+        out.push('}');
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// Gives each derived fact whose key equals a key the plan already uses up to the names
+/// of path parameters the plan's spelling (SPEC §7). A shape that several plan keys share
+/// is left alone: there is no one spelling to keep.
+pub fn respell<'a>(derived: &mut [Fact], plan_keys: impl IntoIterator<Item = &'a str>) {
+    let mut spelling: FxHashMap<String, Option<&'a str>> = FxHashMap::default();
+    for key in plan_keys {
+        let key = key.trim();
+        if !key.contains('{') {
+            continue;
+        }
+        spelling
+            .entry(parameter_shape(key).into_owned())
+            .and_modify(|known| {
+                if known.is_some_and(|k| k != key) {
+                    *known = None;
+                }
+            })
+            .or_insert(Some(key));
+    }
+    if spelling.is_empty() {
+        return;
+    }
+    for fact in derived {
+        if !fact.key.contains('{') {
+            continue;
+        }
+        if let Some(Some(key)) = spelling.get(parameter_shape(&fact.key).as_ref()) {
+            fact.key = (*key).to_string();
+        }
+    }
+}
+
+/// A file inside a source folder, named as warnings name it: `dir/name`.
+pub(crate) fn child(dir: &str, name: &str) -> String {
+    if dir.is_empty() || dir.ends_with('/') {
+        format!("{dir}{name}")
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+/// A path as warnings and errors name it: as given, with `/` between its parts.
+pub(crate) fn shown(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '/' {
+        text.into_owned()
+    } else {
+        text.replace(std::path::MAIN_SEPARATOR, "/")
+    }
+}
+
+/// The text of a source file: UTF-8 without a byte order mark. A file with a NUL byte is
+/// binary; one with bytes that are not UTF-8 is refused with the line they are on.
+pub(crate) fn text<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, SourceError> {
+    if bytes.contains(&0) {
+        return Err(SourceError::new(
+            file,
+            None,
+            "this is a binary file, not text",
+        ));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.strip_prefix('\u{feff}').unwrap_or(text)),
+        Err(error) => {
+            let line = line_at(bytes, error.valid_up_to());
+            Err(SourceError::new(
+                file,
+                Some(line),
+                "the file is not UTF-8 text",
+            ))
+        }
+    }
+}
+
+/// The 1-based line of a byte offset.
+pub(crate) fn line_at(bytes: &[u8], offset: usize) -> usize {
+    1 + bytes[..offset.min(bytes.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+}
+
+/// A key derived from a file, on one line and without characters that would drive or
+/// reorder a terminal.
+pub(crate) fn clean_key(key: &str) -> String {
+    clean_line(key).trim().to_string()
+}
+
+/// Natural order of file names: runs of digits compare as numbers (`V2__x.sql` before
+/// `V10__y.sql`), everything else character by character; names that compare equal so
+/// (`1_a` and `01_a`) fall back to plain order.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (mut x, mut y) = (a.as_bytes(), b.as_bytes());
+    loop {
+        match (x.first(), y.first()) {
+            (None, None) => return a.cmp(b),
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(p), Some(q)) if p.is_ascii_digit() && q.is_ascii_digit() => {
+                let run = |s: &[u8]| s.iter().take_while(|c| c.is_ascii_digit()).count();
+                let (m, n) = (run(x), run(y));
+                let trim = |digits: &'_ [u8]| -> usize {
+                    digits.iter().take_while(|&&c| c == b'0').count()
+                };
+                let (dx, dy) = (&x[trim(&x[..m])..m], &y[trim(&y[..n])..n]);
+                let order = dx.len().cmp(&dy.len()).then_with(|| dx.cmp(dy));
+                if order != Ordering::Equal {
+                    return order;
+                }
+                x = &x[m..];
+                y = &y[n..];
+            }
+            (Some(p), Some(q)) => {
+                if p != q {
+                    return p.cmp(q);
+                }
+                x = &x[1..];
+                y = &y[1..];
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn natural_order_compares_digit_runs_as_numbers() {
+        let mut names = vec![
+            "V10__y.sql",
+            "V2__x.sql",
+            "V1__init.sql",
+            "V1_1__fix.sql",
+            "V02__z.sql",
+            "20240101_a.sql",
+            "9_b.sql",
+        ];
+        names.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(
+            names,
+            [
+                "9_b.sql",
+                "20240101_a.sql",
+                "V1_1__fix.sql",
+                "V1__init.sql",
+                "V2__x.sql",
+                "V02__z.sql",
+                "V10__y.sql",
+            ]
+        );
+    }
+
+    #[test]
+    fn natural_order_is_total_on_leading_zeros() {
+        assert_eq!(natural_cmp("01_a", "1_a"), "01_a".cmp("1_a"));
+        assert_eq!(natural_cmp("a", "a"), std::cmp::Ordering::Equal);
+        assert_eq!(natural_cmp("a", "a1"), std::cmp::Ordering::Less);
+        assert_eq!(
+            natural_cmp("00000000000000000000000000001", "2"),
+            std::cmp::Ordering::Less
+        );
+    }
+
+    #[test]
+    fn sources_parse_from_the_command_line() {
+        let cases = [
+            ("openapi:api.yaml", Source::OpenApi("api.yaml".into())),
+            ("sql:db", Source::Sql("db".into(), Dialect::Postgres)),
+            ("sql+mysql:db", Source::Sql("db".into(), Dialect::MySql)),
+            ("sql+sqlite:a:b", Source::Sql("a:b".into(), Dialect::Sqlite)),
+            (
+                "sql+postgres:db",
+                Source::Sql("db".into(), Dialect::Postgres),
+            ),
+            ("pact:pacts", Source::Pact("pacts".into())),
+        ];
+        for (arg, source) in cases {
+            assert_eq!(Source::parse_arg(arg), Ok(source.clone()), "{arg}");
+            assert_eq!(Source::parse_arg(&source.to_string()), Ok(source));
+        }
+    }
+
+    #[test]
+    fn bad_sources_say_what_is_wrong() {
+        let message = |arg: &str| Source::parse_arg(arg).map_err(|e| e.to_string());
+        assert!(message("graphql:x").is_err_and(|m| m.contains("unknown source kind `graphql`")));
+        assert!(message("sql+oracle:x").is_err_and(|m| m.contains("unknown SQL dialect `oracle`")));
+        assert!(message("api.yaml").is_err_and(|m| m.contains("KIND:PATH")));
+        assert!(message("openapi:").is_err_and(|m| m.contains("path is missing")));
+        assert!(message("pact+mysql:x").is_err_and(|m| m.contains("only sql")));
+    }
+
+    #[test]
+    fn respelling_keeps_the_plans_parameter_names() {
+        let mut facts = vec![
+            Fact::provide("GET /user/{id}/reminder"),
+            Fact::provide("GET /user/{id}"),
+            Fact::provide("GET /shelter/{id}"),
+            Fact::provide("users.id"),
+        ];
+        let plan = [
+            "GET /user/{userId}/reminder",
+            "GET /user/{id}",
+            "GET /shelter/{a}",
+            "GET /shelter/{b}",
+        ];
+        respell(&mut facts, plan);
+        let keys: Vec<&str> = facts.iter().map(|f| f.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "GET /user/{userId}/reminder",
+                "GET /user/{id}",
+                "GET /shelter/{id}",
+                "users.id"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_parameter_shape_drops_names_only() {
+        assert_eq!(parameter_shape("GET /a/{x}/b/{yy}"), "GET /a/{}/b/{}");
+        assert_eq!(parameter_shape("GET /a/{x"), "GET /a/{x");
+        assert_eq!(parameter_shape("users.id"), "users.id");
+    }
+
+    #[test]
+    fn text_refuses_binary_and_names_the_line_of_bad_bytes() {
+        assert_eq!(
+            text("a.sql", b"x\0y").map_err(|e| e.to_string()),
+            Err("a.sql: this is a binary file, not text".into())
+        );
+        assert_eq!(
+            text("a.sql", b"one\ntwo \xff\n").map_err(|e| e.to_string()),
+            Err("a.sql:2: the file is not UTF-8 text".into())
+        );
+        assert_eq!(text("a.sql", "\u{feff}ok".as_bytes()), Ok("ok"));
+    }
+}
