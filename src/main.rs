@@ -67,6 +67,18 @@ enum Command {
         /// ref's only plan in .storyplan/.
         source: String,
     },
+    /// Print the facts the repository's files yield, sorted, one per line in canonical
+    /// RON; warnings about what was skipped go to stderr. Exit 0; 2 when a source
+    /// cannot be read at all.
+    Facts {
+        /// openapi:PATH, sql:PATH, sql+mysql:PATH, sql+sqlite:PATH or pact:PATH. Pact
+        /// paths are matched to the templates the openapi sources given here provide.
+        #[arg(required = true, value_name = "SOURCE")]
+        sources: Vec<String>,
+        /// How to print the facts.
+        #[arg(long, value_enum, default_value_t = cli::facts::Format::Human)]
+        format: cli::facts::Format,
+    },
     /// Print what changed between two plans: steps added, removed, moved and changed,
     /// and the findings introduced and resolved. Exit 0 whether or not they differ.
     Diff {
@@ -123,6 +135,10 @@ fn main() -> ExitCode {
                 &mut std::io::stderr(),
             )
         }),
+        Some(Command::Facts { sources, format }) => {
+            let options = cli::facts::Options { sources, format };
+            buffered(|out| cli::facts::run(&options, &cwd, out, &mut std::io::stderr()))
+        }
         None => cli::board::run_repository(&cwd, settings::load()),
     };
     match result {

@@ -6,6 +6,7 @@ pub mod check;
 pub mod diff;
 mod exit;
 pub mod export;
+pub mod facts;
 pub mod github;
 pub mod human;
 pub mod json;
