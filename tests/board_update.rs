@@ -7,6 +7,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, 
 use storyplan::check::Status;
 use storyplan::plan::Plan;
 use storyplan::store::{self, Stamp};
+use storyplan::tui::app::perform;
 use storyplan::tui::keymap::{Action, Keymap, Mode};
 use storyplan::tui::model::{Drag, Model, Overlay, Pane, Question, Source};
 use storyplan::tui::msg::{Effect, Msg};
@@ -183,6 +184,43 @@ fn a_file_changed_on_disk_asks_before_overwriting() {
     update(&mut model, Msg::DiskChanged { then_quit: false });
     assert_eq!(key(&mut model, KeyCode::Esc, KeyModifiers::NONE), None);
     assert!(model.overlay.is_none());
+}
+
+#[test]
+fn a_file_changed_on_disk_can_be_compared_with_the_edits_on_the_board() {
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let path = dir.path().join("plan.ron");
+    let mut on_disk = example("reminders");
+    on_disk.story = "Reminders, as a teammate renamed it".into();
+    store::save_atomic(&path, &on_disk).expect("saved");
+    let mut model = broken_reminders();
+    model.source = Source::File {
+        path: path.clone(),
+        stamp: None,
+    };
+    key(&mut model, KeyCode::Char('J'), KeyModifiers::SHIFT);
+    update(&mut model, Msg::DiskChanged { then_quit: false });
+    let effect = key(&mut model, KeyCode::Char('v'), KeyModifiers::NONE);
+    let Some(Effect::CompareDisk {
+        path: compared,
+        plan,
+    }) = effect.clone()
+    else {
+        panic!("v compares: {effect:?}");
+    };
+    assert_eq!(compared, path);
+    assert_eq!(*plan, model.plan);
+    let shown = perform(effect.expect("an effect")).expect("a message");
+    let Msg::Show { title, text } = &shown else {
+        panic!("the comparison is shown: {shown:?}");
+    };
+    assert_eq!(title, "Your edits against the file on disk");
+    assert!(
+        text.contains("Reminders, as a teammate renamed it"),
+        "{text}"
+    );
+    update(&mut model, shown);
+    assert!(matches!(model.overlay, Some(Overlay::Reader { .. })));
 }
 
 #[test]

@@ -319,6 +319,21 @@ pub fn perform(effect: Effect) -> Option<Msg> {
                 }
             }
         }
+        Effect::CompareDisk { path, plan } => match store::load(&path) {
+            Ok(disk) => Msg::Show {
+                title: "Your edits against the file on disk".into(),
+                text: crate::diff::render(
+                    &crate::diff::diff(&disk.plan, &plan),
+                    &format!("{} on disk", path.display()),
+                    "the board",
+                    false,
+                ),
+            },
+            Err(error) => Msg::Told {
+                text: crate::text::clean_line(&error.to_string()).into_owned(),
+                error: true,
+            },
+        },
         Effect::Compare {
             reference,
             path,

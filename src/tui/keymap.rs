@@ -67,6 +67,7 @@ pub enum Action {
     AnswerDiscard,
     AnswerReload,
     AnswerOverwrite,
+    AnswerCompare,
 }
 
 /// Where keys are read: the board, and each overlay with keys of its own.
@@ -663,6 +664,12 @@ const QUESTION: &[Row] = &[
         &["o", "O"],
         "overwrite",
         "overwrite the file on disk",
+    ),
+    (
+        Action::AnswerCompare,
+        &["v", "V"],
+        "compare",
+        "compare your edits with the file on disk",
     ),
     (Action::Close, &["c", "C", "esc"], "cancel", "cancel"),
 ];

@@ -63,9 +63,12 @@ impl Question {
     pub fn answers(self) -> &'static [Action] {
         match self {
             Question::Quit => &[Action::AnswerSave, Action::AnswerDiscard, Action::Close],
-            Question::Conflict { .. } => {
-                &[Action::AnswerReload, Action::AnswerOverwrite, Action::Close]
-            }
+            Question::Conflict { .. } => &[
+                Action::AnswerReload,
+                Action::AnswerOverwrite,
+                Action::AnswerCompare,
+                Action::Close,
+            ],
         }
     }
 }

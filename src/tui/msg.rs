@@ -47,6 +47,8 @@ pub enum Answer {
     Discard,
     Reload,
     Overwrite,
+    /// Shows what the board has that the file on disk has not.
+    Compare,
     Cancel,
 }
 
@@ -152,6 +154,11 @@ pub enum Effect {
     Write {
         path: PathBuf,
         text: String,
+    },
+    /// Compare the file on disk (changed by someone else) with the plan on the board.
+    CompareDisk {
+        path: PathBuf,
+        plan: Box<Plan>,
     },
     /// Compare the plan with its file at a git ref.
     Compare {

@@ -47,7 +47,8 @@
 //! - `export`: `down`, `up`, `page_down`, `page_up`, `top`, `bottom`, `copy`, `write_file`,
 //!   `switch_export`, `close`.
 //! - `draft`: `take`, `close`, `down`, `up`.
-//! - `question`: `answer_save`, `answer_discard`, `answer_reload`, `answer_overwrite`, `close`.
+//! - `question`: `answer_save`, `answer_discard`, `answer_reload`, `answer_overwrite`,
+//!   `answer_compare`, `close`.
 //! - `prompt`: `confirm`, `close`.
 //!
 //! Keys: one character (`"z"`, `"J"`, `"?"`), or a name: `up`, `down`, `left`, `right`,

@@ -83,6 +83,7 @@ pub fn key_to_msg(keymap: &Keymap, context: Context, key: KeyEvent) -> Option<Ms
                 (Question::Quit, Action::AnswerDiscard) => Answer::Discard,
                 (Question::Conflict { .. }, Action::AnswerReload) => Answer::Reload,
                 (Question::Conflict { .. }, Action::AnswerOverwrite) => Answer::Overwrite,
+                (Question::Conflict { .. }, Action::AnswerCompare) => Answer::Compare,
                 _ => return None,
             };
             Some(Msg::Answer(answer))
@@ -566,7 +567,8 @@ fn act(model: &mut Model, action: Action) -> Option<Effect> {
         | Action::AnswerSave
         | Action::AnswerDiscard
         | Action::AnswerReload
-        | Action::AnswerOverwrite => {}
+        | Action::AnswerOverwrite
+        | Action::AnswerCompare => {}
     }
     None
 }
@@ -776,7 +778,7 @@ fn disk_edited(model: &mut Model) -> Option<Effect> {
         .unwrap_or_else(|| "saving".into());
     model.notice = Some(Notice {
         text: format!(
-            "The file changed on disk while you have unsaved edits: {save} asks whether to reload it or keep yours"
+            "The file changed on disk while you have unsaved edits: {save} offers to compare, reload it or keep yours"
         ),
         error: true,
     });
@@ -806,6 +808,13 @@ fn answer_question(model: &mut Model, answer: Answer) -> Option<Effect> {
                 expected: *stamp,
                 force: true,
                 then_quit,
+            }),
+            Source::Example { .. } | Source::Ref { .. } => None,
+        },
+        (Question::Conflict { .. }, Answer::Compare) => match &model.source {
+            Source::File { path, .. } => Some(Effect::CompareDisk {
+                path: path.clone(),
+                plan: Box::new(model.plan.clone()),
             }),
             Source::Example { .. } | Source::Ref { .. } => None,
         },
