@@ -52,6 +52,15 @@ impl Dialect {
         }
     }
 
+    /// The name people know it by: `PostgreSQL`, `MySQL`, `SQLite`.
+    pub fn title(self) -> &'static str {
+        match self {
+            Dialect::Postgres => "PostgreSQL",
+            Dialect::MySql => "MySQL",
+            Dialect::Sqlite => "SQLite",
+        }
+    }
+
     /// The name on the command line: `sql+mysql:PATH`.
     pub fn arg(self) -> &'static str {
         match self {

@@ -529,8 +529,8 @@ impl Schema {
                     file,
                     Some(piece.line),
                     format!(
-                        "statement skipped, it does not parse as {} SQL: {} (`{}`)",
-                        self.dialect.name(),
+                        "statement skipped, it does not parse as {}: {} (`{}`)",
+                        self.dialect.title(),
                         reason(&error, piece.line),
                         excerpt(piece.text)
                     ),
@@ -1106,7 +1106,7 @@ mod tests {
         assert_eq!(derived.warnings.len(), 1);
         let warning = derived.warnings[0].to_string();
         assert!(
-            warning.starts_with("m.sql:3: statement skipped, it does not parse as Postgres SQL: "),
+            warning.starts_with("m.sql:3: statement skipped, it does not parse as PostgreSQL: "),
             "{warning}"
         );
         assert!(
