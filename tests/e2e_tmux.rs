@@ -126,6 +126,26 @@ impl Tmux {
         assert!(!self.running(), "{why}\n{}", self.screen());
     }
 
+    fn resize(&self, (width, height): (u16, u16)) {
+        let status = Command::new("tmux")
+            .args(["resize-window", "-t", &self.session, "-x"])
+            .arg(width.to_string())
+            .arg("-y")
+            .arg(height.to_string())
+            .status()
+            .expect("tmux resize-window runs");
+        assert!(status.success());
+    }
+
+    /// The screen and the scrollback above it.
+    fn screen_and_history(&self) -> String {
+        let output = Command::new("tmux")
+            .args(["capture-pane", "-p", "-S", "-", "-t", &self.session])
+            .output()
+            .expect("tmux capture-pane runs");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
     fn running(&self) -> bool {
         Command::new("tmux")
             .args(["has-session", "-t", &self.session])
@@ -438,6 +458,31 @@ fn keys_on_a_terminal_too_small_for_the_board_change_nothing() {
     tmux.keys(&["q"]);
     tmux.wait_until_gone("the board did not quit:");
     assert_eq!(std::fs::read(&file).expect("file reads"), before);
+}
+
+#[test]
+fn quitting_after_the_window_grew_leaves_a_clean_shell_screen() {
+    if !tmux_or_skip() {
+        return;
+    }
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let command = storyplan_command(&dir.path().join("config"), "demo");
+    // A shell around the board, so that its screen can be read after the board quits.
+    let shell = format!("sh -c 'echo before; {command}; echo after; exec sleep 60'");
+    let tmux = Tmux::start_sized("grow", dir.path(), &shell, (80, 24));
+    tmux.wait_for_all(&["0 errors", "quit"]);
+    tmux.resize((140, 40));
+    tmux.wait_for_all(&["Details", "After this step"]);
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("after");
+    let everything = tmux.screen_and_history();
+    for drawn in ["┃", "│", "Details", "Steps"] {
+        assert!(
+            !everything.contains(drawn),
+            "the board's {drawn:?} is left on the shell's screen:\n{everything}"
+        );
+    }
+    assert!(screen.trim_start().starts_with("before"), "{screen}");
 }
 
 /// The reminders story in `dir/plan.ron`, opened on the board in tmux by `shell` (which

@@ -146,6 +146,9 @@ fn with_terminal<R>(
         execute!(io::stdout(), EnableMouseCapture)?;
     }
     let result = body(&mut terminal);
+    // A blank screen to leave: a terminal that grew while the board was up (tmux among
+    // them) may otherwise carry the board's last rows onto the shell's screen.
+    let _ = terminal.clear();
     if mouse {
         let _ = execute!(io::stdout(), DisableMouseCapture);
     }
