@@ -788,7 +788,7 @@ impl Form {
             FieldId::Writers => "the components that write the old store, comma-separated",
             FieldId::Readers => "the components that read it, comma-separated",
             FieldId::Fact => {
-                "in words (c GET /x, serving POST /x write t.col, gated t read t.col) or RON; the fields below follow"
+                "words (c GET /x · serving POST /x write t.c · gated t read t.c) or RON"
             }
             FieldId::Key => "an endpoint (GET /x/{id}) or a store (table.column) the fact is about",
             FieldId::Serving => "only while serving this interface (empty: always)",
