@@ -212,3 +212,39 @@ fn a_break_longer_than_a_move_hint_looks_says_to_provide_earlier_or_gate() {
         "Add a release that provides \"GET /k0\" before step 1 \"consume\", or gate web's use of \"GET /k0\" behind a toggle."
     );
 }
+
+#[test]
+fn only_the_first_keys_nobody_provides_get_a_did_you_mean() {
+    // api provides /items/N; web calls /itemz/N, a typo of each, in its own step.
+    let n = storyplan::check::MAX_SUGGESTED + 6;
+    let provided = (0..n).map(|i| Fact::provide(format!("GET /items/{i}")));
+    let steps = (0..n)
+        .map(|i| {
+            let call = Fact::call(format!("GET /itemz/{i}"));
+            release(&format!("s{i}"), "web", vec![Change::Add(call)])
+        })
+        .collect();
+    let plan = plan(
+        vec![
+            component("web", Kind::Ui, vec![]),
+            component("api", Kind::Service, provided.collect()),
+        ],
+        steps,
+    );
+    let report = check(&plan);
+    let hints: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == Rule::BrokenConsumer)
+        .map(|f| f.hint.as_str())
+        .collect();
+    assert_eq!(hints.len(), n);
+    let asked = hints.iter().filter(|h| h.contains("did you mean")).count();
+    assert_eq!(asked, storyplan::check::MAX_SUGGESTED);
+    assert!(
+        hints[0].contains("did you mean \"GET /items/0\"?"),
+        "{}",
+        hints[0]
+    );
+    assert!(!hints[n - 1].contains("did you mean"), "{}", hints[n - 1]);
+}

@@ -7,6 +7,7 @@ mod sim;
 mod state;
 pub mod words;
 
+pub use index::MAX_SUGGESTED;
 pub use report::{Finding, Report, Rollback, Rule, Severity, Status, StepReport, Summary};
 
 use std::rc::Rc;

@@ -86,6 +86,8 @@ pub struct Index<'a> {
     pub provided: Vec<bool>,
     /// The keys some fact provides, sorted by name: candidates for "did you mean".
     provided_sorted: OnceCell<Vec<u32>>,
+    /// How many keys were looked up for "did you mean" so far.
+    suggested: std::cell::Cell<usize>,
     /// Names of the plan's keys and toggles, by global id.
     pub keys: Vec<&'a str>,
     pub toggle_names: Vec<&'a str>,
@@ -97,7 +99,23 @@ pub struct Index<'a> {
     pub releases: Vec<Option<(usize, Vec<Op>)>>,
 }
 
+/// How many keys nobody provides get a "did you mean": each looks at every provided key,
+/// and a plan with more unprovided keys than this is generated, not misspelt, so past it
+/// the hints stop asking and the checker stays linear.
+pub const MAX_SUGGESTED: usize = 64;
+
 impl<'a> Index<'a> {
+    /// The provided key `key` is probably a typo of, for the first [`MAX_SUGGESTED`] keys
+    /// asked about.
+    pub fn did_you_mean(&self, key: &str) -> Option<&'a str> {
+        let asked = self.suggested.get();
+        if asked >= MAX_SUGGESTED {
+            return None;
+        }
+        self.suggested.set(asked + 1);
+        crate::suggest::closest(key, self.provided_names())
+    }
+
     /// The keys some fact of the plan provides, sorted; sorted on the first break that
     /// needs them.
     pub fn provided_names(&self) -> impl Iterator<Item = &'a str> + '_ {
@@ -159,6 +177,7 @@ pub fn build<'a>(plan: &'a Plan, split: bool) -> Index<'a> {
         bad,
         provided,
         provided_sorted: OnceCell::new(),
+        suggested: std::cell::Cell::new(0),
         keys,
         toggle_names,
         toggle_initial,

@@ -10,7 +10,6 @@ use crate::check::index::CStepKind;
 use crate::check::state::{Effect, Events, Landed, Replayed, State};
 use crate::check::words::{StepLabel, verb};
 use crate::plan::{Access, Change};
-use crate::suggest::closest;
 
 use super::{Break, Gaps, Sim, Walk};
 
@@ -266,7 +265,7 @@ impl Sim<'_, '_> {
             let at = b
                 .start
                 .map_or("the first step".to_string(), |s| self.label(s).to_string());
-            return match closest(k, self.index.provided_names()) {
+            return match self.index.did_you_mean(k) {
                 Some(best) => format!(
                     "Nothing in the plan provides \"{k}\": did you mean \"{best}\"? Otherwise add a release that provides \"{k}\" before {at}."
                 ),
