@@ -109,6 +109,7 @@ fn component(id: &str, name: &str, kind: Kind, current: Vec<Fact>) -> Component 
         name: name.into(),
         kind,
         repo: None,
+        sources: Vec::new(),
         current,
         target: None,
     }
@@ -325,7 +326,7 @@ fn conflict_question() {
     let (terminal, _) = render(&model, 100, 30);
     let text = screen(&terminal);
     assert!(text.contains("The file changed on disk since it was opened."));
-    assert!(text.contains("[r] Reload  [o] Overwrite  [c] Cancel"));
+    assert!(text.contains("[r] Reload  [o] Overwrite  [v] Compare  [c] Cancel"), "{text}");
 }
 
 #[test]
