@@ -940,3 +940,42 @@ fn a_change_starts_at_its_fact_line_where_remove_picks_the_kind() {
         Some(&Change::Remove(Fact::read("expenses.amount")))
     );
 }
+
+#[test]
+fn a_components_sources_are_edited_in_its_form() {
+    use storyplan::plan::{Dialect, Source};
+    let mut model = board(example("amount-column"));
+    model.pane = Pane::Components;
+    model.component = 2; // db
+    key(&mut model, KeyCode::Char('e'));
+    for _ in 0..4 {
+        key(&mut model, KeyCode::Tab); // name, kind, repo, sources
+    }
+    typed(&mut model, "sql+oracle:db");
+    key(&mut model, KeyCode::Enter);
+    assert_eq!(
+        form_error(&model).as_deref(),
+        Some(
+            "\"sql+oracle:db\": unknown SQL dialect \"oracle\" (expected postgres, mysql or sqlite)"
+        )
+    );
+    for _ in 0.."oracle:db".len() {
+        key(&mut model, KeyCode::Backspace);
+    }
+    typed(&mut model, "mysql:db/migrations, openapi:api/openapi.yaml");
+    key(&mut model, KeyCode::Enter);
+    assert!(model.overlay.is_none(), "{:?}", form_error(&model));
+    assert_eq!(
+        model.plan.components[2].sources,
+        [
+            Source::Sql("db/migrations".into(), Dialect::MySql),
+            Source::OpenApi("api/openapi.yaml".into()),
+        ]
+    );
+    // The form shows them as they are typed.
+    key(&mut model, KeyCode::Char('e'));
+    assert_eq!(
+        field(&model, "sources"),
+        "sql+mysql:db/migrations, openapi:api/openapi.yaml"
+    );
+}

@@ -80,6 +80,7 @@ fn component(id: &str, kind: Kind, current: Vec<Fact>, target: Option<Vec<Fact>>
         name: format!("The {id}"),
         kind,
         repo: None,
+        sources: Vec::new(),
         current,
         target,
     }

@@ -178,6 +178,7 @@ fn components(sizes: Sizes) -> impl Strategy<Value = Vec<Component>> {
                     name,
                     kind,
                     repo,
+                    sources: Vec::new(),
                     current,
                     target,
                 },

@@ -326,7 +326,10 @@ fn conflict_question() {
     let (terminal, _) = render(&model, 100, 30);
     let text = screen(&terminal);
     assert!(text.contains("The file changed on disk since it was opened."));
-    assert!(text.contains("[r] Reload  [o] Overwrite  [v] Compare  [c] Cancel"), "{text}");
+    assert!(
+        text.contains("[r] Reload  [o] Overwrite  [v] Compare  [c] Cancel"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
 use storyplan::plan::{
-    Accept, Change, Component, FORMAT_VERSION, Fact, Kind, Plan, Step, Switch, Toggle,
+    Accept, Change, Component, Dialect, FORMAT_VERSION, Fact, Kind, Plan, Source, Step, Switch,
+    Toggle,
 };
 use storyplan::store::{
     self, LoadError, MAX_PLAN_BYTES, Pos, discover_plans, find_git_root, load, parse, plan_dir,
@@ -723,21 +724,33 @@ fn step() -> impl Strategy<Value = Step> {
     ]
 }
 
+fn source() -> impl Strategy<Value = Source> {
+    (text(), 0..5usize).prop_map(|(path, kind)| match kind {
+        0 => Source::OpenApi(path),
+        1 => Source::Pact(path),
+        n => Source::Sql(path, Dialect::ALL[n - 2]),
+    })
+}
+
 fn component() -> impl Strategy<Value = Component> {
     (
         (text(), text(), 0..6usize),
         prop::option::of(text()),
+        prop::collection::vec(source(), 0..3),
         prop::collection::vec(fact(), 0..4),
         prop::option::of(prop::collection::vec(fact(), 0..3)),
     )
-        .prop_map(|((id, name, kind), repo, current, target)| Component {
-            id,
-            name,
-            kind: Kind::ALL[kind],
-            repo,
-            current,
-            target,
-        })
+        .prop_map(
+            |((id, name, kind), repo, sources, current, target)| Component {
+                id,
+                name,
+                kind: Kind::ALL[kind],
+                repo,
+                sources,
+                current,
+                target,
+            },
+        )
 }
 
 fn plan() -> impl Strategy<Value = Plan> {

@@ -93,6 +93,7 @@ pub fn component(id: String, kind: Kind, current: Vec<Fact>, target: Vec<Fact>) 
         id,
         kind,
         repo: Some("monorepo".to_string()),
+        sources: Vec::new(),
         current,
         target: Some(target),
     }

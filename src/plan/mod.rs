@@ -5,9 +5,11 @@
 //! fact is flat, which makes matching and comparing cheap.
 
 mod fact;
+mod source;
 
 pub use fact::quoted;
 pub use fact::{Access, Fact, FactError};
+pub use source::{Dialect, Source, unname_dialects};
 
 use std::fmt;
 
@@ -79,6 +81,9 @@ pub struct Component {
     pub kind: Kind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repo: Option<String>,
+    /// Where the repository describes the component (SPEC §7).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<Source>,
     #[serde(default)]
     pub current: Vec<Fact>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -319,6 +324,10 @@ impl Plan {
         }
         for component in &mut self.components {
             trim(&mut component.id);
+            component
+                .sources
+                .iter_mut()
+                .for_each(|s| trim(s.path_mut()));
             component.current.iter_mut().for_each(fact);
             component.target.iter_mut().flatten().for_each(fact);
         }

@@ -126,6 +126,7 @@ fn write_component(out: &mut Writer, component: &Component) {
         name,
         kind,
         repo,
+        sources,
         current,
         target,
     } = component;
@@ -134,6 +135,9 @@ fn write_component(out: &mut Writer, component: &Component) {
         out.text_field("name", name);
         out.field("kind", kind.name());
         out.optional_text("repo", repo.as_ref());
+        out.optional_list("sources", sources, |out, source| {
+            out.put(&format!("{source},"));
+        });
         if !current.is_empty() {
             out.facts("current", current);
         }
@@ -245,6 +249,7 @@ mod tests {
                     name: "API".into(),
                     kind: Kind::Service,
                     repo: None,
+                    sources: Vec::new(),
                     current: vec![Fact::write("k").tolerant().gated("t").serving("GET /a")],
                     target: Some(vec![]),
                 },
@@ -253,6 +258,7 @@ mod tests {
                     name: "DB".into(),
                     kind: Kind::Database,
                     repo: Some("backend".into()),
+                    sources: Vec::new(),
                     current: vec![],
                     target: None,
                 },

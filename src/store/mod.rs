@@ -101,7 +101,7 @@ fn parse_text(file: &Path, text: &str) -> Result<Plan, LoadError> {
             ),
         )
     };
-    match options.from_str::<Plan>(body) {
+    match options.from_str::<Plan>(&crate::plan::unname_dialects(body)) {
         Ok(plan) if plan.version != FORMAT_VERSION => Err(version_error(plan.version)),
         Ok(mut plan) => {
             plan.normalize();

@@ -9,7 +9,9 @@ use super::complete::Pool;
 use super::phrase;
 
 use crate::compose::edit::{fresh_id, rename_component, rename_step, rename_toggle};
-use crate::plan::{Accept, Access, Change, Component, Fact, Kind, Plan, Step, Switch, Toggle};
+use crate::plan::{
+    Accept, Access, Change, Component, Fact, Kind, Plan, Source, Step, Switch, Toggle,
+};
 
 /// Every field a form can have; the label is what the form shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -23,6 +25,7 @@ pub enum FieldId {
     Name,
     Kind,
     Repo,
+    Sources,
     Initially,
     State,
     Access,
@@ -67,6 +70,7 @@ impl FieldId {
             FieldId::Name => "name",
             FieldId::Kind => "kind",
             FieldId::Repo => "repo",
+            FieldId::Sources => "sources",
             FieldId::Initially => "initially",
             FieldId::State => "state",
             FieldId::Access => "access",
@@ -434,6 +438,13 @@ impl Form {
                     FieldId::Repo,
                     c.and_then(|c| c.repo.as_deref()).unwrap_or(""),
                 ),
+                Field::text(
+                    FieldId::Sources,
+                    &c.map_or(String::new(), |c| {
+                        let args: Vec<String> = c.sources.iter().map(Source::arg).collect();
+                        args.join(", ")
+                    }),
+                ),
             ],
         )
     }
@@ -772,6 +783,9 @@ impl Form {
             FieldId::Component if matches!(self.purpose, Purpose::Step { .. }) => {
                 "the component this release deploys; a new id is asked about, then added"
             }
+            FieldId::Sources => {
+                "where the repo describes it, comma-separated: openapi:api.yaml, sql:db/migrations, pact:pacts"
+            }
             FieldId::Ui => "the component that shows the feature (a Ui)",
             FieldId::Service => "the component that serves it (a Service)",
             FieldId::Store => "the component that keeps the data (a Database or a Queue)",
@@ -1103,6 +1117,19 @@ impl Form {
         Ok("Story updated".into())
     }
 
+    /// The sources field: `KIND:PATH`, comma-separated.
+    fn sources(&self) -> Result<Vec<Source>, String> {
+        let text = self.text(FieldId::Sources);
+        let mut sources: Vec<Source> = Vec::new();
+        for arg in text.split(',').filter(|a| !a.trim().is_empty()) {
+            let source = Source::from_arg(arg)?;
+            if !sources.contains(&source) {
+                sources.push(source);
+            }
+        }
+        Ok(sources)
+    }
+
     fn apply_component(&self, plan: &mut Plan, index: Option<usize>) -> Result<String, String> {
         let id = self.text(FieldId::Id);
         if id.is_empty() {
@@ -1114,6 +1141,7 @@ impl Form {
             .unwrap_or(Kind::Service);
         let name = self.optional(FieldId::Name).unwrap_or_else(|| id.clone());
         let repo = self.optional(FieldId::Repo);
+        let sources = self.sources()?;
         let Some(i) = index else {
             if plan.component(&id).is_some() {
                 return Err(format!("There is already a component {id}"));
@@ -1123,6 +1151,7 @@ impl Form {
                 name,
                 kind,
                 repo,
+                sources,
                 current: Vec::new(),
                 target: None,
             });
@@ -1141,6 +1170,10 @@ impl Form {
         c.name = name;
         c.kind = kind;
         c.repo = repo;
+        // Left as it was, the list keeps its order and spelling to the byte.
+        if !self.get(FieldId::Sources).is_some_and(Field::unchanged) {
+            c.sources = sources;
+        }
         Ok(format!("Component {id} updated"))
     }
 
@@ -1239,6 +1272,7 @@ impl Form {
                     name: component.clone(),
                     kind,
                     repo: None,
+                    sources: Vec::new(),
                     current: Vec::new(),
                     target: None,
                 });

@@ -13,6 +13,7 @@ pub fn component(id: &str, kind: Kind, current: Vec<Fact>) -> Component {
         name: id.into(),
         kind,
         repo: None,
+        sources: Vec::new(),
         current,
         target: None,
     }
