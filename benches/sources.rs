@@ -111,7 +111,7 @@ fn migration(i: usize) -> String {
              FOR EACH ROW EXECUTE FUNCTION touch_{i}();\n"
         );
     }
-    if i % 25 == 0 {
+    if i.is_multiple_of(25) {
         text.push_str("DO $$ BEGIN PERFORM pg_sleep(0); END $$;\n");
     }
     text

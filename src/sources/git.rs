@@ -4,9 +4,13 @@
 //! typed reaches git as an option.
 
 use std::ffi::OsStr;
-use std::io;
+use std::fmt;
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::{Component, Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Output, Stdio};
+use std::sync::Mutex;
+
+use rustc_hash::FxHashMap;
 
 use crate::store::find_git_root;
 use crate::text::clean_line;
@@ -15,10 +19,33 @@ use super::tree::too_large;
 use super::{Entry, MAX_SOURCE_BYTES, Tree};
 
 /// The files of one commit of a repository, addressed by paths from its root.
-#[derive(Debug, Clone)]
+///
+/// Folders are listed with `git ls-tree`, whose answer is kept, so the files of a listed
+/// folder are not looked up again; blobs come from one `git cat-file --batch` that lives
+/// as long as the tree, so a folder of 500 migrations is not 500 processes.
 pub struct GitTree {
     root: PathBuf,
     commit: String,
+    /// What `ls-tree` said of each path so far.
+    known: Mutex<FxHashMap<String, Known>>,
+    batch: Mutex<Option<Batch>>,
+}
+
+impl fmt::Debug for GitTree {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GitTree")
+            .field("root", &self.root)
+            .field("commit", &self.commit)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A path at the commit: `blob` or `tree`, its object, and a blob's size.
+#[derive(Debug, Clone)]
+struct Known {
+    kind: String,
+    object: String,
+    size: Option<u64>,
 }
 
 impl GitTree {
@@ -54,7 +81,12 @@ impl GitTree {
                 clean_line(&root.display().to_string())
             ));
         }
-        Ok(GitTree { root, commit })
+        Ok(GitTree {
+            root,
+            commit,
+            known: Mutex::new(FxHashMap::default()),
+            batch: Mutex::new(None),
+        })
     }
 
     /// The repository's root, which paths are relative to.
@@ -106,10 +138,17 @@ impl GitTree {
         Ok(parts.join("/"))
     }
 
-    /// The mode, kind, object and size (`-` for a tree) of `path` at the commit.
-    fn entry(&self, path: &str) -> io::Result<Option<(String, String, Option<u64>)>> {
+    /// What `path` is at the commit, if it is there.
+    fn entry(&self, path: &str) -> io::Result<Option<Known>> {
         if path.is_empty() {
-            return Ok(Some(("tree".into(), self.commit.clone(), None)));
+            return Ok(Some(Known {
+                kind: "tree".into(),
+                object: self.commit.clone(),
+                size: None,
+            }));
+        }
+        if let Some(known) = self.known.lock().ok().and_then(|k| k.get(path).cloned()) {
+            return Ok(Some(known));
         }
         let output = self.git([
             "ls-tree",
@@ -120,24 +159,30 @@ impl GitTree {
             "--",
             path,
         ])?;
-        for line in output.split(|&b| b == 0) {
-            let line = String::from_utf8_lossy(line);
-            let Some((meta, name)) = line.split_once('\t') else {
-                continue;
-            };
-            if name != path {
-                continue;
-            }
-            let fields: Vec<&str> = meta.split_whitespace().collect();
-            if let [_, kind, object, size] = fields.as_slice() {
-                return Ok(Some((
-                    kind.to_string(),
-                    object.to_string(),
-                    size.parse().ok(),
-                )));
-            }
+        Ok(entries(&output)
+            .into_iter()
+            .find(|(name, _)| name == path)
+            .map(|(_, known)| known))
+    }
+
+    /// The bytes of a blob, from the batch process (started on first use, and again
+    /// after it failed).
+    fn blob(&self, object: &str) -> io::Result<Vec<u8>> {
+        let mut batch = self
+            .batch
+            .lock()
+            .map_err(|_| io::Error::other("git cat-file failed"))?;
+        if batch.is_none() {
+            *batch = Some(Batch::start(&self.root)?);
         }
-        Ok(None)
+        let result = match batch.as_mut() {
+            Some(running) => running.get(object),
+            None => Err(io::Error::other("git cat-file did not start")),
+        };
+        if result.is_err() {
+            *batch = None;
+        }
+        result
     }
 
     fn git<I, S>(&self, args: I) -> io::Result<Vec<u8>>
@@ -165,40 +210,150 @@ impl Tree for GitTree {
                 io::ErrorKind::NotFound,
                 "not in this revision",
             )),
-            Some((kind, _, _)) if kind != "blob" => Err(io::Error::new(
+            Some(known) if known.kind != "blob" => Err(io::Error::new(
                 io::ErrorKind::IsADirectory,
                 "this is a folder, not a file",
             )),
-            Some((_, _, Some(size))) if size > MAX_SOURCE_BYTES => Err(too_large(size)),
-            Some((_, object, _)) => self.git(["cat-file", "blob", &object]),
+            Some(Known {
+                size: Some(size), ..
+            }) if size > MAX_SOURCE_BYTES => Err(too_large(size)),
+            Some(known) => self.blob(&known.object),
         }
     }
 
     fn list(&self, path: &Path) -> io::Result<Option<Vec<Entry>>> {
         let inside = self.inside(path)?;
-        match self.entry(&inside)? {
-            None => Err(io::Error::new(
+        let Some(known) = self.entry(&inside)? else {
+            return Err(io::Error::new(
                 io::ErrorKind::NotFound,
                 "not in this revision",
-            )),
-            Some((kind, _, _)) if kind != "tree" => Ok(None),
-            Some((_, object, _)) => {
-                let output = self.git(["ls-tree", "-z", &object])?;
-                let mut entries = Vec::new();
-                for line in output.split(|&b| b == 0) {
-                    let line = String::from_utf8_lossy(line);
-                    let Some((meta, name)) = line.split_once('\t') else {
-                        continue;
-                    };
-                    let is_dir = meta.split_whitespace().nth(1) == Some("tree");
-                    entries.push(Entry {
-                        name: name.to_string(),
-                        is_dir,
-                    });
-                }
-                Ok(Some(entries))
+            ));
+        };
+        if known.kind != "tree" {
+            return Ok(None);
+        }
+        let output = self.git(["ls-tree", "-z", "-l", &known.object])?;
+        let found = entries(&output);
+        let listed = found
+            .iter()
+            .map(|(name, known)| Entry {
+                name: name.clone(),
+                is_dir: known.kind == "tree",
+            })
+            .collect();
+        if let Ok(mut cache) = self.known.lock() {
+            for (name, known) in found {
+                let full = if inside.is_empty() {
+                    name
+                } else {
+                    format!("{inside}/{name}")
+                };
+                cache.insert(full, known);
             }
         }
+        Ok(Some(listed))
+    }
+}
+
+/// The entries of `ls-tree -z -l`: `<mode> <kind> <object> <size>\t<name>\0`.
+fn entries(output: &[u8]) -> Vec<(String, Known)> {
+    let mut found = Vec::new();
+    for line in output.split(|&b| b == 0) {
+        let line = String::from_utf8_lossy(line);
+        let Some((meta, name)) = line.split_once('\t') else {
+            continue;
+        };
+        let fields: Vec<&str> = meta.split_whitespace().collect();
+        if let [_, kind, object, size] = fields.as_slice() {
+            found.push((
+                name.to_string(),
+                Known {
+                    kind: kind.to_string(),
+                    object: object.to_string(),
+                    size: size.parse().ok(),
+                },
+            ));
+        }
+    }
+    found
+}
+
+/// A running `git cat-file --batch`: an object id in, its header and bytes out.
+struct Batch {
+    child: Child,
+    input: Option<ChildStdin>,
+    output: BufReader<ChildStdout>,
+}
+
+impl Batch {
+    fn start(root: &Path) -> io::Result<Batch> {
+        let mut child = Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .args(["cat-file", "--batch"])
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|error| io::Error::other(format!("cannot run git: {error}")))?;
+        let (Some(input), Some(output)) = (child.stdin.take(), child.stdout.take()) else {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(io::Error::other("cannot talk to git cat-file"));
+        };
+        Ok(Batch {
+            child,
+            input: Some(input),
+            output: BufReader::new(output),
+        })
+    }
+
+    fn get(&mut self, object: &str) -> io::Result<Vec<u8>> {
+        let input = self
+            .input
+            .as_mut()
+            .ok_or_else(|| io::Error::other("git cat-file is closed"))?;
+        writeln!(input, "{object}")?;
+        input.flush()?;
+        let mut header = String::new();
+        self.output.read_line(&mut header)?;
+        // `<object> blob <size>`, or `<object> missing`.
+        let mut fields = header.split_whitespace();
+        let (_, kind, size) = (fields.next(), fields.next(), fields.next());
+        let size: u64 = match (kind, size.and_then(|s| s.parse().ok())) {
+            (Some("blob"), Some(size)) => size,
+            _ => {
+                return Err(io::Error::new(
+                    io::ErrorKind::NotFound,
+                    "not in this revision",
+                ));
+            }
+        };
+        if size > MAX_SOURCE_BYTES {
+            return Err(too_large(size));
+        }
+        let mut bytes = Vec::new();
+        (&mut self.output).take(size).read_to_end(&mut bytes)?;
+        let mut newline = [0u8; 1];
+        self.output.read_exact(&mut newline)?;
+        if bytes.len() as u64 != size {
+            return Err(io::Error::other(
+                "git cat-file stopped in the middle of a file",
+            ));
+        }
+        Ok(bytes)
+    }
+}
+
+impl Drop for Batch {
+    fn drop(&mut self) {
+        // Closing its input ends git; a batch dropped mid-answer is killed.
+        self.input.take();
+        if !matches!(self.child.try_wait(), Ok(Some(_))) {
+            let _ = self.child.kill();
+        }
+        let _ = self.child.wait();
     }
 }
 

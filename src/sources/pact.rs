@@ -287,24 +287,54 @@ fn matches(template: &Template, segments: &[&str]) -> bool {
 }
 
 /// Whether `text` is the parts, each parameter standing for at least one character.
+/// A parameter is "one character, then any number": the usual wildcard walk, which
+/// goes back only to the last parameter, so it takes time in proportion to the
+/// pattern's length times the text's, however many parameters a segment has.
 fn matches_parts(parts: &[Part], text: &str) -> bool {
-    match parts.split_first() {
-        None => text.is_empty(),
-        Some((Part::Text(literal), rest)) => text
-            .strip_prefix(literal.as_str())
-            .is_some_and(|text| matches_parts(rest, text)),
-        Some((Part::Parameter, rest)) => {
-            if rest.is_empty() {
-                return !text.is_empty();
-            }
-            text.char_indices()
-                .skip(1)
-                .map(|(at, _)| at)
-                .chain(std::iter::once(text.len()))
-                .filter(|&at| at > 0)
-                .any(|at| matches_parts(rest, &text[at..]))
+    #[derive(PartialEq)]
+    enum Token {
+        Char(char),
+        One,
+        Any,
+    }
+    let mut pattern = Vec::new();
+    for part in parts {
+        match part {
+            Part::Text(literal) => pattern.extend(literal.chars().map(Token::Char)),
+            Part::Parameter => pattern.extend([Token::One, Token::Any]),
         }
     }
+    let text: Vec<char> = text.chars().collect();
+    let (mut p, mut t) = (0, 0);
+    let mut back: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match pattern.get(p) {
+            Some(Token::One) => {
+                p += 1;
+                t += 1;
+            }
+            Some(Token::Char(c)) if *c == text[t] => {
+                p += 1;
+                t += 1;
+            }
+            Some(Token::Any) => {
+                back = Some((p, t));
+                p += 1;
+            }
+            _ => match back {
+                Some((star, from)) => {
+                    p = star + 1;
+                    t = from + 1;
+                    back = Some((star, from + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    while pattern.get(p) == Some(&Token::Any) {
+        p += 1;
+    }
+    p == pattern.len()
 }
 
 #[cfg(test)]
@@ -341,6 +371,19 @@ mod tests {
         assert_eq!(t.resolve("GET", "/user/1/2"), None);
         // Both have two literal segments: no one template to prefer.
         assert_eq!(t.resolve("GET", "/a/b/c"), None);
+        let wild = templates(&["GET /v/{a}-{b}.{c}", "GET /w/{a}{b}{c}{d}{e}{f}{g}{h}x"]);
+        assert_eq!(
+            wild.resolve("GET", "/v/one-two.three"),
+            Some("GET /v/{a}-{b}.{c}")
+        );
+        assert_eq!(wild.resolve("GET", "/v/one-two"), None);
+        assert_eq!(wild.resolve("GET", "/v/-two.three"), None);
+        let long = "y".repeat(20_000);
+        assert_eq!(wild.resolve("GET", &format!("/w/{long}")), None);
+        assert_eq!(
+            wild.resolve("GET", &format!("/w/{long}x")),
+            Some("GET /w/{a}{b}{c}{d}{e}{f}{g}{h}x")
+        );
         let same = templates(&["GET /u/{userId}", "GET /u/{id}", "GET /u/{x}"]);
         assert_eq!(same.resolve("GET", "/u/1"), Some("GET /u/{id}"));
     }
