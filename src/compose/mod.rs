@@ -3,6 +3,7 @@
 
 pub mod draft;
 pub mod edit;
+pub mod import;
 pub mod patterns;
 
 pub use draft::{Draft, draft};
