@@ -5,6 +5,12 @@
 //! Each reader takes a [`Tree`] (where the files come from) and a path in it, and returns
 //! the [`Derived`] facts with the [`Warning`]s about what it skipped; a source that cannot
 //! be read at all is a [`SourceError`]. Nothing a file holds makes a reader panic.
+//!
+//! The readers' own functions (`openapi::read`, `sql::read`, `pact::read`) return facts
+//! in the order they were found; [`read`] and [`read_all`] sort them and drop duplicates.
+//! A plan's `import` reads each component's sources with [`read`], the Pact ones with
+//! the [`Templates`] of every `OpenApi` source of the plan, then [`respell`]s the derived
+//! keys with the plan's keys and compares facts of each source's [`Source::access`].
 
 pub mod git;
 pub mod openapi;
