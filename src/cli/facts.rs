@@ -53,7 +53,7 @@ pub fn run(
     let mut parsed = Vec::new();
     let mut bad = false;
     for arg in &options.sources {
-        match Source::parse_arg(arg) {
+        match Source::from_arg(arg) {
             Ok(source) => parsed.push(source),
             Err(error) => {
                 writeln!(err, "storyplan: {error}")?;

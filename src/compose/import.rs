@@ -6,14 +6,6 @@ use rustc_hash::FxHashSet;
 
 use crate::plan::{Access, Component, Fact, Plan, Source};
 
-/// The kind of fact a source yields: Provide for OpenAPI and SQL, Call for Pact.
-pub fn yields(source: &Source) -> Access {
-    match source {
-        Source::OpenApi(_) | Source::Sql(..) => Access::Provide,
-        Source::Pact(_) => Access::Call,
-    }
-}
-
 /// One component's `current` against its sources.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Comparison {
@@ -42,7 +34,7 @@ pub fn compare(plan: &Plan, component: usize, derived: &[Fact]) -> Comparison {
             removed: Vec::new(),
         };
     };
-    let kinds: Vec<Access> = c.sources.iter().map(yields).collect();
+    let kinds: Vec<Access> = c.sources.iter().map(Source::access).collect();
     let base = |f: &Fact| (f.access, f.key.trim().to_string());
     let have: FxHashSet<(Access, String)> = c.current.iter().map(base).collect();
     let from_sources: FxHashSet<(Access, String)> = derived.iter().map(base).collect();

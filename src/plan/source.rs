@@ -5,7 +5,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::fact::quoted;
+use super::fact::{Access, quoted};
+use crate::text::clean_line;
 
 /// The SQL a migration folder is written in; Postgres unless the plan says otherwise.
 #[derive(
@@ -21,11 +22,41 @@ pub enum Dialect {
 impl Dialect {
     pub const ALL: [Dialect; 3] = [Dialect::Postgres, Dialect::MySql, Dialect::Sqlite];
 
+    /// The name in a plan file: `Postgres`, `MySql`, `Sqlite`.
     pub fn name(self) -> &'static str {
         match self {
             Dialect::Postgres => "Postgres",
             Dialect::MySql => "MySql",
             Dialect::Sqlite => "Sqlite",
+        }
+    }
+
+    /// The name people know it by: `PostgreSQL`, `MySQL`, `SQLite`.
+    pub fn title(self) -> &'static str {
+        match self {
+            Dialect::Postgres => "PostgreSQL",
+            Dialect::MySql => "MySQL",
+            Dialect::Sqlite => "SQLite",
+        }
+    }
+
+    /// The name on the command line: `sql+mysql:PATH`.
+    pub fn arg(self) -> &'static str {
+        match self {
+            Dialect::Postgres => "postgres",
+            Dialect::MySql => "mysql",
+            Dialect::Sqlite => "sqlite",
+        }
+    }
+
+    /// A dialect by either of its names, in any case; also `postgresql`, `pg`, `mariadb`
+    /// and `sqlite3`.
+    pub fn from_name(name: &str) -> Option<Dialect> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "postgres" | "postgresql" | "pg" => Some(Dialect::Postgres),
+            "mysql" | "mariadb" => Some(Dialect::MySql),
+            "sqlite" | "sqlite3" => Some(Dialect::Sqlite),
+            _ => None,
         }
     }
 }
@@ -54,44 +85,61 @@ impl Source {
     }
 
     /// Reads the command line's form: `openapi:PATH`, `sql:PATH`, `sql+mysql:PATH`,
-    /// `sql+sqlite:PATH` (`sql+postgres:` too), `pact:PATH`.
+    /// `sql+sqlite:PATH` (also `sql+postgres:PATH`), `pact:PATH`. The error says what is
+    /// wrong and what is expected.
     pub fn from_arg(arg: &str) -> Result<Source, String> {
         let arg = arg.trim();
+        let wrong = |why: String| {
+            format!(
+                "`{}`: {why}; use openapi:PATH, sql:PATH, sql+mysql:PATH, sql+sqlite:PATH or pact:PATH",
+                clean_line(arg)
+            )
+        };
         let Some((kind, path)) = arg.split_once(':') else {
-            return Err(format!(
-                "\"{arg}\": expected KIND:PATH, where KIND is openapi, sql, sql+mysql, sql+sqlite or pact"
-            ));
+            return Err(wrong("a source is KIND:PATH".into()));
         };
         let path = path.trim().to_string();
         if path.is_empty() {
-            return Err(format!("\"{arg}\": the path is missing after \"{kind}:\""));
+            return Err(wrong("the path is missing after the `:`".into()));
         }
-        let sql = |dialect| Ok(Source::Sql(path.clone(), dialect));
-        match kind.trim().to_ascii_lowercase().as_str() {
-            "openapi" => Ok(Source::OpenApi(path)),
-            "pact" => Ok(Source::Pact(path)),
-            "sql" | "sql+postgres" => sql(Dialect::Postgres),
-            "sql+mysql" => sql(Dialect::MySql),
-            "sql+sqlite" => sql(Dialect::Sqlite),
-            other => Err(match other.strip_prefix("sql+") {
-                Some(dialect) => format!(
-                    "\"{arg}\": unknown SQL dialect \"{dialect}\" (expected postgres, mysql or sqlite)"
-                ),
-                None => format!(
-                    "\"{arg}\": unknown source kind \"{kind}\" (expected openapi, sql, sql+mysql, sql+sqlite or pact)"
-                ),
-            }),
+        let (kind, dialect) = match kind.split_once('+') {
+            Some((kind, dialect)) => (kind, Some(dialect)),
+            None => (kind, None),
+        };
+        match (kind.trim().to_ascii_lowercase().as_str(), dialect) {
+            ("openapi", None) => Ok(Source::OpenApi(path)),
+            ("pact", None) => Ok(Source::Pact(path)),
+            ("sql", None) => Ok(Source::Sql(path, Dialect::Postgres)),
+            ("sql", Some(dialect)) => match Dialect::from_name(dialect) {
+                Some(dialect) => Ok(Source::Sql(path, dialect)),
+                None => Err(wrong(format!(
+                    "unknown SQL dialect `{}`; the dialects are postgres (the default), mysql and sqlite",
+                    clean_line(dialect)
+                ))),
+            },
+            ("openapi" | "pact", Some(_)) => Err(wrong(format!(
+                "only sql sources take a dialect (`sql+mysql:PATH`), not {kind}"
+            ))),
+            _ => Err(wrong(format!("unknown source kind `{}`", clean_line(kind)))),
         }
     }
 
-    /// The command line's form, which [`Source::from_arg`] reads.
+    /// The command line's form, which [`Source::from_arg`] reads back.
     pub fn arg(&self) -> String {
         match self {
             Source::OpenApi(path) => format!("openapi:{path}"),
             Source::Pact(path) => format!("pact:{path}"),
             Source::Sql(path, Dialect::Postgres) => format!("sql:{path}"),
-            Source::Sql(path, Dialect::MySql) => format!("sql+mysql:{path}"),
-            Source::Sql(path, Dialect::Sqlite) => format!("sql+sqlite:{path}"),
+            Source::Sql(path, dialect) => format!("sql+{}:{path}", dialect.arg()),
+        }
+    }
+
+    /// The one kind of fact the source yields: `Provide` for OpenAPI and SQL, `Call`
+    /// for Pact. `import` compares only facts of the kinds a component's sources yield.
+    pub fn access(&self) -> Access {
+        match self {
+            Source::OpenApi(_) | Source::Sql(..) => Access::Provide,
+            Source::Pact(_) => Access::Call,
         }
     }
 
@@ -242,33 +290,35 @@ mod tests {
     }
 
     #[test]
-    fn the_command_line_form_reads_and_writes_back() {
-        for arg in [
-            "openapi:api/openapi.yaml",
-            "sql:db/migrations",
-            "sql+mysql:db/my",
-            "sql+sqlite:db/lite",
-            "pact:web/pacts",
-        ] {
-            assert_eq!(Source::from_arg(arg).map(|s| s.arg()), Ok(arg.to_string()));
+    fn sources_parse_from_the_command_line_and_write_back() {
+        let cases = [
+            ("openapi:api.yaml", Source::OpenApi("api.yaml".into())),
+            ("sql:db", Source::Sql("db".into(), Dialect::Postgres)),
+            ("sql+mysql:db", Source::Sql("db".into(), Dialect::MySql)),
+            ("sql+sqlite:a:b", Source::Sql("a:b".into(), Dialect::Sqlite)),
+            ("pact:pacts", Source::Pact("pacts".into())),
+        ];
+        for (arg, source) in cases {
+            assert_eq!(Source::from_arg(arg), Ok(source.clone()), "{arg}");
+            assert_eq!(source.arg(), arg);
         }
         assert_eq!(
-            Source::from_arg(" SQL+Postgres: db "),
+            Source::from_arg(" SQL+PostgreSQL:db "),
             Ok(Source::Sql("db".into(), Dialect::Postgres))
         );
+    }
+
+    #[test]
+    fn bad_sources_say_what_is_wrong() {
+        let message = |arg: &str| Source::from_arg(arg).unwrap_err();
         assert_eq!(
-            Source::from_arg("sql+oracle:db").unwrap_err(),
-            "\"sql+oracle:db\": unknown SQL dialect \"oracle\" (expected postgres, mysql or sqlite)"
+            message("sql+oracle:db"),
+            "`sql+oracle:db`: unknown SQL dialect `oracle`; the dialects are postgres (the default), mysql and sqlite; use openapi:PATH, sql:PATH, sql+mysql:PATH, sql+sqlite:PATH or pact:PATH"
         );
-        assert_eq!(
-            Source::from_arg("graphql:schema.graphql").unwrap_err(),
-            "\"graphql:schema.graphql\": unknown source kind \"graphql\" (expected openapi, sql, sql+mysql, sql+sqlite or pact)"
-        );
-        assert_eq!(
-            Source::from_arg("openapi.yaml").unwrap_err(),
-            "\"openapi.yaml\": expected KIND:PATH, where KIND is openapi, sql, sql+mysql, sql+sqlite or pact"
-        );
-        assert!(Source::from_arg("pact:").is_err());
+        assert!(message("graphql:x").contains("unknown source kind `graphql`"));
+        assert!(message("api.yaml").contains("KIND:PATH"));
+        assert!(message("openapi:").contains("path is missing"));
+        assert!(message("pact+mysql:x").contains("only sql"));
     }
 
     #[test]

@@ -21,14 +21,14 @@ mod tree;
 use std::borrow::Cow;
 use std::fmt;
 use std::io;
-use std::path::{Path, PathBuf};
-use std::str::FromStr;
+use std::path::Path;
 
 use rustc_hash::FxHashMap;
 
-use crate::plan::{Access, Fact};
+use crate::plan::Fact;
 use crate::text::clean_line;
 
+pub use crate::plan::{Dialect, Source};
 pub use git::GitTree;
 pub use pact::Templates;
 pub use tree::{Entry, Tree, WorkTree};
@@ -36,174 +36,6 @@ pub use tree::{Entry, Tree, WorkTree};
 /// The largest file a source may be: far above any real API description or migration,
 /// low enough that a stray dump or image is refused before it is read.
 pub const MAX_SOURCE_BYTES: u64 = 64 * 1024 * 1024;
-
-/// The SQL dialect migrations are written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub enum Dialect {
-    #[default]
-    Postgres,
-    MySql,
-    Sqlite,
-}
-
-impl Dialect {
-    pub const ALL: [Dialect; 3] = [Dialect::Postgres, Dialect::MySql, Dialect::Sqlite];
-
-    /// The name in a plan file: `Postgres`, `MySql`, `Sqlite`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Dialect::Postgres => "Postgres",
-            Dialect::MySql => "MySql",
-            Dialect::Sqlite => "Sqlite",
-        }
-    }
-
-    /// The name people know it by: `PostgreSQL`, `MySQL`, `SQLite`.
-    pub fn title(self) -> &'static str {
-        match self {
-            Dialect::Postgres => "PostgreSQL",
-            Dialect::MySql => "MySQL",
-            Dialect::Sqlite => "SQLite",
-        }
-    }
-
-    /// The name on the command line: `sql+mysql:PATH`.
-    pub fn arg(self) -> &'static str {
-        match self {
-            Dialect::Postgres => "postgres",
-            Dialect::MySql => "mysql",
-            Dialect::Sqlite => "sqlite",
-        }
-    }
-
-    /// A dialect by either of its names, in any case; also `postgresql`, `pg`, `mariadb`
-    /// and `sqlite3`.
-    pub fn from_name(name: &str) -> Option<Dialect> {
-        match name.trim().to_ascii_lowercase().as_str() {
-            "postgres" | "postgresql" | "pg" => Some(Dialect::Postgres),
-            "mysql" | "mariadb" => Some(Dialect::MySql),
-            "sqlite" | "sqlite3" => Some(Dialect::Sqlite),
-            _ => None,
-        }
-    }
-}
-
-/// One place a component is described: a file or folder, relative to the tree's root.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Source {
-    /// An OpenAPI 3.0/3.1 or Swagger 2.0 document, YAML or JSON.
-    OpenApi(PathBuf),
-    /// A `.sql` file or a folder of migrations.
-    Sql(PathBuf, Dialect),
-    /// A Pact file (v2 to v4) or a folder of them, the component being the consumer.
-    Pact(PathBuf),
-}
-
-impl Source {
-    pub fn path(&self) -> &Path {
-        match self {
-            Source::OpenApi(path) | Source::Sql(path, _) | Source::Pact(path) => path,
-        }
-    }
-
-    /// The one kind of fact the source yields: `Provide` for OpenAPI and SQL, `Call`
-    /// for Pact. `import` compares only facts of this kind.
-    pub fn access(&self) -> Access {
-        match self {
-            Source::OpenApi(_) | Source::Sql(..) => Access::Provide,
-            Source::Pact(_) => Access::Call,
-        }
-    }
-
-    /// The variant's name in a plan file: `OpenApi`, `Sql`, `Pact`.
-    pub fn kind_name(&self) -> &'static str {
-        match self {
-            Source::OpenApi(_) => "OpenApi",
-            Source::Sql(..) => "Sql",
-            Source::Pact(_) => "Pact",
-        }
-    }
-
-    /// The command-line form: `openapi:PATH`, `sql:PATH`, `sql+mysql:PATH`,
-    /// `sql+sqlite:PATH` (also `sql+postgres:PATH`), `pact:PATH`.
-    pub fn parse_arg(arg: &str) -> Result<Source, ArgError> {
-        let unknown = |why: String| ArgError {
-            arg: arg.to_string(),
-            why,
-        };
-        let Some((kind, path)) = arg.split_once(':') else {
-            return Err(unknown("a source is KIND:PATH".into()));
-        };
-        if path.is_empty() {
-            return Err(unknown("the path is missing after the `:`".into()));
-        }
-        let path = PathBuf::from(path);
-        let (kind, dialect) = match kind.split_once('+') {
-            Some((kind, dialect)) => (kind, Some(dialect)),
-            None => (kind, None),
-        };
-        match (kind.to_ascii_lowercase().as_str(), dialect) {
-            ("openapi", None) => Ok(Source::OpenApi(path)),
-            ("pact", None) => Ok(Source::Pact(path)),
-            ("sql", None) => Ok(Source::Sql(path, Dialect::Postgres)),
-            ("sql", Some(dialect)) => match Dialect::from_name(dialect) {
-                Some(dialect) => Ok(Source::Sql(path, dialect)),
-                None => Err(unknown(format!(
-                    "unknown SQL dialect `{}`; the dialects are postgres (the default), mysql and sqlite",
-                    clean_line(dialect)
-                ))),
-            },
-            ("openapi" | "pact", Some(_)) => Err(unknown(format!(
-                "only sql sources take a dialect (`sql+mysql:PATH`), not {kind}"
-            ))),
-            _ => Err(unknown(format!(
-                "unknown source kind `{}`",
-                clean_line(kind)
-            ))),
-        }
-    }
-}
-
-impl FromStr for Source {
-    type Err = ArgError;
-
-    fn from_str(arg: &str) -> Result<Source, ArgError> {
-        Source::parse_arg(arg)
-    }
-}
-
-/// The command-line form, which [`Source::parse_arg`] reads back.
-impl fmt::Display for Source {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = self.path().display();
-        match self {
-            Source::OpenApi(_) => write!(f, "openapi:{path}"),
-            Source::Sql(_, Dialect::Postgres) => write!(f, "sql:{path}"),
-            Source::Sql(_, dialect) => write!(f, "sql+{}:{path}", dialect.arg()),
-            Source::Pact(_) => write!(f, "pact:{path}"),
-        }
-    }
-}
-
-/// A command-line source that is not `KIND:PATH` with a known kind and dialect.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ArgError {
-    pub arg: String,
-    pub why: String,
-}
-
-impl fmt::Display for ArgError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "`{}`: {}; use openapi:PATH, sql:PATH, sql+mysql:PATH, sql+sqlite:PATH or pact:PATH",
-            clean_line(&self.arg),
-            self.why
-        )
-    }
-}
-
-impl std::error::Error for ArgError {}
 
 /// Something a reader skipped: the file (the source's path as given, then `/` and the
 /// name inside a folder), the line where there is one, and what was skipped and why.
@@ -326,9 +158,9 @@ pub fn read(
     templates: &Templates,
 ) -> Result<Derived, SourceError> {
     let derived = match source {
-        Source::OpenApi(path) => openapi::read(tree, path)?,
-        Source::Sql(path, dialect) => sql::read(tree, path, *dialect)?,
-        Source::Pact(path) => pact::read(tree, path, templates)?,
+        Source::OpenApi(path) => openapi::read(tree, Path::new(path))?,
+        Source::Sql(path, dialect) => sql::read(tree, Path::new(path), *dialect)?,
+        Source::Pact(path) => pact::read(tree, Path::new(path), templates)?,
     };
     Ok(derived.finish())
 }
@@ -555,35 +387,6 @@ mod tests {
             natural_cmp("00000000000000000000000000001", "2"),
             std::cmp::Ordering::Less
         );
-    }
-
-    #[test]
-    fn sources_parse_from_the_command_line() {
-        let cases = [
-            ("openapi:api.yaml", Source::OpenApi("api.yaml".into())),
-            ("sql:db", Source::Sql("db".into(), Dialect::Postgres)),
-            ("sql+mysql:db", Source::Sql("db".into(), Dialect::MySql)),
-            ("sql+sqlite:a:b", Source::Sql("a:b".into(), Dialect::Sqlite)),
-            (
-                "sql+postgres:db",
-                Source::Sql("db".into(), Dialect::Postgres),
-            ),
-            ("pact:pacts", Source::Pact("pacts".into())),
-        ];
-        for (arg, source) in cases {
-            assert_eq!(Source::parse_arg(arg), Ok(source.clone()), "{arg}");
-            assert_eq!(Source::parse_arg(&source.to_string()), Ok(source));
-        }
-    }
-
-    #[test]
-    fn bad_sources_say_what_is_wrong() {
-        let message = |arg: &str| Source::parse_arg(arg).map_err(|e| e.to_string());
-        assert!(message("graphql:x").is_err_and(|m| m.contains("unknown source kind `graphql`")));
-        assert!(message("sql+oracle:x").is_err_and(|m| m.contains("unknown SQL dialect `oracle`")));
-        assert!(message("api.yaml").is_err_and(|m| m.contains("KIND:PATH")));
-        assert!(message("openapi:").is_err_and(|m| m.contains("path is missing")));
-        assert!(message("pact+mysql:x").is_err_and(|m| m.contains("only sql")));
     }
 
     #[test]
