@@ -79,6 +79,26 @@ enum Command {
         #[arg(long, value_enum, default_value_t = cli::facts::Format::Human)]
         format: cli::facts::Format,
     },
+    /// Compare each component's current facts with what its sources yield: + what the
+    /// sources have that current lacks, − what current has that they lack. Exit 0 in
+    /// sync (or written), 1 not in sync, 2 when something cannot be read.
+    Import {
+        /// The plan file.
+        file: PathBuf,
+        /// Only this component (again for more); every component with sources when
+        /// left out.
+        #[arg(long = "component", value_name = "ID")]
+        components: Vec<String>,
+        /// Read the sources at this git ref instead of the working tree.
+        #[arg(long = "ref", value_name = "REF")]
+        reference: Option<String>,
+        /// Add what current lacks to the plan file (canonical, atomic).
+        #[arg(long)]
+        write: bool,
+        /// With --write, also remove from current what the sources lack.
+        #[arg(long, requires = "write")]
+        prune: bool,
+    },
     /// Print what changed between two plans: steps added, removed, moved and changed,
     /// and the findings introduced and resolved. Exit 0 whether or not they differ.
     Diff {
@@ -135,6 +155,22 @@ fn main() -> ExitCode {
                 &mut std::io::stderr(),
             )
         }),
+        Some(Command::Import {
+            file,
+            components,
+            reference,
+            write,
+            prune,
+        }) => {
+            let options = cli::import::Options {
+                file,
+                components,
+                reference,
+                write,
+                prune,
+            };
+            buffered(|out| cli::import::run(&options, &cwd, out, &mut std::io::stderr()))
+        }
         Some(Command::Facts { sources, format }) => {
             let options = cli::facts::Options { sources, format };
             buffered(|out| cli::facts::run(&options, &cwd, out, &mut std::io::stderr()))

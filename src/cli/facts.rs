@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::sources::{self, Source, SourceError, WorkTree};
+use crate::sources::{self, Source, SourceError, Warning, WorkTree};
 use crate::text::clean_line;
 
 use super::Exit;
@@ -83,18 +83,7 @@ pub fn run(
     };
     match options.format {
         Format::Human => {
-            for warning in &derived.warnings {
-                let location = match warning.line {
-                    Some(line) => format!("{}:{line}", warning.file),
-                    None => warning.file.clone(),
-                };
-                writeln!(
-                    err,
-                    "{}: warning: {}",
-                    clean_line(&location),
-                    clean_line(&warning.message)
-                )?;
-            }
+            write_warnings(err, &derived.warnings)?;
             for fact in &derived.facts {
                 writeln!(out, "{}", clean_line(&fact.to_string()))?;
             }
@@ -120,6 +109,23 @@ pub fn run(
     Ok(Exit::Clean)
 }
 
-fn write_error(err: &mut dyn Write, error: &SourceError) -> io::Result<()> {
+/// Warnings as a compiler gives them: `file:line: warning: message`.
+pub(super) fn write_warnings(err: &mut dyn Write, warnings: &[Warning]) -> io::Result<()> {
+    for warning in warnings {
+        let location = match warning.line {
+            Some(line) => format!("{}:{line}", warning.file),
+            None => warning.file.clone(),
+        };
+        writeln!(
+            err,
+            "{}: warning: {}",
+            clean_line(&location),
+            clean_line(&warning.message)
+        )?;
+    }
+    Ok(())
+}
+
+pub(super) fn write_error(err: &mut dyn Write, error: &SourceError) -> io::Result<()> {
     writeln!(err, "storyplan: {error}")
 }

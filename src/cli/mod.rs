@@ -9,6 +9,7 @@ pub mod export;
 pub mod facts;
 pub mod github;
 pub mod human;
+pub mod import;
 pub mod json;
 pub mod outcome;
 pub mod review;

@@ -13,6 +13,7 @@
 //! keys with the plan's keys and compares facts of each source's [`Source::access`].
 
 pub mod git;
+pub mod import;
 pub mod openapi;
 pub mod pact;
 pub mod sql;
