@@ -184,10 +184,7 @@ fn cost_of(layout: &Layout, stepper: &Stepper, order: &[usize]) -> Option<(i64, 
         return None;
     }
     let (t, end) = (prefix.tally(), stepper.end(&prefix));
-    Some((
-        (t.errors + end.errors) as i64,
-        (t.warnings + end.warnings) as i64,
-    ))
+    Some((t.errors + end.errors, t.warnings + end.warnings))
 }
 
 /// The fewest single-step moves that turn the written order into `order`: every step

@@ -128,8 +128,8 @@ impl<'s, 'p> Search<'s, 'p> {
         let (t, end) = (prefix.tally(), self.stepper.end(&prefix));
         let order: Vec<usize> = items.iter().flat_map(|(_, s)| s.iter().copied()).collect();
         Some((
-            (t.errors + end.errors) as i64,
-            (t.warnings + end.warnings) as i64,
+            t.errors + end.errors,
+            t.warnings + end.warnings,
             inversions(&order) as i64,
         ))
     }
@@ -238,10 +238,10 @@ impl<'s, 'p> Search<'s, 'p> {
             return None;
         }
         let t = prefix.tally();
-        let acc: Cost = (t.errors as i64, t.warnings as i64, swaps);
+        let acc: Cost = (t.errors, t.warnings, swaps);
         if at == self.layout.steps {
             let end = self.stepper.end(prefix);
-            let rest: Cost = (end.errors as i64, end.warnings as i64, 0);
+            let rest: Cost = (end.errors, end.warnings, 0);
             let total = add(acc, rest);
             if total < self.best {
                 self.best = total;
@@ -333,16 +333,18 @@ impl<'s, 'p> Search<'s, 'p> {
                     None => place(self.stepper, prefix, unit, &steps),
                 };
                 let t = child.tally();
-                let cost: Cost = (t.errors as i64, t.warnings as i64, swaps);
-                if cost < self.best {
-                    children.push((cost, u, steps, child));
+                let cost: Cost = (t.errors, t.warnings, swaps);
+                let least = self.stepper.least_after(&child);
+                let bound = add(cost, (least.errors, least.warnings, 0));
+                if bound < self.best {
+                    children.push((bound, cost, u, steps, child));
                 }
             }
         }
         children.sort_by_key(|c| c.0);
         let mut found = None;
-        for (cost, u, steps, child) in children {
-            if cost >= self.best {
+        for (bound, cost, u, steps, child) in children {
+            if bound >= self.best {
                 continue;
             }
             placed[u / 64] |= 1 << (u % 64);
