@@ -652,3 +652,182 @@ fn accepted_findings_do_not_count() {
         1
     );
 }
+
+// The command as a user runs it: the built binary on real files.
+
+mod cli {
+    use std::fs;
+    use std::path::Path;
+    use std::process::{Command, Output};
+
+    use serde_json::Value;
+    use tempfile::TempDir;
+
+    use super::{CYCLE, example, reorder};
+    use storyplan::check::check;
+    use storyplan::store;
+
+    fn storyplan(args: &[&str], cwd: &Path) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_storyplan"))
+            .args(args)
+            .current_dir(cwd)
+            .env_remove("NO_COLOR")
+            .output()
+            .expect("the storyplan binary runs")
+    }
+
+    fn code(output: &Output) -> i32 {
+        output.status.code().expect("storyplan exits with a code")
+    }
+
+    fn stdout(output: &Output) -> String {
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    fn stderr(output: &Output) -> String {
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    }
+
+    fn json(output: &Output) -> Value {
+        serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|e| panic!("stdout is JSON ({e}): {}", stdout(output)))
+    }
+
+    /// The reminders with the flip before the table, saved canonically in `dir`.
+    fn flip_before_table(dir: &TempDir) -> std::path::PathBuf {
+        let plan = reorder(
+            example("reminders"),
+            &["ui-hidden", "endpoints", "enable", "table", "cleanup"],
+        );
+        let path = dir.path().join("reminders.ron");
+        store::save_atomic(&path, &plan).expect("save the plan");
+        path
+    }
+
+    #[test]
+    fn the_moves_and_the_findings_before_and_after() {
+        let dir = TempDir::new().unwrap();
+        flip_before_table(&dir);
+        let output = storyplan(&["fix", "reminders.ron"], dir.path());
+        let text = stdout(&output);
+        assert_eq!(code(&output), 0, "{text}{}", stderr(&output));
+        assert!(text.contains("error[broken-consumer]: "), "{text}");
+        assert!(text.contains("  --> reminders.ron:"), "{text}");
+        assert!(
+            text.contains(r#"  move step 3 "enable" after step 4 "table""#),
+            "{text}"
+        );
+        assert!(
+            text.contains("reminders.ron: 1 error, 0 warnings"),
+            "{text}"
+        );
+        assert!(text.contains("reminders.ron: clean (0 errors"), "{text}");
+    }
+
+    #[test]
+    fn json_has_the_documented_shape() {
+        let dir = TempDir::new().unwrap();
+        flip_before_table(&dir);
+        let output = storyplan(&["fix", "--format", "json", "reminders.ron"], dir.path());
+        assert_eq!(code(&output), 0);
+        let fixed = json(&output);
+        assert_eq!(fixed["file"], "reminders.ron");
+        assert_eq!(fixed["found"], true);
+        assert_eq!(fixed["minimal"], true);
+        assert_eq!(
+            fixed["order"],
+            serde_json::json!(["ui-hidden", "endpoints", "table", "enable", "cleanup"])
+        );
+        assert_eq!(
+            fixed["moves"],
+            serde_json::json!([{"step": "enable", "from": 3, "to": 4}])
+        );
+        assert_eq!(fixed["swaps"], 1);
+        for summary in ["before", "after"] {
+            for field in ["errors", "warnings", "infos", "accepted"] {
+                assert!(fixed[summary][field].is_u64(), "{summary}.{field}");
+            }
+        }
+        assert_eq!(fixed["before"]["errors"], 1);
+        assert_eq!(fixed["after"]["errors"], 0);
+        assert_eq!(fixed["repairs"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn write_saves_the_new_order_canonically() {
+        let dir = TempDir::new().unwrap();
+        let path = flip_before_table(&dir);
+        let output = storyplan(&["fix", "--write", "reminders.ron"], dir.path());
+        assert_eq!(code(&output), 0, "{}", stderr(&output));
+        assert!(stdout(&output).contains("Wrote reminders.ron"));
+        let text = fs::read_to_string(&path).expect("read the plan");
+        let saved = store::parse(&path, &text).expect("the plan loads").plan;
+        assert_eq!(check(&saved).summary().errors, 0);
+        assert_eq!(text, store::to_canonical_string(&saved));
+        let again = storyplan(&["fix", "--format", "json", "reminders.ron"], dir.path());
+        assert_eq!(json(&again)["moves"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn no_order_without_errors_exits_1_with_a_repair() {
+        let dir = TempDir::new().unwrap();
+        fs::write(dir.path().join("cycle.ron"), CYCLE).expect("write the plan");
+        let output = storyplan(&["fix", "--format", "json", "cycle.ron"], dir.path());
+        assert_eq!(code(&output), 1);
+        let fixed = json(&output);
+        assert_eq!(fixed["found"], false);
+        let repair = &fixed["repairs"][0];
+        assert_eq!(repair["pattern"], "toggle");
+        assert_eq!(repair["summary"]["errors"], 0);
+        let human = storyplan(&["fix", "cycle.ron"], dir.path());
+        assert_eq!(code(&human), 1);
+        let text = stdout(&human);
+        assert!(text.contains("Repairs from the patterns:"), "{text}");
+        assert!(text.contains("1. Toggle: gate web's use of"), "{text}");
+    }
+
+    #[test]
+    fn a_file_that_does_not_load_exits_2_with_its_line_and_column() {
+        let dir = TempDir::new().unwrap();
+        fs::write(
+            dir.path().join("bad.ron"),
+            "Plan(version: 1, story: \"x\",\n    components: [Component(id: \"w\", name: \"W\", kind: Browser)])",
+        )
+        .expect("write the plan");
+        let output = storyplan(&["fix", "bad.ron"], dir.path());
+        assert_eq!(code(&output), 2);
+        let text = stderr(&output);
+        assert!(text.starts_with("storyplan: bad.ron:2:"), "{text}");
+        let output = storyplan(&["fix", "--format", "json", "bad.ron"], dir.path());
+        assert_eq!(code(&output), 2);
+        let error = json(&output);
+        assert_eq!(error["file"], "bad.ron");
+        assert_eq!(error["error"]["line"], 2);
+    }
+
+    #[test]
+    fn plan_text_reaches_the_terminal_without_control_characters() {
+        let dir = TempDir::new().unwrap();
+        let mut plan = reorder(
+            example("reminders"),
+            &["ui-hidden", "endpoints", "enable", "table", "cleanup"],
+        );
+        if let Some(step) = plan.steps.iter_mut().find(|s| s.id() == "enable") {
+            match step {
+                storyplan::plan::Step::Flip { id, .. }
+                | storyplan::plan::Step::Release { id, .. } => {
+                    *id = "enable\u{1b}]0;pwned\u{7}".to_string();
+                }
+            }
+        }
+        store::save_atomic(&dir.path().join("odd.ron"), &plan).expect("save the plan");
+        let output = storyplan(&["fix", "odd.ron"], dir.path());
+        let text = stdout(&output);
+        assert_eq!(code(&output), 0, "{text}");
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{text:?}"
+        );
+        assert!(text.contains("move step 3 \"enable]0;pwned\""), "{text}");
+    }
+}
