@@ -9,7 +9,7 @@
 //! it grows, except that a gap's warning becomes an error once the mirror is read or
 //! becomes the only copy. What follows a prefix depends on its state alone (two prefixes
 //! of the same steps may differ: a gap depends on the order), which is what
-//! [`Prefix::state_key`] writes out.
+//! [`Stepper::state_key`] writes out.
 //!
 //! Counted are the findings whose number an order can change: changes (and releases)
 //! that do nothing, backfills of stores not available, losses, gaps, stale reads, breaks,
@@ -62,6 +62,9 @@ impl Tally {
 /// a cluster with more steps left counts nothing.
 const LEAST_TRIED: usize = 7;
 
+/// How many states of clusters [`Stepper::state_key`] tells apart by their contents.
+const STATES: usize = 1 << 20;
+
 /// A plan compiled once, to be checked in any order a step at a time.
 pub struct Stepper<'p> {
     plan: &'p Plan,
@@ -79,8 +82,11 @@ pub struct Stepper<'p> {
     /// order (see `least_after`).
     apart: bool,
     simulated: Cell<usize>,
-    /// The least each cluster still adds, by cluster, steps left and state.
-    least: RefCell<HashMap<Vec<u32>, Tally>>,
+    /// The least each cluster still adds, by cluster, state and steps left.
+    least: RefCell<HashMap<Vec<u64>, Tally>>,
+    /// The states of clusters seen, numbered (see `state_of`).
+    states: RefCell<HashMap<Box<[u32]>, u64>>,
+    fresh: Cell<u64>,
 }
 
 /// One cluster and the space its states are evaluated in.
@@ -108,6 +114,9 @@ struct Part {
     gaps: Vec<(u32, bool)>,
     /// What the cluster's steps left can still add at least, once known.
     least: Cell<Option<Tally>>,
+    /// The number of its state among the cluster's states seen (see `Stepper::state_of`),
+    /// once known.
+    id: Cell<Option<u64>>,
 }
 
 impl Part {
@@ -208,14 +217,6 @@ impl Prefix {
             *word |= 1 << (step % 64);
         }
     }
-
-    /// Appends what the steps after this prefix depend on: two prefixes of the same steps
-    /// with the same key lead to the same findings whatever follows.
-    pub fn state_key(&self, out: &mut Vec<u32>) {
-        for part in &self.parts {
-            part.key(out);
-        }
-    }
 }
 
 /// The deploy orders of a commit group simulated from a prefix, for [`Stepper::place_group`].
@@ -300,6 +301,8 @@ impl<'p> Stepper<'p> {
             apart,
             simulated: Cell::new(0),
             least: RefCell::new(HashMap::default()),
+            states: RefCell::new(HashMap::default()),
+            fresh: Cell::new(0),
         }
     }
 
@@ -317,6 +320,37 @@ impl<'p> Stepper<'p> {
                 _ => true,
             }
         })
+    }
+
+    /// Appends what the steps after `prefix` depend on: two prefixes of the same steps
+    /// with the same key lead to the same findings whatever follows.
+    pub fn state_key(&self, prefix: &Prefix, out: &mut Vec<u64>) {
+        out.extend(prefix.parts.iter().map(|part| self.state_of(part)));
+    }
+
+    /// The number of a cluster's state: the same for equal states. Past `STATES` states
+    /// each new one gets a number of its own, equal to no other (the search then merges
+    /// fewer prefixes, and stays right).
+    fn state_of(&self, part: &Part) -> u64 {
+        if let Some(id) = part.id.get() {
+            return id;
+        }
+        let mut key = Vec::new();
+        part.key(&mut key);
+        let mut states = self.states.borrow_mut();
+        let id = match states.get(key.as_slice()) {
+            Some(&id) => id,
+            None => {
+                let id = self.fresh.get();
+                self.fresh.set(id + 1);
+                if states.len() < STATES {
+                    states.insert(key.into_boxed_slice(), id);
+                }
+                id
+            }
+        };
+        part.id.set(Some(id));
+        id
     }
 
     /// How many steps (and deploys of commit groups) were simulated so far, per cluster
@@ -351,6 +385,7 @@ impl<'p> Stepper<'p> {
                     stale: events.stale,
                     gaps: Vec::new(),
                     least: Cell::new(None),
+                    id: Cell::new(None),
                 })
             })
             .collect();
@@ -528,9 +563,8 @@ impl<'p> Stepper<'p> {
         if left.is_empty() {
             return Tally::default();
         }
-        let mut key: Vec<u32> = vec![c as u32];
-        key.extend(left.iter().map(|&s| s as u32));
-        part.key(&mut key);
+        let mut key: Vec<u64> = vec![c as u64, self.state_of(part)];
+        key.extend(left.iter().map(|&s| s as u64));
         if let Some(&known) = self.least.borrow().get(&key) {
             return known;
         }
@@ -623,7 +657,6 @@ impl<'p> Stepper<'p> {
         }
         for &(c, p) in &self.touches[step] {
             let part = Rc::make_mut(&mut next.parts[c]);
-            part.least.set(None);
             let opened = group.as_deref_mut();
             self.step_part(c, part, p, step, first, &mut next.tally, opened);
         }
@@ -643,6 +676,8 @@ impl<'p> Stepper<'p> {
         group: Option<&mut Vec<Opened>>,
     ) {
         self.simulated.set(self.simulated.get() + 1);
+        part.least.set(None);
+        part.id.set(None);
         let piece = &self.clusters[c];
         let kind = &piece.cl.steps[p].kind;
         let (effects, backfills) = apply_step(&piece.cl, &piece.evaluator, &mut part.state, kind);

@@ -12,7 +12,7 @@
 //! units placed *and* state: two orders of the same steps can leave the stores in
 //! different states (a mirror that missed writes in one order and not in the other).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::time::Instant;
 
 use super::layout::{Layout, place};
@@ -68,7 +68,7 @@ pub(super) struct Search<'s, 'p> {
     deadline: Instant,
     best: Cost,
     order: Vec<usize>,
-    memo: HashMap<Vec<u32>, Remembered>,
+    memo: HashMap<Vec<u64>, Remembered>,
     nodes: usize,
     stopped: bool,
 }
@@ -81,15 +81,16 @@ impl<'s, 'p> Search<'s, 'p> {
             deadline,
             best: WORST,
             order: Vec::new(),
-            memo: HashMap::new(),
+            memo: HashMap::default(),
             nodes: 0,
             stopped: false,
         }
     }
 
-    /// The greedy repair of the written order, then the branch and bound; `None` when no
-    /// order keeps the shipped steps in place (or time ran out before one was seen).
-    pub fn run(mut self) -> Option<Found> {
+    /// The greedy repair of the written order, then (when `thorough`) the branch and
+    /// bound; `None` when no order keeps the shipped steps in place (or time ran out
+    /// before one was seen).
+    pub fn run(mut self, thorough: bool) -> Option<Found> {
         if let Some(units) = self.layout.written() {
             let items: Vec<Item> = units
                 .iter()
@@ -97,10 +98,14 @@ impl<'s, 'p> Search<'s, 'p> {
                 .collect();
             self.greedy(items);
         }
-        let start = self.stepper.start();
-        let mut placed = vec![0u64; self.layout.units.len().div_ceil(64)];
-        let mut path = Vec::with_capacity(self.layout.steps);
-        self.dfs(&start, &mut placed, 0, 0, &mut path);
+        if thorough {
+            let start = self.stepper.start();
+            let mut placed = vec![0u64; self.layout.units.len().div_ceil(64)];
+            let mut path = Vec::with_capacity(self.layout.steps);
+            self.dfs(&start, &mut placed, 0, 0, &mut path);
+        } else {
+            self.stopped = true;
+        }
         (self.best != WORST).then_some(Found {
             order: self.order,
             cost: self.best,
@@ -223,8 +228,8 @@ impl<'s, 'p> Search<'s, 'p> {
 
     /// Branch and bound below the prefix `prefix` of the units in `placed`, which fills
     /// the places before `at` with `swaps` adjacent swaps, reached by the steps `path`.
-    /// Returns how to finish it when that improved the best order (then it is the best
-    /// way to finish it).
+    /// Returns the least any way to finish it costs (what the search learned), and how to
+    /// finish it when that improved the best order (then it is the best way to finish it).
     fn dfs(
         &mut self,
         prefix: &Prefix,
@@ -232,10 +237,10 @@ impl<'s, 'p> Search<'s, 'p> {
         at: usize,
         swaps: i64,
         path: &mut Vec<usize>,
-    ) -> Option<(Cost, Vec<usize>)> {
+    ) -> (Cost, Option<Vec<usize>>) {
         self.nodes += 1;
         if self.nodes.is_multiple_of(64) && self.out_of_time() || self.stopped {
-            return None;
+            return ((0, 0, 0), None);
         }
         let t = prefix.tally();
         let acc: Cost = (t.errors, t.warnings, swaps);
@@ -246,58 +251,53 @@ impl<'s, 'p> Search<'s, 'p> {
             if total < self.best {
                 self.best = total;
                 self.order.clone_from(path);
-                return Some((rest, Vec::new()));
+                return (rest, Some(Vec::new()));
             }
-            return None;
+            return (rest, None);
         }
-        let mut key: Vec<u32> = placed
-            .iter()
-            .flat_map(|&w| [w as u32, (w >> 32) as u32])
-            .collect();
-        prefix.state_key(&mut key);
+        let mut key: Vec<u64> = placed.to_vec();
+        self.stepper.state_key(prefix, &mut key);
         if let Some(known) = self.memo.get(&key) {
             let total = add(acc, known.least);
             if let Some(finish) = &known.finish {
                 if total < self.best {
                     self.best = total;
                     self.order = path.iter().chain(finish).copied().collect();
-                    return Some((known.least, finish.clone()));
+                    return (known.least, Some(finish.clone()));
                 }
-                return None;
+                return (known.least, None);
             }
             if total >= self.best {
-                return None;
+                return (known.least, None);
             }
         }
-        let found = self.children(prefix, placed, at, acc, path);
+        let (least, found) = self.children(prefix, placed, at, acc, path);
         if self.stopped {
-            return None;
+            return ((0, 0, 0), None);
         }
         let known = match &found {
-            Some((least, finish)) => Remembered {
-                least: *least,
+            Some(finish) => Remembered {
+                least,
                 finish: Some(finish.clone()),
             },
-            None => {
-                let least = sub(self.best, acc);
-                let least = match self.memo.get(&key) {
+            None => Remembered {
+                least: match self.memo.get(&key) {
                     Some(old) if old.least > least => old.least,
                     _ => least,
-                };
-                Remembered {
-                    least,
-                    finish: None,
-                }
-            }
+                },
+                finish: None,
+            },
         };
+        let least = known.least;
         if self.memo.len() < REMEMBERED || self.memo.contains_key(&key) {
             self.memo.insert(key, known);
         }
-        found
+        (least, found)
     }
 
     /// The units that can come next at `at`, each in every order it may ship in, best
-    /// first; searched in turn.
+    /// first; searched in turn. Returns the least any of them leads to (from `acc`), and
+    /// the steps of the best when it improved the best order.
     fn children(
         &mut self,
         prefix: &Prefix,
@@ -305,7 +305,7 @@ impl<'s, 'p> Search<'s, 'p> {
         at: usize,
         acc: Cost,
         path: &mut Vec<usize>,
-    ) -> Option<(Cost, Vec<usize>)> {
+    ) -> (Cost, Option<Vec<usize>>) {
         let layout = self.layout;
         let next: Vec<usize> = match layout.fixed_at[at] {
             Some(u) => vec![u],
@@ -318,6 +318,8 @@ impl<'s, 'p> Search<'s, 'p> {
                     .collect()
             }
         };
+        // The least found below this prefix; none at all is the worst.
+        let mut least = WORST;
         let mut children = Vec::new();
         for u in next {
             let unit = &layout.units[u];
@@ -326,6 +328,7 @@ impl<'s, 'p> Search<'s, 'p> {
             for steps in unit.inner_orders() {
                 let swaps = acc.2 + swaps_of(prefix, &steps);
                 if (acc.0, acc.1, swaps) >= self.best {
+                    least = least.min((0, 0, swaps - acc.2));
                     continue;
                 }
                 let child = match &runs {
@@ -334,10 +337,12 @@ impl<'s, 'p> Search<'s, 'p> {
                 };
                 let t = child.tally();
                 let cost: Cost = (t.errors, t.warnings, swaps);
-                let least = self.stepper.least_after(&child);
-                let bound = add(cost, (least.errors, least.warnings, 0));
+                let more = self.stepper.least_after(&child);
+                let bound = add(cost, (more.errors, more.warnings, 0));
                 if bound < self.best {
                     children.push((bound, cost, u, steps, child));
+                } else {
+                    least = least.min(sub(bound, acc));
                 }
             }
         }
@@ -345,23 +350,25 @@ impl<'s, 'p> Search<'s, 'p> {
         let mut found = None;
         for (bound, cost, u, steps, child) in children {
             if bound >= self.best {
+                least = least.min(sub(bound, acc));
                 continue;
             }
             placed[u / 64] |= 1 << (u % 64);
             path.extend(&steps);
-            let below = self.dfs(&child, placed, at + steps.len(), cost.2, path);
+            let (rest, below) = self.dfs(&child, placed, at + steps.len(), cost.2, path);
             path.truncate(path.len() - steps.len());
             placed[u / 64] &= !(1 << (u % 64));
             if self.stopped {
-                return None;
+                return ((0, 0, 0), None);
             }
-            if let Some((rest, finish)) = below {
+            least = least.min(add(sub(cost, acc), rest));
+            if let Some(finish) = below {
                 let mut all = steps;
                 all.extend(finish);
-                found = Some((add(sub(cost, acc), rest), all));
+                found = Some(all);
             }
         }
-        found
+        (least, found)
     }
 }
 
