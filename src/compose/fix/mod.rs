@@ -71,9 +71,9 @@ pub fn reordered(plan: &Plan, order: &[usize]) -> Plan {
 /// module documentation), within `limit`; repairs are looked for when none is found.
 pub fn fix(plan: &Plan, limit: Duration) -> Fixed {
     let deadline = Instant::now() + limit;
-    let mut fixed = order(plan, deadline);
+    let mut fixed = order(plan, deadline, true);
     if !fixed.found {
-        let (repairs, checks, simulated) = repair::repairs(plan, &fixed, deadline + limit);
+        let (repairs, checks, simulated) = repair::repairs(plan, &fixed, Instant::now() + limit);
         fixed.repairs = repairs;
         fixed.checks += checks;
         fixed.simulated += simulated;
@@ -81,14 +81,15 @@ pub fn fix(plan: &Plan, limit: Duration) -> Fixed {
     fixed
 }
 
-/// The order part of `fix`: the best order found by `deadline`, without repairs.
-pub(crate) fn order(plan: &Plan, deadline: Instant) -> Fixed {
+/// The order part of `fix`: the best order found by `deadline`, without repairs; only the
+/// greedy repair of the written order unless `thorough`.
+pub(crate) fn order(plan: &Plan, deadline: Instant, thorough: bool) -> Fixed {
     let before = check(plan).summary();
     let mut checks = 1;
     let layout = Layout::new(plan);
     let stepper = Stepper::new(plan);
     let written: Vec<usize> = (0..plan.steps.len()).collect();
-    let found = Search::new(&layout, &stepper, deadline).run();
+    let found = Search::new(&layout, &stepper, deadline).run(thorough);
     let (order, after, minimal) = match found {
         Some(found) => {
             let after = if found.order == written {

@@ -11,10 +11,12 @@
 //! - *Double write*: before a release that backfills a new store from an old one, each
 //!   writer of the old store also writes the new one, tolerating failure.
 //!
-//! Each repair is applied to the plan as written, its steps ordered by the same search,
-//! and listed only when that leaves fewer errors than the best order without it.
+//! Each repair is applied to the plan in the best order found and as written, its steps
+//! ordered again by the same search (a greedy pass first, which a repair must pass to be searched
+//! further), and listed only when that leaves fewer errors than the best order without
+//! it.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::{Fixed, order, reordered};
 use crate::check::{Rule, Severity, Summary, check};
@@ -24,6 +26,9 @@ use crate::plan::{Access, Change, Fact, Plan, Step, Switch, Toggle};
 
 /// The most repairs tried for one plan: each costs an order search.
 const TRIED: usize = 12;
+
+/// How long the order of one repaired plan is searched at most, after its greedy repair.
+const SEARCHED: Duration = Duration::from_millis(50);
 
 /// Which pattern a repair applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,7 +87,8 @@ pub(super) fn repairs(
     // The errors of the order found and of the order written: the writer's intent may
     // need a repair that another order only trades for another error.
     let mut errors: Vec<(Rule, Option<String>, Option<String>)> = Vec::new();
-    for report in [check(&reordered(plan, &fixed.order)), check(plan)] {
+    let best = reordered(plan, &fixed.order);
+    for report in [check(&best), check(plan)] {
         for f in report
             .findings
             .iter()
@@ -96,20 +102,24 @@ pub(super) fn repairs(
     }
     let mut checks = 2;
     let mut simulated = 0;
+    // Applied to the best order and to the written one: a double write, say, needs the
+    // writers as they are before the expand, which the best order may have moved.
     let mut candidates: Vec<Candidate> = Vec::new();
-    for (rule, component, key) in &errors {
-        let (Some(key), component) = (key.as_deref(), component.as_deref()) else {
-            continue;
-        };
-        match rule {
-            Rule::BrokenConsumer | Rule::CommitRace => {
-                if let Some(component) = component {
-                    candidates.extend(gates(plan, component, key));
+    for base in [&best, plan] {
+        for (rule, component, key) in &errors {
+            let (Some(key), component) = (key.as_deref(), component.as_deref()) else {
+                continue;
+            };
+            match rule {
+                Rule::BrokenConsumer | Rule::CommitRace => {
+                    if let Some(component) = component {
+                        candidates.extend(gates(base, component, key));
+                    }
+                    candidates.extend(splits(base, key));
                 }
-                candidates.extend(splits(plan, key));
+                Rule::DataGap | Rule::DataLoss => candidates.extend(double_writes(base, key)),
+                _ => {}
             }
-            Rule::DataGap | Rule::DataLoss => candidates.extend(double_writes(plan, key)),
-            _ => {}
         }
     }
     let mut seen: Vec<Plan> = Vec::new();
@@ -119,21 +129,43 @@ pub(super) fn repairs(
         new
     });
     candidates.truncate(TRIED);
-    let mut out = Vec::new();
-    let count = candidates.len();
-    for (n, candidate) in candidates.into_iter().enumerate() {
-        let now = Instant::now();
-        if now >= deadline {
+    // First the greedy repair of each repaired plan's order: what it does not improve is
+    // not tried further.
+    let mut kept = Vec::new();
+    for candidate in candidates {
+        if Instant::now() >= deadline {
             break;
         }
-        // An equal share of what is left for each repair still to try.
-        let share = (deadline - now) / (count - n) as u32;
-        let found = order(&candidate.plan, now + share);
-        checks += found.checks;
-        simulated += found.simulated;
-        if found.after.errors >= fixed.after.errors {
+        // The same repair applied to the other base.
+        if kept
+            .iter()
+            .any(|(k, _): &(Candidate, Fixed)| k.description == candidate.description)
+        {
             continue;
         }
+        let quick = order(&candidate.plan, deadline, false);
+        checks += quick.checks;
+        simulated += quick.simulated;
+        if quick.after.errors < fixed.after.errors {
+            kept.push((candidate, quick));
+        }
+    }
+    let mut out = Vec::new();
+    let count = kept.len();
+    for (n, (candidate, quick)) in kept.into_iter().enumerate() {
+        let now = Instant::now();
+        // An equal share of what is left for each repair still to search, and a short
+        // one: the order of a repaired plan is a proposal, its errors the point.
+        let share = deadline.saturating_duration_since(now) / (count - n) as u32;
+        let share = share.min(SEARCHED);
+        let found = if share.is_zero() {
+            quick
+        } else {
+            let thorough = order(&candidate.plan, now + share, true);
+            checks += thorough.checks;
+            simulated += thorough.simulated;
+            thorough
+        };
         out.push(Repair {
             kind: candidate.kind,
             description: candidate.description,
