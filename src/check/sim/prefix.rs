@@ -42,18 +42,30 @@ pub struct Tally {
 }
 
 impl Tally {
-    fn add(self, other: Tally) -> Tally {
-        Tally {
-            errors: self.errors + other.errors,
-            warnings: self.warnings + other.warnings,
-        }
-    }
-
     fn count(&mut self, severity: Severity) {
         match severity {
             Severity::Error => self.errors += 1,
             Severity::Warning => self.warnings += 1,
             Severity::Info | Severity::Accepted => {}
+        }
+    }
+}
+
+/// The least the steps left can still add (see [`Stepper::least_after`]): errors,
+/// warnings, and adjacent swaps among themselves, compared in that order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Least {
+    pub errors: i64,
+    pub warnings: i64,
+    pub swaps: i64,
+}
+
+impl Least {
+    fn add(self, other: Least) -> Least {
+        Least {
+            errors: self.errors + other.errors,
+            warnings: self.warnings + other.warnings,
+            swaps: self.swaps + other.swaps,
         }
     }
 }
@@ -83,7 +95,7 @@ pub struct Stepper<'p> {
     apart: bool,
     simulated: Cell<usize>,
     /// The least each cluster still adds, by cluster, state and steps left.
-    least: RefCell<HashMap<Vec<u64>, Tally>>,
+    least: RefCell<HashMap<Vec<u64>, Least>>,
     /// The states of clusters seen, numbered (see `state_of`).
     states: RefCell<HashMap<Box<[u32]>, u64>>,
     fresh: Cell<u64>,
@@ -113,7 +125,7 @@ struct Part {
     /// read of the mirror (or its becoming the only copy) turns into an error.
     gaps: Vec<(u32, bool)>,
     /// What the cluster's steps left can still add at least, once known.
-    least: Cell<Option<Tally>>,
+    least: Cell<Option<Least>>,
     /// The number of its state among the cluster's states seen (see `Stepper::state_of`),
     /// once known.
     id: Cell<Option<u64>>,
@@ -526,17 +538,19 @@ impl<'p> Stepper<'p> {
         tally
     }
 
-    /// The least errors and warnings the steps not placed in `pre` can still add before
-    /// the end of the plan, whatever their order: per cluster, its steps left in their
-    /// best order, each step alone (commits and shipped steps aside). Clusters cannot
-    /// affect each other, so their least add up. A cluster with more than
+    /// The least the steps not placed in `pre` can still add before the end of the plan,
+    /// whatever their order: per cluster, its steps left in their best order, each step
+    /// alone (commits and shipped steps aside) — the fewest errors, then warnings, then
+    /// adjacent swaps among those steps. Clusters cannot affect each other, so their least
+    /// add up: an order with no more errors and warnings than the sum has each cluster in
+    /// one of its best orders, and so at least as many swaps. A cluster with more than
     /// `LEAST_TRIED` steps left counts nothing, and so does every cluster when an
     /// acceptance could tell a cluster counted alone from the whole (see `new`).
-    pub fn least_after(&self, pre: &Prefix) -> Tally {
+    pub fn least_after(&self, pre: &Prefix) -> Least {
         if !self.apart {
-            return Tally::default();
+            return Least::default();
         }
-        let mut total = Tally::default();
+        let mut total = Least::default();
         for (c, part) in pre.parts.iter().enumerate() {
             if let Some(known) = part.least.get() {
                 total = total.add(known);
@@ -548,7 +562,7 @@ impl<'p> Stepper<'p> {
                 .filter(|&s| !pre.is_placed(s))
                 .collect();
             let least = if left.len() > LEAST_TRIED {
-                Tally::default()
+                Least::default()
             } else {
                 self.least_of(c, part, &left)
             };
@@ -558,17 +572,18 @@ impl<'p> Stepper<'p> {
         total
     }
 
-    /// The least cluster `c` adds from `part` by its steps `left`, in their best order.
-    fn least_of(&self, c: usize, part: &Part, left: &[usize]) -> Tally {
+    /// The least cluster `c` adds from `part` by its steps `left` (in written order), in
+    /// their best order.
+    fn least_of(&self, c: usize, part: &Part, left: &[usize]) -> Least {
         if left.is_empty() {
-            return Tally::default();
+            return Least::default();
         }
         let mut key: Vec<u64> = vec![c as u64, self.state_of(part)];
         key.extend(left.iter().map(|&s| s as u64));
         if let Some(&known) = self.least.borrow().get(&key) {
             return known;
         }
-        let mut best: Option<Tally> = None;
+        let mut best: Option<Least> = None;
         for (i, &s) in left.iter().enumerate() {
             let Some(&(_, p)) = self.touches[s].iter().find(|t| t.0 == c) else {
                 continue;
@@ -577,7 +592,18 @@ impl<'p> Stepper<'p> {
             let mut tally = Tally::default();
             self.step_part(c, &mut next, p, s, true, &mut tally, None);
             let rest: Vec<usize> = left[..i].iter().chain(&left[i + 1..]).copied().collect();
-            let total = tally.add(self.least_of(c, &next, &rest));
+            // The steps written before it come after it now; a pair of steps that share
+            // several clusters counts in the first only.
+            let swaps = left[..i]
+                .iter()
+                .filter(|&&t| self.first_shared(s, t) == Some(c))
+                .count();
+            let first = Least {
+                errors: tally.errors,
+                warnings: tally.warnings,
+                swaps: swaps as i64,
+            };
+            let total = first.add(self.least_of(c, &next, &rest));
             if best.is_none_or(|b| total < b) {
                 best = Some(total);
             }
@@ -585,6 +611,15 @@ impl<'p> Stepper<'p> {
         let best = best.unwrap_or_default();
         self.least.borrow_mut().insert(key, best);
         best
+    }
+
+    /// The first cluster that steps `s` and `t` both touch.
+    fn first_shared(&self, s: usize, t: usize) -> Option<usize> {
+        self.touches[s]
+            .iter()
+            .map(|&(c, _)| c)
+            .filter(|&c| self.touches[t].iter().any(|&(d, _)| d == c))
+            .min()
     }
 
     fn key_name(&self, c: usize, key: u32) -> &'p str {

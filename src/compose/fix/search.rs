@@ -338,7 +338,7 @@ impl<'s, 'p> Search<'s, 'p> {
                 let t = child.tally();
                 let cost: Cost = (t.errors, t.warnings, swaps);
                 let more = self.stepper.least_after(&child);
-                let bound = add(cost, (more.errors, more.warnings, 0));
+                let bound = add(cost, (more.errors, more.warnings, more.swaps));
                 if bound < self.best {
                     children.push((bound, cost, u, steps, child));
                 } else {
