@@ -437,7 +437,7 @@ fn every_unsafe_order_of_the_amount_column_is_fixed() {
 /// the moves say how.
 #[test]
 fn the_named_unsafe_orders_are_fixed_clean() {
-    let cases: [(&str, &[&str], usize); 6] = [
+    let cases: [(&str, &[&str], usize); 7] = [
         (
             "reminders",
             &["ui-hidden", "endpoints", "enable", "table", "cleanup"],
@@ -459,6 +459,12 @@ fn the_named_unsafe_orders_are_fixed_clean() {
             "amount-column",
             &["double-write", "expand", "contract", "migrate"],
             1,
+        ),
+        // The README's example.
+        (
+            "amount-column",
+            &["expand", "double-write", "contract", "migrate"],
+            2,
         ),
     ];
     for (story, order, swaps) in cases {
