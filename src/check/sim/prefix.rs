@@ -9,7 +9,7 @@
 //! it grows, except that a gap's warning becomes an error once the mirror is read or
 //! becomes the only copy. What follows a prefix depends on its state alone (two prefixes
 //! of the same steps may differ: a gap depends on the order), which is what
-//! [`Stepper::state_key`] writes out.
+//! [`Prefix::fingerprint`] sums up.
 //!
 //! Counted are the findings whose number an order can change: changes (and releases)
 //! that do nothing, backfills of stores not available, losses, gaps, stale reads, breaks,
@@ -74,8 +74,8 @@ impl Least {
 /// a cluster with more steps left counts nothing.
 const LEAST_TRIED: usize = 7;
 
-/// How many states of clusters [`Stepper::state_key`] tells apart by their contents.
-const STATES: usize = 1 << 20;
+/// How many states of clusters a stepper numbers by their contents.
+const STATES: usize = 1 << 18;
 
 /// A plan compiled once, to be checked in any order a step at a time.
 pub struct Stepper<'p> {
@@ -188,16 +188,71 @@ impl Part {
     }
 }
 
+/// How many clusters' states a prefix keeps in one shared chunk: extending a prefix copies
+/// the list of chunks and the one chunk a step changes, not every cluster's state.
+const CHUNK: usize = 32;
+
 /// The simulation after some steps, and what they earned.
 #[derive(Debug, Clone)]
 pub struct Prefix {
-    parts: Vec<Rc<Part>>,
+    /// Each cluster's state, in chunks of `CHUNK`.
+    parts: Vec<Rc<Vec<Rc<Part>>>>,
     /// A bit per step of the plan: placed or not.
     placed: Vec<u64>,
     tally: Tally,
+    /// The sum of a token per step placed and per cluster and state (see `fingerprint`).
+    fingerprint: [u64; 2],
+}
+
+/// Mixes a number into 64 bits that look random (splitmix64's finaliser).
+fn mix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
+/// What a step placed (`a` the step) or a cluster's state (`a` the cluster, `b` the
+/// state's number) adds to a fingerprint: 128 bits that look random.
+fn token(cluster: bool, a: usize, b: u64) -> [u64; 2] {
+    let x = mix(mix(u64::from(cluster) ^ mix(a as u64)) ^ b);
+    [mix(x ^ 1), mix(x ^ 2)]
+}
+
+fn plus(into: &mut [u64; 2], token: [u64; 2]) {
+    into[0] = into[0].wrapping_add(token[0]);
+    into[1] = into[1].wrapping_add(token[1]);
+}
+
+fn minus(into: &mut [u64; 2], token: [u64; 2]) {
+    into[0] = into[0].wrapping_sub(token[0]);
+    into[1] = into[1].wrapping_sub(token[1]);
 }
 
 impl Prefix {
+    /// What the steps after this prefix depend on, with the steps it placed: two prefixes
+    /// with the same fingerprint placed the same steps and left every cluster in the same
+    /// state (a false match is as likely as guessing a 128-bit number), so they lead to
+    /// the same findings whatever follows.
+    pub fn fingerprint(&self) -> [u64; 2] {
+        self.fingerprint
+    }
+
+    fn part(&self, c: usize) -> &Part {
+        &self.parts[c / CHUNK][c % CHUNK]
+    }
+
+    fn part_mut(&mut self, c: usize) -> &mut Part {
+        let chunk = Rc::make_mut(&mut self.parts[c / CHUNK]);
+        Rc::make_mut(&mut chunk[c % CHUNK])
+    }
+
+    fn all_parts(&self) -> impl Iterator<Item = &Part> {
+        self.parts
+            .iter()
+            .flat_map(|chunk| chunk.iter().map(|p| &**p))
+    }
+
     /// The errors and warnings of the steps placed so far.
     pub fn tally(&self) -> Tally {
         self.tally
@@ -227,6 +282,7 @@ impl Prefix {
     fn place(&mut self, step: usize) {
         if let Some(word) = self.placed.get_mut(step / 64) {
             *word |= 1 << (step % 64);
+            plus(&mut self.fingerprint, token(false, step, 0));
         }
     }
 }
@@ -282,14 +338,17 @@ impl<'p> Stepper<'p> {
                 members[c].push(step.global);
             }
         }
+        let mut by_id: HashMap<&str, Vec<usize>> = HashMap::default();
+        for (i, step) in plan.steps.iter().enumerate() {
+            by_id.entry(step.id()).or_default().push(i);
+        }
         let twins: Vec<Vec<usize>> = plan
             .steps
             .iter()
             .enumerate()
             .map(|(i, step)| {
-                (0..plan.steps.len())
-                    .filter(|&j| j != i && plan.steps[j].id() == step.id())
-                    .collect()
+                let same = by_id.get(step.id()).map_or(&[][..], Vec::as_slice);
+                same.iter().copied().filter(|&j| j != i).collect()
             })
             .collect();
         let acceptances = acceptances(plan);
@@ -334,12 +393,6 @@ impl<'p> Stepper<'p> {
         })
     }
 
-    /// Appends what the steps after `prefix` depend on: two prefixes of the same steps
-    /// with the same key lead to the same findings whatever follows.
-    pub fn state_key(&self, prefix: &Prefix, out: &mut Vec<u64>) {
-        out.extend(prefix.parts.iter().map(|part| self.state_of(part)));
-    }
-
     /// The number of a cluster's state: the same for equal states. Past `STATES` states
     /// each new one gets a number of its own, equal to no other (the search then merges
     /// fewer prefixes, and stays right).
@@ -373,7 +426,7 @@ impl<'p> Stepper<'p> {
 
     /// The state before the first step.
     pub fn start(&self) -> Prefix {
-        let parts = self
+        let parts: Vec<Rc<Part>> = self
             .clusters
             .iter()
             .map(|piece| {
@@ -401,10 +454,18 @@ impl<'p> Stepper<'p> {
                 })
             })
             .collect();
+        let mut fingerprint = [0, 0];
+        for (c, part) in parts.iter().enumerate() {
+            plus(&mut fingerprint, token(true, c, self.state_of(part)));
+        }
         Prefix {
-            parts,
+            parts: parts
+                .chunks(CHUNK)
+                .map(|chunk| Rc::new(chunk.to_vec()))
+                .collect(),
             placed: vec![0; self.plan.steps.len().div_ceil(64)],
             tally: Tally::default(),
+            fingerprint,
         }
     }
 
@@ -441,7 +502,7 @@ impl<'p> Stepper<'p> {
                 reversed.reverse();
                 vec![members, reversed]
             };
-            let (piece, part) = (&self.clusters[c], &pre.parts[c]);
+            let (piece, part) = (&self.clusters[c], pre.part(c));
             let before = Before {
                 state: &part.state,
                 stores: &part.stores,
@@ -518,7 +579,7 @@ impl<'p> Stepper<'p> {
             .iter()
             .map(|current| current.as_ref().map(|_| Vec::new()))
             .collect();
-        for (piece, part) in self.clusters.iter().zip(&pre.parts) {
+        for (piece, part) in self.clusters.iter().zip(pre.all_parts()) {
             let cl = &piece.cl;
             for (local, &c) in cl.comps.iter().enumerate() {
                 if let Some(facts) = &mut finals[c] {
@@ -551,7 +612,7 @@ impl<'p> Stepper<'p> {
             return Least::default();
         }
         let mut total = Least::default();
-        for (c, part) in pre.parts.iter().enumerate() {
+        for (c, part) in pre.all_parts().enumerate() {
             if let Some(known) = part.least.get() {
                 total = total.add(known);
                 continue;
@@ -691,9 +752,14 @@ impl<'p> Stepper<'p> {
             return;
         }
         for &(c, p) in &self.touches[step] {
-            let part = Rc::make_mut(&mut next.parts[c]);
+            let mut tally = next.tally;
             let opened = group.as_deref_mut();
-            self.step_part(c, part, p, step, first, &mut next.tally, opened);
+            let old = self.state_of(next.part(c));
+            self.step_part(c, next.part_mut(c), p, step, first, &mut tally, opened);
+            let new = self.state_of(next.part(c));
+            next.tally = tally;
+            minus(&mut next.fingerprint, token(true, c, old));
+            plus(&mut next.fingerprint, token(true, c, new));
         }
     }
 
