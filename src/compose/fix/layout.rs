@@ -62,6 +62,8 @@ pub(super) struct Layout {
     pub fixed_at: Vec<Option<usize>>,
     /// Each step's unit.
     pub unit_of: Vec<usize>,
+    /// For each place, the next place a shipped unit starts at (or the end).
+    next_fixed: Vec<usize>,
 }
 
 impl Layout {
@@ -117,31 +119,59 @@ impl Layout {
                 fixed_at[at] = Some(u);
             }
         }
+        let mut next_fixed = vec![n; n + 1];
+        for at in (0..n).rev() {
+            next_fixed[at] = if fixed_at[at].is_some() {
+                at
+            } else {
+                next_fixed[at + 1]
+            };
+        }
         Layout {
             steps: n,
             units,
             fixed_at,
             unit_of,
+            next_fixed,
         }
     }
 
     /// How many places are free from `at` to the next shipped unit (or the end).
     pub fn room(&self, at: usize) -> usize {
-        (at..self.steps)
-            .find(|&p| self.fixed_at[p].is_some())
-            .unwrap_or(self.steps)
-            - at
+        self.next_fixed.get(at).map_or(0, |&next| next - at)
     }
 
     /// The written order with each commit's releases gathered where its first one is,
     /// as units; where a unit does not fit before a shipped one, the next that fits goes
     /// first. `None` when the units cannot fit around the shipped ones.
     pub fn written(&self) -> Option<Vec<usize>> {
+        if let Some(order) = self.gathered() {
+            return Some(order);
+        }
         let mut order = Vec::with_capacity(self.units.len());
         let mut used = vec![false; self.units.len()];
         let mut tries = 0;
         self.fill(0, &mut order, &mut used, &mut tries)
             .then_some(order)
+    }
+
+    /// The free units in written order around the shipped ones, if each fits where it
+    /// comes.
+    fn gathered(&self) -> Option<Vec<usize>> {
+        let mut free = (0..self.units.len()).filter(|&u| self.units[u].fixed.is_none());
+        let mut order = Vec::with_capacity(self.units.len());
+        let mut at = 0;
+        while at < self.steps {
+            let u = match self.fixed_at[at] {
+                Some(u) => u,
+                None => free
+                    .next()
+                    .filter(|&u| self.units[u].steps.len() <= self.room(at))?,
+            };
+            order.push(u);
+            at += self.units[u].steps.len();
+        }
+        Some(order)
     }
 
     /// Fills the places from `at` on, backtracking (a bounded number of times) where the

@@ -89,7 +89,9 @@ pub(crate) fn order(plan: &Plan, deadline: Instant, thorough: bool) -> Fixed {
     let layout = Layout::new(plan);
     let stepper = Stepper::new(plan);
     let written: Vec<usize> = (0..plan.steps.len()).collect();
-    let found = Search::new(&layout, &stepper, deadline).run(thorough);
+    let mut search = Search::new(plan, &layout, &stepper, deadline);
+    let found = search.run(thorough);
+    checks += search.checks;
     let (order, after, minimal) = match found {
         Some(found) => {
             let after = if found.order == written {
@@ -192,11 +194,14 @@ fn cost_of(layout: &Layout, stepper: &Stepper, order: &[usize]) -> Option<(i64, 
 /// off a longest run kept in written order moves, in `order`'s order, to right after the
 /// step that precedes it there.
 pub fn moves(order: &[usize]) -> Vec<Move> {
-    let kept = longest_increasing(order);
+    let mut kept = vec![false; order.len()];
+    for step in longest_increasing(order) {
+        kept[step] = true;
+    }
     let mut now: Vec<usize> = (0..order.len()).collect();
     let mut out = Vec::new();
     for (i, &step) in order.iter().enumerate() {
-        if kept.contains(&step) {
+        if kept[step] {
             continue;
         }
         let Some(from) = now.iter().position(|&s| s == step) else {

@@ -105,30 +105,33 @@ pub(super) fn repairs(
     // Applied to the best order and to the written one: a double write, say, needs the
     // writers as they are before the expand, which the best order may have moved.
     let mut candidates: Vec<Candidate> = Vec::new();
-    for base in [&best, plan] {
+    'bases: for base in [&best, plan] {
         for (rule, component, key) in &errors {
             let (Some(key), component) = (key.as_deref(), component.as_deref()) else {
                 continue;
             };
-            match rule {
+            let found = match rule {
                 Rule::BrokenConsumer | Rule::CommitRace => {
-                    if let Some(component) = component {
-                        candidates.extend(gates(base, component, key));
-                    }
-                    candidates.extend(splits(base, key));
+                    let mut found = match component {
+                        Some(component) => gates(base, component, key),
+                        None => Vec::new(),
+                    };
+                    found.extend(splits(base, key));
+                    found
                 }
-                Rule::DataGap | Rule::DataLoss => candidates.extend(double_writes(base, key)),
-                _ => {}
+                Rule::DataGap | Rule::DataLoss => double_writes(base, key),
+                _ => Vec::new(),
+            };
+            for candidate in found {
+                if !candidates.iter().any(|c| c.plan == candidate.plan) {
+                    candidates.push(candidate);
+                }
+                if candidates.len() == TRIED {
+                    break 'bases;
+                }
             }
         }
     }
-    let mut seen: Vec<Plan> = Vec::new();
-    candidates.retain(|c| {
-        let new = !seen.contains(&c.plan);
-        seen.push(c.plan.clone());
-        new
-    });
-    candidates.truncate(TRIED);
     // First the greedy repair of each repaired plan's order: what it does not improve is
     // not tried further.
     let mut kept = Vec::new();

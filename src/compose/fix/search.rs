@@ -16,7 +16,9 @@ use rustc_hash::FxHashMap as HashMap;
 use std::time::Instant;
 
 use super::layout::{Layout, place};
-use crate::check::{Prefix, Stepper};
+use super::reordered;
+use crate::check::{Prefix, Rule, Severity, Stepper, check};
+use crate::plan::Plan;
 
 /// Errors, warnings and adjacent swaps, compared in that order. The counts leave out the
 /// findings no order changes.
@@ -63,19 +65,28 @@ struct Remembered {
 }
 
 pub(super) struct Search<'s, 'p> {
+    plan: &'p Plan,
     layout: &'s Layout,
     stepper: &'s Stepper<'p>,
     deadline: Instant,
     best: Cost,
     order: Vec<usize>,
-    memo: HashMap<Vec<u64>, Remembered>,
+    memo: HashMap<[u64; 2], Remembered>,
     nodes: usize,
     stopped: bool,
+    /// Whole-plan checks run.
+    pub checks: usize,
 }
 
 impl<'s, 'p> Search<'s, 'p> {
-    pub fn new(layout: &'s Layout, stepper: &'s Stepper<'p>, deadline: Instant) -> Self {
+    pub fn new(
+        plan: &'p Plan,
+        layout: &'s Layout,
+        stepper: &'s Stepper<'p>,
+        deadline: Instant,
+    ) -> Self {
         Search {
+            plan,
             layout,
             stepper,
             deadline,
@@ -84,18 +95,20 @@ impl<'s, 'p> Search<'s, 'p> {
             memo: HashMap::default(),
             nodes: 0,
             stopped: false,
+            checks: 0,
         }
     }
 
     /// The greedy repair of the written order, then (when `thorough`) the branch and
     /// bound; `None` when no order keeps the shipped steps in place (or time ran out
     /// before one was seen).
-    pub fn run(mut self, thorough: bool) -> Option<Found> {
+    pub fn run(&mut self, thorough: bool) -> Option<Found> {
         if let Some(units) = self.layout.written() {
             let items: Vec<Item> = units
                 .iter()
                 .map(|&u| (u, self.layout.units[u].steps.clone()))
                 .collect();
+            let items = self.follow_breaks(items);
             self.greedy(items);
         }
         if thorough {
@@ -107,7 +120,7 @@ impl<'s, 'p> Search<'s, 'p> {
             self.stopped = true;
         }
         (self.best != WORST).then_some(Found {
-            order: self.order,
+            order: std::mem::take(&mut self.order),
             cost: self.best,
             proven: !self.stopped,
         })
@@ -155,6 +168,64 @@ impl<'s, 'p> Search<'s, 'p> {
             out.push(next);
         }
         Some(out)
+    }
+
+    /// Moves each step that starts a break to right after the step that ends it, as the
+    /// checker's findings say, while that lowers the cost: one whole-plan check per move,
+    /// where the greedy repair below tries every move of a unit (which long plans cannot
+    /// afford for every error).
+    fn follow_breaks(&mut self, mut items: Vec<Item>) -> Vec<Item> {
+        let Some(mut prefixes) = self.prefixes(&items) else {
+            return items;
+        };
+        let Some(mut cost) = self.cost_from(&items, items.len(), &prefixes[items.len()]) else {
+            return items;
+        };
+        self.offer(&items, cost);
+        'moved: while !self.out_of_time() {
+            let order: Vec<usize> = items.iter().flat_map(|(_, s)| s.iter().copied()).collect();
+            let report = check(&reordered(self.plan, &order));
+            self.checks += 1;
+            // The item each place of the order belongs to.
+            let item_at: Vec<usize> = items
+                .iter()
+                .enumerate()
+                .flat_map(|(i, (_, steps))| steps.iter().map(move |_| i))
+                .collect();
+            let breaks = report.findings.iter().filter(|f| {
+                f.severity == Severity::Error
+                    && matches!(f.rule, Rule::BrokenConsumer | Rule::CommitRace)
+            });
+            for f in breaks {
+                let (Some(start), Some(end)) = (f.step, f.until) else {
+                    continue;
+                };
+                let (from, to) = (item_at[start], item_at[end]);
+                if from >= to {
+                    continue;
+                }
+                let candidate = moved(&items, from, to);
+                let units: Vec<usize> = candidate.iter().map(|i| i.0).collect();
+                if !self.layout.fits(&units) {
+                    continue;
+                }
+                let Some(c) = self.cost_from(&candidate, from, &prefixes[from]) else {
+                    break 'moved;
+                };
+                if c < cost {
+                    items = candidate;
+                    cost = c;
+                    self.offer(&items, cost);
+                    match self.prefixes(&items) {
+                        Some(p) => prefixes = p,
+                        None => break 'moved,
+                    }
+                    continue 'moved;
+                }
+            }
+            break;
+        }
+        items
     }
 
     /// Repairs the written order greedily: at the first unit that earns an error (or, with
@@ -255,8 +326,7 @@ impl<'s, 'p> Search<'s, 'p> {
             }
             return (rest, None);
         }
-        let mut key: Vec<u64> = placed.to_vec();
-        self.stepper.state_key(prefix, &mut key);
+        let key = prefix.fingerprint();
         if let Some(known) = self.memo.get(&key) {
             let total = add(acc, known.least);
             if let Some(finish) = &known.finish {
@@ -307,22 +377,31 @@ impl<'s, 'p> Search<'s, 'p> {
         path: &mut Vec<usize>,
     ) -> (Cost, Option<Vec<usize>>) {
         let layout = self.layout;
-        let next: Vec<usize> = match layout.fixed_at[at] {
-            Some(u) => vec![u],
+        let room = layout.room(at);
+        let fixed = layout.fixed_at[at];
+        let unplaced = placed.to_vec();
+        let next = (0..layout.units.len()).filter(|&u| match fixed {
+            Some(f) => u == f,
             None => {
-                let room = layout.room(at);
-                (0..layout.units.len())
-                    .filter(|&u| placed[u / 64] >> (u % 64) & 1 == 0)
-                    .filter(|&u| layout.units[u].fixed.is_none())
-                    .filter(|&u| layout.units[u].steps.len() <= room)
-                    .collect()
+                unplaced[u / 64] >> (u % 64) & 1 == 0
+                    && layout.units[u].fixed.is_none()
+                    && layout.units[u].steps.len() <= room
             }
-        };
+        });
         // The least found below this prefix; none at all is the worst.
         let mut least = WORST;
         let mut children = Vec::new();
         for u in next {
             let unit = &layout.units[u];
+            // Units come in written order, and placing one next swaps it with every
+            // earlier-written step still to come: past the best order's swaps, so do all
+            // later units.
+            let first = unit.steps[0];
+            let waiting = (first - prefix.placed_before(first)) as i64;
+            if (acc.0, acc.1, acc.2 + waiting) >= self.best {
+                least = least.min((0, 0, waiting));
+                break;
+            }
             // A commit's deploy orders are the same whatever order it is written in.
             let runs = unit.commit.then(|| self.stepper.runs(prefix, &unit.steps));
             for steps in unit.inner_orders() {
