@@ -136,6 +136,14 @@ impl Layout {
         }
     }
 
+    /// Whether every order the units' steps may ship in is tried: no unmoved commit has
+    /// more than `MAX_PERMUTED` releases.
+    pub fn exhaustive(&self) -> bool {
+        self.units
+            .iter()
+            .all(|u| u.fixed.is_some() || u.steps.len() <= MAX_PERMUTED)
+    }
+
     /// How many places are free from `at` to the next shipped unit (or the end).
     pub fn room(&self, at: usize) -> usize {
         self.next_fixed.get(at).map_or(0, |&next| next - at)

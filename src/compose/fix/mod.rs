@@ -6,7 +6,9 @@
 //! themselves). They rank by errors, then warnings, then the adjacent swaps that turn the
 //! written order into them (the `J`/`K` presses on the board). The search (see `search`)
 //! is exact while it finishes within the time limit, which plans of up to 10 unshipped
-//! steps do; past the limit it returns the best order seen, not proven the least.
+//! steps do; past the limit it returns the best order seen, not proven the least. A
+//! commit of more than six releases is tried in its written order and the reverse only,
+//! as the checker runs its deploy orders, so its plan is not proven either.
 //!
 //! When no order is free of errors, `repair` tries the plan's patterns on the releases
 //! that cause them, and lists each repair that leads to fewer errors, with its order.
@@ -68,7 +70,8 @@ pub fn reordered(plan: &Plan, order: &[usize]) -> Plan {
 }
 
 /// Searches the orders of `plan`'s steps for the nearest one without errors (see the
-/// module documentation), within `limit`; repairs are looked for when none is found.
+/// module documentation) for at most `limit`; when none is found, repairs are looked for
+/// for at most `limit` again.
 pub fn fix(plan: &Plan, limit: Duration) -> Fixed {
     let deadline = Instant::now() + limit;
     let mut fixed = order(plan, deadline, true);
@@ -139,7 +142,7 @@ pub(crate) fn order(plan: &Plan, deadline: Instant, thorough: bool) -> Fixed {
             (
                 found.order,
                 after,
-                found.proven && honest && stepper.exact(),
+                found.proven && honest && stepper.exact() && layout.exhaustive(),
             )
         }
         None => (written.clone(), before, false),
