@@ -9,7 +9,7 @@ use crate::plan::{Access, Fact, Plan, Source};
 use super::{Derived, SourceError, Templates, Tree, Warning, read, respell};
 
 /// The comparisons of the components asked about, and the warnings their sources gave.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Imported {
     pub comparisons: Vec<Comparison>,
     pub warnings: Vec<Warning>,

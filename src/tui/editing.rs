@@ -365,7 +365,8 @@ pub fn draft_answer(model: &mut Model, take: bool) {
 }
 
 pub fn draft_scroll(model: &mut Model, down: bool) {
-    if let Some(Overlay::Draft { scroll, .. }) = &mut model.overlay {
+    if let Some(Overlay::Draft { scroll, .. } | Overlay::Import { scroll, .. }) = &mut model.overlay
+    {
         *scroll = if down {
             scroll.saturating_add(1)
         } else {

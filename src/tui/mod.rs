@@ -7,6 +7,7 @@ pub mod editing;
 pub mod finder;
 pub mod form;
 pub mod fuzzy;
+pub mod import;
 pub mod keymap;
 pub mod model;
 pub mod mouse;

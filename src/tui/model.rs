@@ -114,6 +114,14 @@ pub enum Overlay {
     Templates {
         selected: usize,
     },
+    /// A component's facts compared with its sources, shown before they are applied.
+    Import {
+        comparison: Box<crate::compose::import::Comparison>,
+        warnings: Vec<crate::sources::Warning>,
+        /// What the plan would check as with the comparison applied.
+        would_be: Summary,
+        scroll: u16,
+    },
     /// Drafted steps, shown before they are inserted.
     Draft {
         draft: Box<Draft>,

@@ -10,6 +10,7 @@ mod findings;
 mod fit;
 mod form;
 mod header;
+mod import;
 mod lists;
 mod overlay;
 mod status;
@@ -257,6 +258,15 @@ fn draw_overlay(frame: &mut Frame, model: &Model, overlay: &Overlay, top: bool) 
             scroll,
         } => {
             frame.render_widget(&DraftView::new(model, draft, *would_be, *scroll), area);
+        }
+        Overlay::Import {
+            comparison,
+            warnings,
+            would_be,
+            scroll,
+        } => {
+            let view = import::ImportView::new(model, comparison, warnings, *would_be, *scroll);
+            frame.render_widget(&view, area);
         }
         Overlay::Prompt { input, purpose } => {
             let (title, question, action) = match purpose {
