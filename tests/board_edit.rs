@@ -956,7 +956,7 @@ fn a_components_sources_are_edited_in_its_form() {
     assert_eq!(
         form_error(&model).as_deref(),
         Some(
-            "\"sql+oracle:db\": unknown SQL dialect \"oracle\" (expected postgres, mysql or sqlite)"
+            "`sql+oracle:db`: unknown SQL dialect `oracle`; the dialects are postgres (the default), mysql and sqlite; use openapi:PATH, sql:PATH, sql+mysql:PATH, sql+sqlite:PATH or pact:PATH"
         )
     );
     for _ in 0.."oracle:db".len() {

@@ -186,3 +186,71 @@ fn a_source_that_cannot_be_read_is_named_in_the_notice() {
     assert!(notice.error);
     assert!(notice.text.contains("api/openapi.yaml"), "{}", notice.text);
 }
+
+fn typed(model: &mut Model, text: &str) {
+    for c in text.chars() {
+        key(model, KeyCode::Char(c));
+    }
+}
+
+fn focused_value(model: &Model) -> String {
+    let Some(Overlay::Form { form, .. }) = &model.overlay else {
+        panic!("a form is open");
+    };
+    form.focused().map(|f| f.value()).unwrap_or_default()
+}
+
+#[test]
+fn a_components_form_offers_the_sources_the_repository_has() {
+    let repo = repository();
+    std::fs::create_dir_all(repo.path().join("db/migrations")).expect("folder");
+    for (name, sql) in [
+        ("V1__a.sql", "create table a (id int);"),
+        ("V2__b.sql", "create table b (id int);"),
+    ] {
+        std::fs::write(repo.path().join("db/migrations").join(name), sql).expect("written");
+    }
+    let mut model = board(repo.path());
+    model.component = 0;
+    key(&mut model, KeyCode::Char('e'));
+    for _ in 0..4 {
+        key(&mut model, KeyCode::Tab); // name, kind, repo, sources
+    }
+    let Some(Overlay::Form { completion, .. }) = &model.overlay else {
+        panic!("the form is open");
+    };
+    let offered: Vec<String> = completion
+        .as_ref()
+        .map(|c| c.suggestions().map(str::to_string).collect())
+        .unwrap_or_default();
+    assert_eq!(offered, ["openapi:api/openapi.yaml", "sql:db/migrations"]);
+    typed(&mut model, "sql");
+    key(&mut model, KeyCode::Tab);
+    assert_eq!(focused_value(&model), "sql:db/migrations");
+    typed(&mut model, ", open");
+    key(&mut model, KeyCode::Tab);
+    assert_eq!(
+        focused_value(&model),
+        "sql:db/migrations, openapi:api/openapi.yaml"
+    );
+}
+
+#[test]
+fn keys_the_plans_sources_yield_are_completed_in_a_fact() {
+    let repo = repository();
+    let mut model = board(repo.path());
+    model.component = 0; // web calls what api's document provides
+    key(&mut model, KeyCode::Enter);
+    key(&mut model, KeyCode::Char('a'));
+    typed(&mut model, "PATCH /anim");
+    key(&mut model, KeyCode::Tab);
+    assert_eq!(focused_value(&model), "PATCH /animals/{animalId}/feedings");
+    key(&mut model, KeyCode::Enter);
+    assert!(
+        model.plan.components[0]
+            .current
+            .contains(&Fact::call("PATCH /animals/{animalId}/feedings")),
+        "{:?}",
+        model.plan.components[0].current
+    );
+}

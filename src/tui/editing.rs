@@ -627,10 +627,22 @@ fn refresh_completion(model: &mut Model) {
         return;
     };
     let typed = completed_part(field).to_string();
+    let (plan, file, repository) = (&model.plan, &model.source, &mut model.repository);
+    // The repository's part: the sources it suggests, the keys the plan's sources yield.
+    let mut more = |pool: Pool| -> Vec<String> {
+        match pool {
+            Pool::Sources => repository.found(file).to_vec(),
+            Pool::Keys => repository.keys(file, plan).to_vec(),
+            Pool::Components | Pool::Toggles | Pool::Steps => Vec::new(),
+        }
+    };
     match field.kind {
         FieldKind::Pick(pool) => {
-            let list = completion
-                .get_or_insert_with(|| Box::new(Completion::new(candidates(&model.plan, pool))));
+            let list = completion.get_or_insert_with(|| {
+                let mut all = candidates(plan, pool);
+                all.extend(more(pool));
+                Box::new(Completion::new(all))
+            });
             list.update(&typed);
         }
         FieldKind::Phrase => {
@@ -639,7 +651,11 @@ fn refresh_completion(model: &mut Model) {
                 .as_ref()
                 .is_none_or(|list| list.slot != Some(slot))
             {
-                let mut list = Completion::new(slot_candidates(&model.plan, slot));
+                let mut all = slot_candidates(plan, slot);
+                if matches!(slot, phrase::Slot::Start | phrase::Slot::Key) {
+                    all.extend(more(Pool::Keys));
+                }
+                let mut list = Completion::new(all);
                 list.slot = Some(slot);
                 *completion = Some(Box::new(list));
             }
@@ -657,6 +673,7 @@ fn completed_part(field: &super::form::Field) -> &str {
     let value = field.input.value();
     match field.kind {
         FieldKind::Phrase => &value[phrase::slot(value).1..],
+        FieldKind::Pick(Pool::Sources) => super::form::last_item(value),
         _ => value,
     }
 }
@@ -792,7 +809,8 @@ pub fn form_key(model: &mut Model, key: FormKey) {
 
 fn submit(model: &mut Model) {
     // A key the plan does not have, close to one it has: asked about once, in one line.
-    let known = candidates(&model.plan, Pool::Keys);
+    let mut known = candidates(&model.plan, Pool::Keys);
+    known.extend_from_slice(model.repository.keys(&model.source, &model.plan));
     if let Some(Overlay::Form { form, .. }) = &mut model.overlay
         && let Some((field, value, best)) = form.new_key_like(&known)
     {

@@ -14,6 +14,7 @@ pub mod mouse;
 pub mod msg;
 pub mod phrase;
 pub mod picker;
+pub mod repo;
 pub mod settings;
 pub mod share;
 pub mod theme;

@@ -239,6 +239,8 @@ pub struct Model {
     /// Whether the board is on screen; below the minimum size keys must not change what
     /// nobody can see.
     pub shown: bool,
+    /// The sources the repository suggests and the keys the plan's sources yield.
+    pub repository: super::repo::Repository,
 }
 
 impl Model {
@@ -270,6 +272,7 @@ impl Model {
             quit: false,
             kickoff: None,
             shown: true,
+            repository: super::repo::Repository::default(),
         }
     }
 
