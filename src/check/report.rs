@@ -84,6 +84,62 @@ impl Rule {
         Rule::ALL.into_iter().find(|rule| rule.id() == id)
     }
 
+    /// What the rule finds, in one line (SARIF's short description, the help's title).
+    pub fn summary(self) -> &'static str {
+        match self {
+            Rule::BrokenConsumer => "A step leaves a component using a key nothing provides",
+            Rule::DataGap => "A store misses writes or is read while stale",
+            Rule::DataLoss => "A store that holds data stops being provided and its data is lost",
+            Rule::CommitRace => "Releases in one commit break something in some deploy order",
+            Rule::BadReference => {
+                "A reference to something the plan does not have, or a malformed plan part"
+            }
+            Rule::NoopChange => "A change that changes nothing",
+            Rule::ToggleLeftBehind => "A toggle still gates facts at the end of the plan",
+            Rule::TargetNotReached => "A component ends the plan short of its target",
+            Rule::ExternalRelease => "A release of a third party the team does not deploy",
+            Rule::ShippedOrder => "A shipped step comes after a step that is not shipped",
+            Rule::Rollback => "A step cannot be reverted at every later point of the plan",
+        }
+    }
+
+    /// How such a finding is usually fixed (SARIF's help text).
+    pub fn help(self) -> &'static str {
+        match self {
+            Rule::BrokenConsumer => {
+                "Release the provider first (move the consumer's step after it), gate the new use behind a toggle flipped once the provider is live, or keep the old interface until every consumer has moved."
+            }
+            Rule::DataGap => {
+                "Add a pre-emptive double write before the new store is read or backfilled, so it never misses a write."
+            }
+            Rule::DataLoss => {
+                "Copy the data elsewhere (expand, double write, backfill) before the store stops being provided, or accept the loss with a reason."
+            }
+            Rule::CommitRace => {
+                "Split the commit so each release deploys on its own, in the order that is safe."
+            }
+            Rule::BadReference => {
+                "Fix the id, toggle or fact the finding names; every reference must name something the plan declares."
+            }
+            Rule::NoopChange => "Remove the change, or change what it was meant to change.",
+            Rule::ToggleLeftBehind => {
+                "Add a release that ungates the toggle once it is on for good, or put the gate in the target."
+            }
+            Rule::TargetNotReached => {
+                "Add the releases that bring the component to its target (the board's draft proposes them), or correct the target."
+            }
+            Rule::ExternalRelease => {
+                "A third party is not released by the team: model what it provides in its current facts instead."
+            }
+            Rule::ShippedOrder => {
+                "Mark the earlier step shipped if it is live, or move the shipped step back to where it shipped."
+            }
+            Rule::Rollback => {
+                "Know the window: revert only before the step the finding names, or plan a fix forward."
+            }
+        }
+    }
+
     /// The severity a finding of this rule has before it is accepted.
     pub fn severity(self) -> Severity {
         match self {

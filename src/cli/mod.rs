@@ -13,6 +13,7 @@ pub mod import;
 pub mod json;
 pub mod outcome;
 pub mod review;
+pub mod sarif;
 
 pub use exit::Exit;
 
