@@ -11,7 +11,7 @@ use storyplan::cli::check::{Format, Options};
 use storyplan::tui::settings;
 
 #[derive(Debug, Parser)]
-#[command(name = "storyplan", version, about)]
+#[command(name = "storyplan", version = env!("STORYPLAN_VERSION"), about)]
 struct Args {
     /// Without a command: the board on the plans in .storyplan/ at the git root.
     #[command(subcommand)]
@@ -99,6 +99,13 @@ enum Command {
         #[arg(long, requires = "write")]
         prune: bool,
     },
+    /// Print shell completions for storyplan's commands and options.
+    Completions {
+        /// The shell: bash, zsh, fish, powershell or elvish.
+        shell: clap_complete::Shell,
+    },
+    /// Print storyplan's manual page (roff), to install as storyplan.1.
+    Man,
     /// Print what changed between two plans: steps added, removed, moved and changed,
     /// and the findings introduced and resolved. Exit 0 whether or not they differ.
     Diff {
@@ -170,6 +177,20 @@ fn main() -> ExitCode {
                 prune,
             };
             buffered(|out| cli::import::run(&options, &cwd, out, &mut std::io::stderr()))
+        }
+        Some(Command::Completions { shell }) => {
+            let mut command = <Args as clap::CommandFactory>::command();
+            let mut out = std::io::stdout().lock();
+            clap_complete::generate(shell, &mut command, "storyplan", &mut out);
+            out.flush().map(|()| Exit::Clean)
+        }
+        Some(Command::Man) => {
+            let command = <Args as clap::CommandFactory>::command();
+            let mut out = std::io::stdout().lock();
+            clap_mangen::Man::new(command)
+                .render(&mut out)
+                .and_then(|()| out.flush())
+                .map(|()| Exit::Clean)
         }
         Some(Command::Facts { sources, format }) => {
             let options = cli::facts::Options { sources, format };
