@@ -25,7 +25,14 @@ fn accepts(args: &[&str]) -> bool {
 fn the_action_is_composite_installs_storyplan_and_runs_check() {
     let action = yaml("action.yml");
     assert_eq!(action["runs"]["using"], "composite");
-    for input in ["plans", "deny-warnings", "version", "verify", "sarif", "upload-sarif"] {
+    for input in [
+        "plans",
+        "deny-warnings",
+        "version",
+        "verify",
+        "sarif",
+        "upload-sarif",
+    ] {
         assert!(
             action["inputs"][input]["description"].is_string(),
             "input {input}"
@@ -34,14 +41,22 @@ fn the_action_is_composite_installs_storyplan_and_runs_check() {
     let steps = action["runs"]["steps"].as_array().expect("steps");
     let run: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
     let all = run.join("\n");
-    assert!(all.contains("cargo install --locked --path \"$ACTION_PATH\""), "{all}");
+    assert!(
+        all.contains("cargo install --locked --path \"$ACTION_PATH\""),
+        "{all}"
+    );
     assert!(all.contains("args=(check --format github)"), "{all}");
     assert!(all.contains("storyplan check --format sarif"), "{all}");
     assert!(all.contains("--deny warnings"), "{all}");
     let uses: Vec<&str> = steps.iter().filter_map(|s| s["uses"].as_str()).collect();
-    assert!(uses.contains(&"github/codeql-action/upload-sarif@v3"), "{uses:?}");
+    assert!(
+        uses.contains(&"github/codeql-action/upload-sarif@v3"),
+        "{uses:?}"
+    );
     assert!(accepts(&["check", "--format", "sarif"]));
-    assert!(accepts(&["check", "--format", "github", "--deny", "warnings"]));
+    assert!(accepts(&[
+        "check", "--format", "github", "--deny", "warnings"
+    ]));
 }
 
 #[test]
