@@ -393,10 +393,14 @@ pub fn verify(
                 let Some(step) = shipping.step else { continue };
                 let blockers = context.blockers(step, &pr);
                 findings.push(out_of_order(head, shipping, step, &blockers, own));
-                // The checker would move the step; here the fix is to ship the others first.
+                // The checker would move the step; here the fix is to ship the others
+                // first: the one that ends the break, where one does.
                 let first = ship_first(head, &blockers);
                 findings.extend(own.iter().cloned().map(|mut f| {
-                    f.hint = format!("Ship {first} first.");
+                    f.hint = match f.until.filter(|u| blockers.contains(u)) {
+                        Some(until) => format!("Ship {} first.", blocker_label(head, until)),
+                        None => format!("Ship {first} first."),
+                    };
                     f
                 }));
             }
@@ -648,21 +652,33 @@ fn out_of_order(
     )
 }
 
-/// `api ("reviews") and web ("GET /reviews")`: who the checker's findings say breaks.
+/// `api ("reviews") and web ("GET /a", "GET /b")`: who the checker's findings say breaks.
 fn breaks(harm: &[Finding], fallback: &str) -> String {
-    let mut seen = Vec::new();
+    let mut who: Vec<(String, Vec<String>)> = Vec::new();
     for finding in harm {
-        let who = match (&finding.component, &finding.key) {
-            (Some(c), Some(k)) => format!("{c} (\"{k}\")"),
-            (Some(c), None) => c.clone(),
-            (None, Some(k)) => format!("\"{k}\""),
-            (None, None) => fallback.to_string(),
+        let component = finding.component.as_deref().unwrap_or(fallback).to_string();
+        let at = match who.iter().position(|(c, _)| *c == component) {
+            Some(at) => at,
+            None => {
+                who.push((component, Vec::new()));
+                who.len() - 1
+            }
         };
-        if !seen.contains(&who) {
-            seen.push(who);
+        if let Some(key) = &finding.key {
+            let key = format!("\"{key}\"");
+            if !who[at].1.contains(&key) {
+                who[at].1.push(key);
+            }
         }
     }
-    join(&seen)
+    let parts: Vec<String> = who
+        .into_iter()
+        .map(|(component, keys)| match keys.is_empty() {
+            true => component,
+            false => format!("{component} ({})", keys.join(", ")),
+        })
+        .collect();
+    join(&parts)
 }
 
 fn commit_race(head: &Plan, components: &[Shipping], harm: &simulate::Harm) -> Finding {

@@ -157,7 +157,7 @@ fn a_later_step_before_an_earlier_one_says_what_breaks() {
     );
     assert_eq!(
         first.hint,
-        "Ship step 2 \"endpoints\" (api) first: shipping step 3 \"page\" now breaks web (\"GET /reviews\") and web (\"POST /reviews\")."
+        "Ship step 2 \"endpoints\" (api) first: shipping step 3 \"page\" now breaks web (\"GET /reviews\", \"POST /reviews\")."
     );
     // The checker's own words, in the plan's numbering: the page's calls break.
     let breaks: Vec<&Finding> = v
