@@ -313,7 +313,14 @@ fn statuses(
 ) -> Vec<(Difference, Option<usize>, Status)> {
     let differences: Vec<&Difference> = differences
         .iter()
-        .filter(|d| !d.is_empty() && !context.planned[d.component].is_empty())
+        .filter(|d| {
+            !d.is_empty()
+                && context
+                    .head
+                    .components
+                    .get(d.component)
+                    .is_some_and(|c| !c.sources.is_empty())
+        })
         .collect();
     let matched: Vec<Option<usize>> = differences.iter().map(|d| context.matched(d)).collect();
     let mut pr: Vec<usize> = matched.iter().flatten().copied().collect();
@@ -372,6 +379,7 @@ pub fn verify(
     let pr: Vec<usize> = {
         let mut pr: Vec<usize> = components.iter().filter_map(|s| s.step).collect();
         pr.sort_unstable();
+        pr.dedup();
         pr
     };
     let race = components.len() >= 2 && !one_commit(head, &components);
@@ -408,14 +416,17 @@ pub fn verify(
     }
     if race {
         findings.push(commit_race(head, &components, &harm));
-        for (n, shipping) in components.iter().enumerate() {
-            if shipping.status == Status::Matches {
-                findings.extend(harm.at(n).iter().cloned());
-            }
-        }
+        let mut others: Vec<Finding> = (0..components.len())
+            .filter(|&n| components[n].status == Status::Matches)
+            .flat_map(|n| harm.at(n).iter().cloned())
+            .collect();
+        others.sort_by_key(|f| f.step);
+        findings.extend(others);
     }
-    for shipping in &components {
-        let Some(step) = shipping.step else { continue };
+    for &step in &pr {
+        let Some(shipping) = components.iter().find(|s| s.step == Some(step)) else {
+            continue;
+        };
         if !head.steps[step].shipped() {
             findings.push(not_marked(head, shipping, step));
         }
@@ -547,35 +558,33 @@ fn unplanned_hint(context: &Context, d: &Difference, id: &str) -> String {
         }
     }
     if let Some(next) = unshipped.first() {
-        let lacks: Vec<Fact> = sorted(&next.added.difference(&added).cloned().collect())
-            .into_iter()
-            .chain(
-                next.removed
-                    .difference(&removed)
-                    .map(|k| Fact::new(k.0, format!("{} (removed)", k.1))),
-            )
-            .collect();
-        let extra: Vec<Fact> = sorted(&added.difference(&next.added).cloned().collect())
-            .into_iter()
-            .chain(
-                removed
-                    .difference(&next.removed)
-                    .map(|k| Fact::new(k.0, format!("{} (removed)", k.1))),
-            )
-            .collect();
         let mut parts = Vec::new();
-        if !lacks.is_empty() {
-            parts.push(format!("it lacks {}", facts_list(&lacks)));
-        }
-        if !extra.is_empty() {
-            parts.push(format!("it also changes {}", facts_list(&extra)));
-        }
+        let mut say = |verb: &str, keys: BTreeSet<Key>| {
+            if !keys.is_empty() {
+                parts.push(format!("{verb} {}", facts_list(&sorted(&keys))));
+            }
+        };
+        say(
+            "does not add",
+            next.added.difference(&added).cloned().collect(),
+        );
+        say(
+            "does not remove",
+            next.removed.difference(&removed).cloned().collect(),
+        );
+        say(
+            "also adds",
+            added.difference(&next.added).cloned().collect(),
+        );
+        say(
+            "also removes",
+            removed.difference(&next.removed).cloned().collect(),
+        );
         return format!(
-            "{}'s next release is {}, which {}: make the pull request match it ({}), or add a release of {id} for this change to the plan.",
-            id,
+            "{id}'s next release is {}, which {}; this pull request {}. Make the pull request match it, or add a release of {id} for this change to the plan.",
             step_label(head, next.step),
             changes_text(&sorted(&next.added), &sorted(&next.removed)),
-            parts.join("; "),
+            join(&parts),
         );
     }
     format!(

@@ -399,6 +399,23 @@ fn two_releases_of_one_component_in_one_pull_request_are_named() {
 }
 
 #[test]
+fn a_component_without_releases_changes_unplanned() {
+    let mut p = plan(&[], None);
+    p.steps.retain(|s| s.component() != Some("api"));
+    let v = verify(
+        &p,
+        Some(&p),
+        &[api(&["GET /health"], &["GET /health", "GET /kennels"])],
+        &[],
+    );
+    assert_eq!(statuses(&v), [(1, None, Status::Unplanned)]);
+    assert_eq!(
+        v.findings[0].hint,
+        "Add a release of api that makes this change to the plan, after its shipped steps, and check the plan."
+    );
+}
+
+#[test]
 fn another_plans_change_is_not_unplanned_here() {
     let p = plan(&[], None);
     let v = verify(&p, Some(&p), &[api(&["GET /health"], &[])], &[1]);
