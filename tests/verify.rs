@@ -767,3 +767,21 @@ fn outside_a_repository_or_without_plans() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn a_plan_without_sources_has_nothing_to_compare() {
+    let unsourced = plan(&[])
+        .replace(", sources: [Pact(\"web/pacts\")]", "")
+        .replace(", sources: [OpenApi(\"api/openapi.yaml\")]", "")
+        .replace(", sources: [Sql(\"db/migrations\")]", "");
+    let repo = Repo::new(&unsourced);
+    let out = repo.verify(&["--base", "main"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        text(&out.stdout).starts_with(
+            ".storyplan/reviews.ron: no component has sources, so nothing to compare with main\n"
+        ),
+        "{}",
+        text(&out.stdout)
+    );
+}

@@ -509,7 +509,13 @@ pub fn write_human(
             } => {
                 let shown = clean_line(&file.display().to_string()).into_owned();
                 let plan = &loaded.plan;
-                if verification.components.is_empty() {
+                if plan.components.iter().all(|c| c.sources.is_empty()) {
+                    writeln!(
+                        out,
+                        "{shown}: no component has sources, so nothing to compare with {}",
+                        clean_line(base)
+                    )?;
+                } else if verification.components.is_empty() {
                     writeln!(
                         out,
                         "{shown}: no source of the plan's components changed since {}",

@@ -6,7 +6,7 @@
 use crate::check::words::{StepLabel, step_label};
 use crate::check::{Finding, Rule, Severity, check};
 use crate::plan::{Plan, Step};
-use crate::text::upper_first;
+use crate::text::{lower_first, upper_first};
 
 use super::{Context, Shipping, changes_of};
 
@@ -106,10 +106,22 @@ pub(super) fn shipping_now(context: &Context, components: &[Shipping], pr: &[usi
             Some(Origin::Plan(j)) => Some(*j),
             _ => None,
         };
+        // A race already says how the pull request deploys; the rest need the context.
+        let message = match finding.rule {
+            Rule::CommitRace => relabel.apply(&finding.message),
+            _ => {
+                let said = relabel.apply(&finding.message);
+                let said = match said.starts_with("Step ") || said.starts_with("The unplanned") {
+                    true => lower_first(&said),
+                    false => said,
+                };
+                format!("If this pull request ships now: {said}")
+            }
+        };
         let finding = Finding {
             step: to_head(at),
             until: finding.until.and_then(to_head),
-            message: relabel.apply(&finding.message),
+            message,
             hint: relabel.apply(&finding.hint),
             ..finding
         };
