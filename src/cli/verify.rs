@@ -432,9 +432,9 @@ fn locate(head: &dyn Tree, sources: &[Source], shipping: &Shipping) -> Option<Lo
                 });
             }
         }
-        if files.len() == 1 {
+        if let [only] = files.as_slice() {
             return Some(Located {
-                file: files[0].clone(),
+                file: only.clone(),
                 line: None,
             });
         }
