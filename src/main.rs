@@ -106,6 +106,23 @@ enum Command {
     },
     /// Print storyplan's manual page (roff), to install as storyplan.1.
     Man,
+    /// Check that a pull request's changes are the plans' next steps: each sourced
+    /// component's facts at the base and the head compared and matched to the plan's
+    /// releases. Exit 0 when they are, 1 on an error, 2 when a revision, plan or source
+    /// cannot be read.
+    Verify {
+        /// Plan files; default: every plan in .storyplan/ at head.
+        files: Vec<PathBuf>,
+        /// The revision the pull request goes into (e.g. origin/main).
+        #[arg(long, value_name = "REF")]
+        base: String,
+        /// The pull request's revision; default: the working tree.
+        #[arg(long, value_name = "REF")]
+        head: Option<String>,
+        /// How to print the findings.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
     /// Print what changed between two plans: steps added, removed, moved and changed,
     /// and the findings introduced and resolved. Exit 0 whether or not they differ.
     Diff {
@@ -191,6 +208,21 @@ fn main() -> ExitCode {
                 .render(&mut out)
                 .and_then(|()| out.flush())
                 .map(|()| Exit::Clean)
+        }
+        Some(Command::Verify {
+            files,
+            base,
+            head,
+            format,
+        }) => {
+            let options = cli::verify::Options {
+                files,
+                base,
+                head,
+                format,
+                color: cli::stdout_color(),
+            };
+            buffered(|out| cli::verify::run(&options, &cwd, out, &mut std::io::stderr()))
         }
         Some(Command::Facts { sources, format }) => {
             let options = cli::facts::Options { sources, format };

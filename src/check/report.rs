@@ -32,7 +32,9 @@ impl fmt::Display for Severity {
     }
 }
 
-/// The checker's rules; their ids are a stable contract (JSON output, `accepted`, tests).
+/// The checker's rules, and the ones `storyplan verify` adds (SPEC §8; verify's
+/// `commit-race` is the checker's); their ids are a stable contract (JSON output,
+/// `accepted`, tests).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Rule {
@@ -47,9 +49,18 @@ pub enum Rule {
     ExternalRelease,
     ShippedOrder,
     Rollback,
+    /// Verify only: a pull request's change that no unshipped release plans.
+    UnplannedChange,
+    /// Verify only: a pull request ships a release before unshipped steps it follows.
+    OutOfOrder,
+    /// Verify only: a release a pull request ships that the plan does not mark shipped.
+    NotMarkedShipped,
+    /// Verify only: the plan's shipped steps and the sources disagree at the base.
+    PlanDrift,
 }
 
 impl Rule {
+    /// The checker's rules: the ones a plan can accept.
     pub const ALL: [Rule; 11] = [
         Rule::BrokenConsumer,
         Rule::DataGap,
@@ -62,6 +73,15 @@ impl Rule {
         Rule::ExternalRelease,
         Rule::ShippedOrder,
         Rule::Rollback,
+    ];
+
+    /// The rules of `storyplan verify`, which the checker never reports.
+    pub const VERIFY: [Rule; 5] = [
+        Rule::UnplannedChange,
+        Rule::OutOfOrder,
+        Rule::CommitRace,
+        Rule::NotMarkedShipped,
+        Rule::PlanDrift,
     ];
 
     pub fn id(self) -> &'static str {
@@ -77,9 +97,14 @@ impl Rule {
             Rule::ExternalRelease => "external-release",
             Rule::ShippedOrder => "shipped-order",
             Rule::Rollback => "rollback",
+            Rule::UnplannedChange => "unplanned-change",
+            Rule::OutOfOrder => "out-of-order",
+            Rule::NotMarkedShipped => "not-marked-shipped",
+            Rule::PlanDrift => "plan-drift",
         }
     }
 
+    /// The checker's rule with this id.
     pub fn from_id(id: &str) -> Option<Rule> {
         Rule::ALL.into_iter().find(|rule| rule.id() == id)
     }
@@ -100,6 +125,12 @@ impl Rule {
             Rule::ExternalRelease => "A release of a third party the team does not deploy",
             Rule::ShippedOrder => "A shipped step comes after a step that is not shipped",
             Rule::Rollback => "A step cannot be reverted at every later point of the plan",
+            Rule::UnplannedChange => "A pull request changes what no unshipped release plans",
+            Rule::OutOfOrder => {
+                "A pull request ships a release before the steps planned ahead of it"
+            }
+            Rule::NotMarkedShipped => "A release ships without the plan marking it shipped",
+            Rule::PlanDrift => "What the sources say differs from the plan's shipped state",
         }
     }
 
@@ -137,6 +168,16 @@ impl Rule {
             Rule::Rollback => {
                 "Know the window: revert only before the step the finding names, or plan a fix forward."
             }
+            Rule::UnplannedChange => {
+                "Add the change to the plan as a release (in the right place), or take it out of the pull request."
+            }
+            Rule::OutOfOrder => {
+                "Ship the steps before it first, or reorder the plan if the order was wrong (storyplan check judges the new order)."
+            }
+            Rule::NotMarkedShipped => "Mark the step shipped: true in the same pull request.",
+            Rule::PlanDrift => {
+                "Mark the steps that did ship as shipped, or correct the plan's current facts (storyplan import)."
+            }
         }
     }
 
@@ -147,12 +188,16 @@ impl Rule {
             | Rule::DataGap
             | Rule::DataLoss
             | Rule::CommitRace
-            | Rule::BadReference => Severity::Error,
+            | Rule::BadReference
+            | Rule::UnplannedChange
+            | Rule::OutOfOrder => Severity::Error,
             Rule::NoopChange
             | Rule::ToggleLeftBehind
             | Rule::TargetNotReached
             | Rule::ExternalRelease
-            | Rule::ShippedOrder => Severity::Warning,
+            | Rule::ShippedOrder
+            | Rule::NotMarkedShipped
+            | Rule::PlanDrift => Severity::Warning,
             Rule::Rollback => Severity::Info,
         }
     }

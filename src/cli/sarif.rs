@@ -68,9 +68,10 @@ struct Text {
     text: String,
 }
 
+/// One finding as SARIF reports it.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct SarifResult {
+pub struct SarifResult {
     rule_id: &'static str,
     rule_index: usize,
     level: &'static str,
@@ -120,8 +121,9 @@ struct Invocation {
     tool_execution_notifications: Vec<Notification>,
 }
 
+/// A file the run could not read.
 #[derive(Serialize)]
-struct Notification {
+pub struct Notification {
     level: &'static str,
     message: Text,
     locations: Vec<Location>,
@@ -167,7 +169,13 @@ fn location(file: &Path, pos: Option<Pos>) -> Location {
     }
 }
 
-fn result(file: &Path, loaded: &crate::store::Loaded, finding: &Finding) -> SarifResult {
+/// A finding on the plan at `file`, its rule's index taken from `rules`.
+pub fn result(
+    file: &Path,
+    loaded: &crate::store::Loaded,
+    finding: &Finding,
+    rules: &[Rule],
+) -> SarifResult {
     let rule = finding.rule;
     let mut text = clean(&finding.message).into_owned();
     if !finding.hint.trim().is_empty() {
@@ -191,7 +199,7 @@ fn result(file: &Path, loaded: &crate::store::Loaded, finding: &Finding) -> Sari
     };
     SarifResult {
         rule_id: rule.id(),
-        rule_index: Rule::ALL.iter().position(|r| *r == rule).unwrap_or(0),
+        rule_index: rules.iter().position(|r| *r == rule).unwrap_or(0),
         level: level(severity),
         message: Text { text },
         locations: vec![location(file, Some(position(loaded, finding)))],
@@ -199,9 +207,55 @@ fn result(file: &Path, loaded: &crate::store::Loaded, finding: &Finding) -> Sari
     }
 }
 
+/// A plan that could not be read, where the error says.
+pub fn notification(file: &Path, error: &crate::store::LoadError) -> Notification {
+    Notification {
+        level: "error",
+        message: Text {
+            text: clean(&error.message).into_owned(),
+        },
+        locations: vec![location(
+            file,
+            error.line.map(|line| Pos {
+                line,
+                column: error.column.unwrap_or(1),
+            }),
+        )],
+    }
+}
+
 /// Writes one SARIF log for every file checked.
 pub fn write_all(out: &mut dyn Write, outcomes: &[Outcome]) -> io::Result<()> {
-    let rules = Rule::ALL
+    let rules = &Rule::ALL;
+    let mut results = Vec::new();
+    let mut notifications = Vec::new();
+    for outcome in outcomes {
+        match outcome {
+            Outcome::Checked {
+                file,
+                loaded,
+                report,
+            } => results.extend(
+                report
+                    .findings
+                    .iter()
+                    .map(|f| result(file, loaded, f, rules)),
+            ),
+            Outcome::Failed { file, error } => notifications.push(notification(file, error)),
+        }
+    }
+    write_log(out, rules, results, notifications)
+}
+
+/// Writes the log of one run: the driver with `rules`, the results, and what could not be
+/// read.
+pub fn write_log(
+    out: &mut dyn Write,
+    rules: &[Rule],
+    results: Vec<SarifResult>,
+    notifications: Vec<Notification>,
+) -> io::Result<()> {
+    let rules = rules
         .iter()
         .map(|&rule| Descriptor {
             id: rule.id(),
@@ -216,30 +270,6 @@ pub fn write_all(out: &mut dyn Write, outcomes: &[Outcome]) -> io::Result<()> {
             },
         })
         .collect();
-    let mut results = Vec::new();
-    let mut notifications = Vec::new();
-    for outcome in outcomes {
-        match outcome {
-            Outcome::Checked {
-                file,
-                loaded,
-                report,
-            } => results.extend(report.findings.iter().map(|f| result(file, loaded, f))),
-            Outcome::Failed { file, error } => notifications.push(Notification {
-                level: "error",
-                message: Text {
-                    text: clean(&error.message).into_owned(),
-                },
-                locations: vec![location(
-                    file,
-                    error.line.map(|line| Pos {
-                        line,
-                        column: error.column.unwrap_or(1),
-                    }),
-                )],
-            }),
-        }
-    }
     let log = Log {
         schema: SCHEMA,
         version: "2.1.0",
