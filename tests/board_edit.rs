@@ -979,3 +979,23 @@ fn a_components_sources_are_edited_in_its_form() {
         "sql+mysql:db/migrations, openapi:api/openapi.yaml"
     );
 }
+
+#[test]
+fn s_marks_the_selected_step_shipped_and_again_unmarks_it() {
+    let mut model = board(example("reminders"));
+    model.pane = Pane::Steps;
+    model.selected = 1;
+    assert!(!model.plan.steps[1].shipped());
+    key(&mut model, KeyCode::Char('s'));
+    assert!(model.plan.steps[1].shipped());
+    let said = model
+        .notice
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default();
+    assert_eq!(said, "Step 2 \"endpoints\" marked shipped");
+    key(&mut model, KeyCode::Char('s'));
+    assert!(!model.plan.steps[1].shipped());
+    key(&mut model, KeyCode::Char('u'));
+    assert!(model.plan.steps[1].shipped(), "one undo a press");
+}

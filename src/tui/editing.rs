@@ -318,6 +318,33 @@ pub fn templates_action(model: &mut Model, action: Action) {
     }
 }
 
+/// `s`: marks the selected step shipped, or no longer shipped, as the pull request that
+/// ships it says (what `storyplan verify` asks for).
+pub fn ship(model: &mut Model) {
+    if !matches!(model.pane, Pane::Steps | Pane::Details) {
+        return notice(
+            model,
+            "s marks the selected step shipped: select a step",
+            false,
+        );
+    }
+    let index = model.selected;
+    let result = change(model, |plan| {
+        let step = plan.steps.get_mut(index).ok_or("No step selected")?;
+        let (Step::Release { shipped, .. } | Step::Flip { shipped, .. }) = step;
+        *shipped = !*shipped;
+        let now = if *shipped {
+            "marked shipped"
+        } else {
+            "no longer marked shipped"
+        };
+        Ok(format!("Step {} \"{}\" {now}", index + 1, step.id()))
+    });
+    if let Err(problem) = result {
+        notice(model, problem, true);
+    }
+}
+
 /// `D`: draft the steps that close the gap to the targets, shown before inserting.
 pub fn draft_steps(model: &mut Model) {
     let draft = draft(&model.plan);

@@ -62,6 +62,8 @@ pub enum Action {
     CopyToTarget,
     /// The selected component's facts compared with its sources, to apply.
     Import,
+    /// Marks the selected step shipped, or no longer shipped.
+    Ship,
     /// The command palette: any action of the board by name.
     Palette,
     /// The answers to the board's questions.
@@ -458,6 +460,12 @@ const BOARD: &[Row] = &[
         &["I"],
         "import",
         "import the selected component's facts from its sources",
+    ),
+    (
+        Action::Ship,
+        &["s"],
+        "shipped",
+        "mark the selected step shipped (again: not shipped)",
     ),
     (
         Action::Accept,

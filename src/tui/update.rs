@@ -425,6 +425,7 @@ fn edits(action: Action, in_list: bool) -> bool {
             | Action::Templates
             | Action::Draft
             | Action::Import
+            | Action::Ship
             | Action::Accept
             | Action::Story
             | Action::MoveStepUp
@@ -555,6 +556,7 @@ fn act(model: &mut Model, action: Action) -> Option<Effect> {
         Action::Templates => editing::templates(model),
         Action::Draft => editing::draft_steps(model),
         Action::Import => return super::import::start(model),
+        Action::Ship => editing::ship(model),
         Action::Accept => editing::accept(model),
         Action::Toggles => editing::toggles(model),
         Action::Story => editing::story(model),
