@@ -123,6 +123,20 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Search the orders of a plan's steps for the nearest one without errors: print the
+    /// moves and the findings before and after, and repairs from the patterns when no
+    /// order is free of errors. Exit 0 when the proposed order has no errors, 1 when none
+    /// was found, 2 when the file cannot be loaded or written.
+    Fix {
+        /// The plan file.
+        file: PathBuf,
+        /// Save the new order to the file (canonical, atomic).
+        #[arg(long)]
+        write: bool,
+        /// How to print the result.
+        #[arg(long, value_enum, default_value_t = cli::fix::Format::Human)]
+        format: cli::fix::Format,
+    },
     /// Print what changed between two plans: steps added, removed, moved and changed,
     /// and the findings introduced and resolved. Exit 0 whether or not they differ.
     Diff {
@@ -227,6 +241,19 @@ fn main() -> ExitCode {
         Some(Command::Facts { sources, format }) => {
             let options = cli::facts::Options { sources, format };
             buffered(|out| cli::facts::run(&options, &cwd, out, &mut std::io::stderr()))
+        }
+        Some(Command::Fix {
+            file,
+            write,
+            format,
+        }) => {
+            let options = cli::fix::Options {
+                file,
+                write,
+                format,
+                color: cli::stdout_color(),
+            };
+            buffered(|out| cli::fix::run(&options, &cwd, out, &mut std::io::stderr()))
         }
         None => cli::board::run_repository(&cwd, settings::load()),
     };

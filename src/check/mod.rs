@@ -9,6 +9,7 @@ pub mod words;
 
 pub use index::MAX_SUGGESTED;
 pub use report::{Finding, Report, Rollback, Rule, Severity, Status, StepReport, Summary};
+pub use sim::prefix::{Prefix, Runs, Stepper, Tally};
 
 use std::rc::Rc;
 

@@ -8,6 +8,7 @@ pub mod diff;
 mod exit;
 pub mod export;
 pub mod facts;
+pub mod fix;
 pub mod github;
 pub mod human;
 pub mod import;

@@ -562,6 +562,28 @@ fn moved(facts: &[Fact], access: Option<Access>, old: &str, new: &str) -> Vec<Ch
     seen.into_iter().map(Change::Add).collect()
 }
 
+/// A writer's pre-emptive double write: `Tolerant(Write(new))` beside each `Write(old)`
+/// among `facts` (same `Serving` and `Gated`), once each.
+pub(crate) fn double_write(facts: &[Fact], old: &str, new: &str) -> Vec<Change> {
+    let mut facts = facts.to_vec();
+    let olds: Vec<Fact> = facts
+        .iter()
+        .filter(|f| f.access == Access::Write && f.key == old)
+        .cloned()
+        .collect();
+    let mut changes = Vec::new();
+    for f in olds {
+        let add = Change::Add(Fact {
+            tolerant: true,
+            ..rekeyed(&f, new)
+        });
+        if add.apply_to(&mut facts) {
+            changes.push(add);
+        }
+    }
+    changes
+}
+
 /// An `ExpandContract`'s producer and keys, checked against the plan at `at`.
 struct InterfaceMove {
     producer: String,
@@ -851,22 +873,7 @@ impl DoubleWrite {
         let (old, new) = (mv.old.clone(), mv.new.clone());
         let mut steps = Vec::new();
         for w in writers {
-            let mut facts = cx.facts(w);
-            let mut changes = Vec::new();
-            let olds: Vec<Fact> = facts
-                .iter()
-                .filter(|f| f.access == Access::Write && f.key == old)
-                .cloned()
-                .collect();
-            for f in olds {
-                let add = Change::Add(Fact {
-                    tolerant: true,
-                    ..rekeyed(&f, &new)
-                });
-                if add.apply_to(&mut facts) {
-                    changes.push(add);
-                }
-            }
+            let changes = double_write(&cx.facts(w), &old, &new);
             let suffix = if writers.len() == 1 {
                 "double-write".to_string()
             } else {

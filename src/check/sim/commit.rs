@@ -2,17 +2,20 @@
 //! deploy order is run and the harms that only some orders cause are races.
 
 use rustc_hash::FxHashSet as HashSet;
+use std::cell::RefCell;
 
-use crate::check::index::CStepKind;
+use crate::check::index::{CStepKind, Cluster};
 use crate::check::report::Rule;
-use crate::check::state::advance;
+use crate::check::state::{Evaluator, State, Store, advance};
+use crate::plan::Access;
 
 use super::harm::{Harm, harms_since};
+use super::step::apply_step;
 use super::{Break, Sim, Snap};
 
 /// The most releases of a commit group whose every deploy order is simulated (720 orders is
 /// already a lot of simulation per keystroke); past it, the written order and its reverse.
-const MAX_ORDERED: usize = 6;
+pub(super) const MAX_ORDERED: usize = 6;
 
 impl Sim<'_, '_> {
     /// Runs the releases of a commit group in every deploy order and reports the breaks
@@ -156,22 +159,15 @@ impl Sim<'_, '_> {
         self.findings[finding].until = until;
     }
 
-    /// Deploys `order` from `pre`: after each deploy, the harms that last while it is live
-    /// (breaks and stale reads) and the losses and gaps its deployment causes.
-    pub(super) fn deploy(&self, pre: &Snap, order: &[usize]) -> Vec<(Vec<Harm>, Vec<Harm>)> {
-        let mut state = pre.state.clone();
-        let mut stores = pre.stores.clone();
-        let mut out = Vec::with_capacity(order.len());
-        for &q in order {
-            let (_, backfills) = self.apply_step(&mut state, &self.cl.steps[q].kind);
-            let mut evaluator = self.evaluator.borrow_mut();
-            let eval = evaluator.evaluate(state.view());
-            let events = advance(&mut stores, eval, &backfills);
-            let (lasting, data) = harms_since(&pre.broken, &pre.stale, eval, &events)
-                .partition(|h| matches!(h, Harm::Broken(..) | Harm::Stale(..)));
-            out.push((lasting, data));
-        }
-        out
+    /// Deploys `order` from `pre`, as [`deploy`] does.
+    pub(super) fn deploy(&self, pre: &Snap, order: &[usize]) -> Deploys {
+        let from = Before {
+            state: &pre.state,
+            stores: &pre.stores,
+            broken: &pre.broken,
+            stale: &pre.stale,
+        };
+        deploy(self.cl, self.evaluator, from, order)
     }
 
     /// Breaks of the written order that start and end inside a commit group are races.
@@ -205,6 +201,44 @@ impl Sim<'_, '_> {
     }
 }
 
+/// After each deploy of a commit group's releases in some order: the harms that last
+/// while it is live (breaks and stale reads), and the losses and gaps it causes.
+pub(super) type Deploys = Vec<(Vec<Harm>, Vec<Harm>)>;
+
+/// The state a commit group deploys from: its facts and toggles, the stores, and what is
+/// already broken or stale there.
+#[derive(Clone, Copy)]
+pub(super) struct Before<'a> {
+    pub state: &'a State,
+    pub stores: &'a [Store],
+    pub broken: &'a [(u32, u32, Access)],
+    pub stale: &'a [(u32, u32)],
+}
+
+/// Deploys the releases of cluster `cl` at positions `order` from `pre`: after each
+/// deploy, the harms that last while it is live (breaks and stale reads) and the losses
+/// and gaps its deployment causes.
+pub(super) fn deploy(
+    cl: &Cluster,
+    evaluator: &RefCell<Evaluator>,
+    pre: Before,
+    order: &[usize],
+) -> Deploys {
+    let mut state = pre.state.clone();
+    let mut stores = pre.stores.to_vec();
+    let mut out = Vec::with_capacity(order.len());
+    for &q in order {
+        let (_, backfills) = apply_step(cl, evaluator, &mut state, &cl.steps[q].kind);
+        let mut evaluator = evaluator.borrow_mut();
+        let eval = evaluator.evaluate(state.view());
+        let events = advance(&mut stores, eval, &backfills);
+        let (lasting, data) = harms_since(pre.broken, pre.stale, eval, &events)
+            .partition(|h| matches!(h, Harm::Broken(..) | Harm::Stale(..)));
+        out.push((lasting, data));
+    }
+    out
+}
+
 /// The lexicographically first order of a commit group's steps (`first..=last`) in which
 /// the steps of `sub` deploy in the order given.
 fn whole_order(first: usize, last: usize, sub: &[usize]) -> Vec<usize> {
@@ -226,7 +260,7 @@ fn whole_order(first: usize, last: usize, sub: &[usize]) -> Vec<usize> {
 }
 
 /// Every deploy order of a commit group's releases.
-fn orders(members: &[usize]) -> Vec<Vec<usize>> {
+pub(super) fn orders(members: &[usize]) -> Vec<Vec<usize>> {
     let mut out = Vec::new();
     let mut current = members.to_vec();
     permute(&mut current, 0, &mut out);

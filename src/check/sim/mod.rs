@@ -9,6 +9,7 @@
 mod commit;
 mod harm;
 mod hints;
+pub(super) mod prefix;
 mod reach;
 mod rollback;
 mod step;

@@ -1,11 +1,12 @@
 //! One step of the walk: its changes applied in order, the changes that do nothing, and
 //! the breaks that start and end with it.
 
+use std::cell::RefCell;
 use std::collections::hash_map::Entry;
 
-use crate::check::index::CStepKind;
+use crate::check::index::{CStepKind, Cluster};
 use crate::check::report::Rule;
-use crate::check::state::{Activity, Backfill, Effect, Op, State, advance};
+use crate::check::state::{Activity, Backfill, Effect, Evaluator, Op, State, advance};
 use crate::plan::{Access, Change, Switch};
 
 use super::hints::{CHECKPOINT, MOVE_REACH};
@@ -223,41 +224,51 @@ impl Sim<'_, '_> {
         }
     }
 
-    /// Applies a step to `state`, its changes in order: what each change did (`Nothing`
-    /// for a backfill or a change that changed nothing), and the backfills, each judged
-    /// on the state the changes before it left.
+    /// Applies a step to `state`, as [`apply_step`] does.
     pub(super) fn apply_step(
         &self,
         state: &mut State,
         kind: &CStepKind,
     ) -> (Vec<(usize, Effect)>, Vec<Backfill>) {
-        let mut effects = Vec::new();
-        let mut backfills = Vec::new();
-        match kind {
-            CStepKind::Release { comp, ops } => {
-                for &(n, op) in &self.cl.ops[ops.clone()] {
-                    if let Op::Backfill { into, from } = op {
-                        let ok = into != from && {
-                            let mut evaluator = self.evaluator.borrow_mut();
-                            let eval = evaluator.evaluate(state.view());
-                            eval.store_available(into) && eval.store_available(from)
-                        };
-                        backfills.push(Backfill { into, from, ok });
-                    }
-                    effects.push((n, state.apply(*comp, op)));
+        apply_step(self.cl, self.evaluator, state, kind)
+    }
+}
+
+/// Applies a step of cluster `cl` to `state`, its changes in order: what each change did
+/// (`Nothing` for a backfill or a change that changed nothing), and the backfills, each
+/// judged on the state the changes before it left.
+pub(super) fn apply_step(
+    cl: &Cluster,
+    evaluator: &RefCell<Evaluator>,
+    state: &mut State,
+    kind: &CStepKind,
+) -> (Vec<(usize, Effect)>, Vec<Backfill>) {
+    let mut effects = Vec::new();
+    let mut backfills = Vec::new();
+    match kind {
+        CStepKind::Release { comp, ops } => {
+            for &(n, op) in &cl.ops[ops.clone()] {
+                if let Op::Backfill { into, from } = op {
+                    let ok = into != from && {
+                        let mut evaluator = evaluator.borrow_mut();
+                        let eval = evaluator.evaluate(state.view());
+                        eval.store_available(into) && eval.store_available(from)
+                    };
+                    backfills.push(Backfill { into, from, ok });
                 }
-            }
-            &CStepKind::Flip { toggle, on } => {
-                let slot = &mut state.toggles[toggle as usize];
-                let effect = if *slot == on {
-                    Effect::Nothing
-                } else {
-                    *slot = on;
-                    Effect::Flipped { toggle, to: on }
-                };
-                effects.push((0, effect));
+                effects.push((n, state.apply(*comp, op)));
             }
         }
-        (effects, backfills)
+        &CStepKind::Flip { toggle, on } => {
+            let slot = &mut state.toggles[toggle as usize];
+            let effect = if *slot == on {
+                Effect::Nothing
+            } else {
+                *slot = on;
+                Effect::Flipped { toggle, to: on }
+            };
+            effects.push((0, effect));
+        }
     }
+    (effects, backfills)
 }
