@@ -64,6 +64,8 @@ pub enum Action {
     Import,
     /// Marks the selected step shipped, or no longer shipped.
     Ship,
+    /// The nearest safe order of the steps (and repairs), to apply.
+    Fix,
     /// The command palette: any action of the board by name.
     Palette,
     /// The answers to the board's questions.
@@ -460,6 +462,12 @@ const BOARD: &[Row] = &[
         &["I"],
         "import",
         "import the selected component's facts from its sources",
+    ),
+    (
+        Action::Fix,
+        &["F"],
+        "fix order",
+        "the nearest safe order of the steps, or repairs, to apply",
     ),
     (
         Action::Ship,

@@ -5,6 +5,7 @@ pub mod clipboard;
 pub mod complete;
 pub mod editing;
 pub mod finder;
+pub mod fix;
 pub mod form;
 pub mod fuzzy;
 pub mod import;

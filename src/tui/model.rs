@@ -114,6 +114,13 @@ pub enum Overlay {
     Templates {
         selected: usize,
     },
+    /// The nearest safe order (and repairs), shown before it is applied; `choice` is the
+    /// order (when it moves anything), then each repair.
+    Fix {
+        fixed: Box<crate::compose::fix::Fixed>,
+        choice: usize,
+        scroll: u16,
+    },
     /// A component's facts compared with its sources, shown before they are applied.
     Import {
         comparison: Box<crate::compose::import::Comparison>,

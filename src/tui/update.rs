@@ -56,7 +56,9 @@ impl Model {
             Some(Overlay::Reader { .. }) => Context::Reader,
             Some(Overlay::Form { .. }) => Context::Form,
             Some(Overlay::Finder(_)) => Context::Finder,
-            Some(Overlay::Draft { .. } | Overlay::Import { .. }) => Context::Preview,
+            Some(Overlay::Draft { .. } | Overlay::Import { .. } | Overlay::Fix { .. }) => {
+                Context::Preview
+            }
             Some(Overlay::List { .. }) => Context::Keys(Mode::List),
             Some(Overlay::Templates { .. }) => Context::Keys(Mode::Pattern),
         }
@@ -287,6 +289,12 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Effect> {
         Msg::Draft(take) if matches!(model.overlay, Some(Overlay::Import { .. })) => {
             super::import::answer(model, take)
         }
+        Msg::Draft(take) if matches!(model.overlay, Some(Overlay::Fix { .. })) => {
+            super::fix::answer(model, take)
+        }
+        Msg::DraftScroll(down) if matches!(model.overlay, Some(Overlay::Fix { .. })) => {
+            super::fix::step(model, down)
+        }
         Msg::Draft(take) => editing::draft_answer(model, take),
         Msg::Imported(result) => super::import::done(model, result),
         Msg::Read(reading) => return share::read(model, reading),
@@ -426,6 +434,7 @@ fn edits(action: Action, in_list: bool) -> bool {
             | Action::Draft
             | Action::Import
             | Action::Ship
+            | Action::Fix
             | Action::Accept
             | Action::Story
             | Action::MoveStepUp
@@ -557,6 +566,7 @@ fn act(model: &mut Model, action: Action) -> Option<Effect> {
         Action::Draft => editing::draft_steps(model),
         Action::Import => return super::import::start(model),
         Action::Ship => editing::ship(model),
+        Action::Fix => super::fix::start(model),
         Action::Accept => editing::accept(model),
         Action::Toggles => editing::toggles(model),
         Action::Story => editing::story(model),

@@ -75,7 +75,7 @@ impl<'a> DraftView<'a> {
             }
         }
         lines.push(Line::raw(""));
-        let verdict = verdict(theme, "Taking them", self.would_be);
+        let verdict = verdict(theme, "Taking them, the plan would be: ", self.would_be);
         lines.extend(fit::wrap_line(&verdict, cols, 2));
         if !self.draft.toggles.is_empty() {
             lines.push(Line::raw(""));
@@ -104,7 +104,7 @@ impl<'a> DraftView<'a> {
     }
 }
 
-/// "Taking them, the plan would be: 0 errors, 1 warning."
+/// "Taking them, the plan would be: 0 errors, 1 warning": `lead`, then the counts.
 pub(super) fn verdict(theme: &Theme, lead: &str, would_be: Summary) -> Line<'static> {
     let Summary {
         errors, warnings, ..
@@ -119,7 +119,7 @@ pub(super) fn verdict(theme: &Theme, lead: &str, would_be: Summary) -> Line<'sta
         theme.severity(Severity::Info)
     };
     Line::from(vec![
-        Span::raw(format!("{lead}, the plan would be: ")),
+        Span::raw(lead.to_string()),
         Span::styled(
             format!(
                 "{}, {}",

@@ -68,7 +68,7 @@ impl<'a> ImportView<'a> {
             }
         }
         lines.push(Line::raw(""));
-        let verdict = verdict(theme, "Applying it", self.would_be);
+        let verdict = verdict(theme, "Applying it, the plan would be: ", self.would_be);
         lines.extend(fit::wrap_line(&verdict, cols, 2));
         if !self.warnings.is_empty() {
             lines.push(Line::raw(""));

@@ -8,6 +8,7 @@ mod details;
 mod draft;
 mod findings;
 mod fit;
+mod fix;
 mod form;
 mod header;
 mod import;
@@ -258,6 +259,13 @@ fn draw_overlay(frame: &mut Frame, model: &Model, overlay: &Overlay, top: bool) 
             scroll,
         } => {
             frame.render_widget(&DraftView::new(model, draft, *would_be, *scroll), area);
+        }
+        Overlay::Fix {
+            fixed,
+            choice,
+            scroll,
+        } => {
+            frame.render_widget(&fix::FixView::new(model, fixed, *choice, *scroll), area);
         }
         Overlay::Import {
             comparison,
