@@ -109,3 +109,38 @@ fn facts_json_validates_for_every_kind_of_source() {
         assert!(!value["facts"].as_array().expect("facts").is_empty());
     }
 }
+
+#[test]
+fn fix_json_validates_with_an_order_found_and_with_repairs() {
+    let fix = validator("fix.schema.json");
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    // The reminders story with the flip before the table: one move fixes it.
+    let example = root().join("assets/examples/reminders.ron");
+    let mut plan = storyplan::store::load(&example).expect("loads").plan;
+    plan.steps.swap(2, 3);
+    let broken = dir.path().join("broken.ron");
+    storyplan::store::save_atomic(&broken, &plan).expect("written");
+    // The web app and the API need each other in one release each: only a repair helps.
+    let cycle = dir.path().join("cycle.ron");
+    std::fs::write(
+        &cycle,
+        r#"Plan(version: 1, story: "Feeding schedules", components: [
+            Component(id: "web", name: "Web app", kind: Ui, current: []),
+            Component(id: "api", name: "API", kind: Service, current: []),
+        ], steps: [
+            Release(id: "schedule-page", component: "web", title: "Page",
+                changes: [Add(Call("GET /schedule")), Add(Provide("GET /preferences"))]),
+            Release(id: "schedule-endpoint", component: "api", title: "Endpoint",
+                changes: [Add(Provide("GET /schedule")), Add(Call("GET /preferences"))]),
+        ])"#,
+    )
+    .expect("written");
+    for (file, found) in [(&broken, true), (&cycle, false)] {
+        let value = json(&["fix", &file.display().to_string(), "--format", "json"]);
+        assert_valid(&fix, &value);
+        assert_eq!(value["found"], found, "{value:#}");
+        if !found {
+            assert!(!value["repairs"].as_array().expect("repairs").is_empty());
+        }
+    }
+}
