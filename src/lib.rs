@@ -12,3 +12,4 @@ pub mod store;
 pub mod suggest;
 pub mod text;
 pub mod tui;
+pub mod verify;

@@ -11,7 +11,7 @@ use storyplan::cli::check::{Format, Options};
 use storyplan::tui::settings;
 
 #[derive(Debug, Parser)]
-#[command(name = "storyplan", version, about)]
+#[command(name = "storyplan", version = env!("STORYPLAN_VERSION"), about)]
 struct Args {
     /// Without a command: the board on the plans in .storyplan/ at the git root.
     #[command(subcommand)]
@@ -99,6 +99,30 @@ enum Command {
         #[arg(long, requires = "write")]
         prune: bool,
     },
+    /// Print shell completions for storyplan's commands and options.
+    Completions {
+        /// The shell: bash, zsh, fish, powershell or elvish.
+        shell: clap_complete::Shell,
+    },
+    /// Print storyplan's manual page (roff), to install as storyplan.1.
+    Man,
+    /// Check that a pull request's changes are the plans' next steps: each sourced
+    /// component's facts at the base and the head compared and matched to the plan's
+    /// releases. Exit 0 when they are, 1 on an error, 2 when a revision, plan or source
+    /// cannot be read.
+    Verify {
+        /// Plan files; default: every plan in .storyplan/ at head.
+        files: Vec<PathBuf>,
+        /// The revision the pull request goes into (e.g. origin/main).
+        #[arg(long, value_name = "REF")]
+        base: String,
+        /// The pull request's revision; default: the working tree.
+        #[arg(long, value_name = "REF")]
+        head: Option<String>,
+        /// How to print the findings.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
     /// Search the orders of a plan's steps for the nearest one without errors: print the
     /// moves and the findings before and after, and repairs from the patterns when no
     /// order is free of errors. Exit 0 when the proposed order has no errors, 1 when none
@@ -184,6 +208,35 @@ fn main() -> ExitCode {
                 prune,
             };
             buffered(|out| cli::import::run(&options, &cwd, out, &mut std::io::stderr()))
+        }
+        Some(Command::Completions { shell }) => {
+            let mut command = <Args as clap::CommandFactory>::command();
+            let mut out = std::io::stdout().lock();
+            clap_complete::generate(shell, &mut command, "storyplan", &mut out);
+            out.flush().map(|()| Exit::Clean)
+        }
+        Some(Command::Man) => {
+            let command = <Args as clap::CommandFactory>::command();
+            let mut out = std::io::stdout().lock();
+            clap_mangen::Man::new(command)
+                .render(&mut out)
+                .and_then(|()| out.flush())
+                .map(|()| Exit::Clean)
+        }
+        Some(Command::Verify {
+            files,
+            base,
+            head,
+            format,
+        }) => {
+            let options = cli::verify::Options {
+                files,
+                base,
+                head,
+                format,
+                color: cli::stdout_color(),
+            };
+            buffered(|out| cli::verify::run(&options, &cwd, out, &mut std::io::stderr()))
         }
         Some(Command::Facts { sources, format }) => {
             let options = cli::facts::Options { sources, format };

@@ -956,7 +956,7 @@ fn a_components_sources_are_edited_in_its_form() {
     assert_eq!(
         form_error(&model).as_deref(),
         Some(
-            "\"sql+oracle:db\": unknown SQL dialect \"oracle\" (expected postgres, mysql or sqlite)"
+            "`sql+oracle:db`: unknown SQL dialect `oracle`; the dialects are postgres (the default), mysql and sqlite; use openapi:PATH, sql:PATH, sql+mysql:PATH, sql+sqlite:PATH or pact:PATH"
         )
     );
     for _ in 0.."oracle:db".len() {
@@ -978,4 +978,24 @@ fn a_components_sources_are_edited_in_its_form() {
         field(&model, "sources"),
         "sql+mysql:db/migrations, openapi:api/openapi.yaml"
     );
+}
+
+#[test]
+fn s_marks_the_selected_step_shipped_and_again_unmarks_it() {
+    let mut model = board(example("reminders"));
+    model.pane = Pane::Steps;
+    model.selected = 1;
+    assert!(!model.plan.steps[1].shipped());
+    key(&mut model, KeyCode::Char('s'));
+    assert!(model.plan.steps[1].shipped());
+    let said = model
+        .notice
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default();
+    assert_eq!(said, "Step 2 \"endpoints\" marked shipped");
+    key(&mut model, KeyCode::Char('s'));
+    assert!(!model.plan.steps[1].shipped());
+    key(&mut model, KeyCode::Char('u'));
+    assert!(model.plan.steps[1].shipped(), "one undo a press");
 }

@@ -461,6 +461,41 @@ fn keys_on_a_terminal_too_small_for_the_board_change_nothing() {
 }
 
 #[test]
+fn f_fixes_the_order_on_the_real_board_and_saves_it() {
+    if !tmux_or_skip() {
+        return;
+    }
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let config = dir.path().join("config");
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/reminders.ron");
+    let mut plan = store::load(&example).expect("example loads").plan;
+    plan.steps.swap(2, 3);
+    let file = dir.path().join("plan.ron");
+    store::save_atomic(&file, &plan).expect("plan written");
+    let command = storyplan_command(&config, "open plan.ron");
+    let tmux = Tmux::start("fix", dir.path(), &command);
+    tmux.wait_for_all(&["1 error", "q quit"]);
+    tmux.keys(&["F"]);
+    tmux.wait_for_all(&[
+        "Fix the order",
+        "move step 3 \"enable\" after step 4 \"table\"",
+        "In this order: 0 errors",
+    ]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for_all(&["0 errors", "nearest safe order"]);
+    tmux.keys(&["C-s"]);
+    tmux.wait_for("Saved");
+    let saved = store::load(&file).expect("the saved plan loads");
+    let order: Vec<&str> = saved.plan.steps.iter().map(|s| s.id()).collect();
+    assert_eq!(
+        order,
+        ["ui-hidden", "endpoints", "table", "enable", "cleanup"]
+    );
+    tmux.keys(&["q"]);
+    tmux.wait_until_gone("the board did not quit:");
+}
+
+#[test]
 fn quitting_after_the_window_grew_leaves_a_clean_shell_screen() {
     if !tmux_or_skip() {
         return;

@@ -96,7 +96,7 @@ fn an_unknown_action_is_named_with_the_actions_there_are() {
              add, edit, delete, duplicate, find, templates, draft, accept, toggles, story, export, \
              compare, confirm, new_line, next_field, prev_field, clear_query, copy, write_file, \
              switch_export, \
-             take, copy_to_target, palette, answer_save, answer_discard, answer_reload, answer_overwrite, answer_compare)"
+             take, copy_to_target, import, ship, fix, palette, answer_save, answer_discard, answer_reload, answer_overwrite, answer_compare)"
                 .to_string()
         ]
     );

@@ -32,7 +32,9 @@ impl fmt::Display for Severity {
     }
 }
 
-/// The checker's rules; their ids are a stable contract (JSON output, `accepted`, tests).
+/// The checker's rules, and the ones `storyplan verify` adds (SPEC §8; verify's
+/// `commit-race` is the checker's); their ids are a stable contract (JSON output,
+/// `accepted`, tests).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Rule {
@@ -47,9 +49,18 @@ pub enum Rule {
     ExternalRelease,
     ShippedOrder,
     Rollback,
+    /// Verify only: a pull request's change that no unshipped release plans.
+    UnplannedChange,
+    /// Verify only: a pull request ships a release before unshipped steps it follows.
+    OutOfOrder,
+    /// Verify only: a release a pull request ships that the plan does not mark shipped.
+    NotMarkedShipped,
+    /// Verify only: the plan's shipped steps and the sources disagree at the base.
+    PlanDrift,
 }
 
 impl Rule {
+    /// The checker's rules: the ones a plan can accept.
     pub const ALL: [Rule; 11] = [
         Rule::BrokenConsumer,
         Rule::DataGap,
@@ -62,6 +73,15 @@ impl Rule {
         Rule::ExternalRelease,
         Rule::ShippedOrder,
         Rule::Rollback,
+    ];
+
+    /// The rules of `storyplan verify`, which the checker never reports.
+    pub const VERIFY: [Rule; 5] = [
+        Rule::UnplannedChange,
+        Rule::OutOfOrder,
+        Rule::CommitRace,
+        Rule::NotMarkedShipped,
+        Rule::PlanDrift,
     ];
 
     pub fn id(self) -> &'static str {
@@ -77,11 +97,88 @@ impl Rule {
             Rule::ExternalRelease => "external-release",
             Rule::ShippedOrder => "shipped-order",
             Rule::Rollback => "rollback",
+            Rule::UnplannedChange => "unplanned-change",
+            Rule::OutOfOrder => "out-of-order",
+            Rule::NotMarkedShipped => "not-marked-shipped",
+            Rule::PlanDrift => "plan-drift",
         }
     }
 
+    /// The checker's rule with this id.
     pub fn from_id(id: &str) -> Option<Rule> {
         Rule::ALL.into_iter().find(|rule| rule.id() == id)
+    }
+
+    /// What the rule finds, in one line (SARIF's short description, the help's title).
+    pub fn summary(self) -> &'static str {
+        match self {
+            Rule::BrokenConsumer => "A step leaves a component using a key nothing provides",
+            Rule::DataGap => "A store misses writes or is read while stale",
+            Rule::DataLoss => "A store that holds data stops being provided and its data is lost",
+            Rule::CommitRace => "Releases in one commit break something in some deploy order",
+            Rule::BadReference => {
+                "A reference to something the plan does not have, or a malformed plan part"
+            }
+            Rule::NoopChange => "A change that changes nothing",
+            Rule::ToggleLeftBehind => "A toggle still gates facts at the end of the plan",
+            Rule::TargetNotReached => "A component ends the plan short of its target",
+            Rule::ExternalRelease => "A release of a third party the team does not deploy",
+            Rule::ShippedOrder => "A shipped step comes after a step that is not shipped",
+            Rule::Rollback => "A step cannot be reverted at every later point of the plan",
+            Rule::UnplannedChange => "A pull request changes what no unshipped release plans",
+            Rule::OutOfOrder => {
+                "A pull request ships a release before the steps planned ahead of it"
+            }
+            Rule::NotMarkedShipped => "A release ships without the plan marking it shipped",
+            Rule::PlanDrift => "What the sources say differs from the plan's shipped state",
+        }
+    }
+
+    /// How such a finding is usually fixed (SARIF's help text).
+    pub fn help(self) -> &'static str {
+        match self {
+            Rule::BrokenConsumer => {
+                "Release the provider first (move the consumer's step after it), gate the new use behind a toggle flipped once the provider is live, or keep the old interface until every consumer has moved."
+            }
+            Rule::DataGap => {
+                "Add a pre-emptive double write before the new store is read or backfilled, so it never misses a write."
+            }
+            Rule::DataLoss => {
+                "Copy the data elsewhere (expand, double write, backfill) before the store stops being provided, or accept the loss with a reason."
+            }
+            Rule::CommitRace => {
+                "Split the commit so each release deploys on its own, in the order that is safe."
+            }
+            Rule::BadReference => {
+                "Fix the id, toggle or fact the finding names; every reference must name something the plan declares."
+            }
+            Rule::NoopChange => "Remove the change, or change what it was meant to change.",
+            Rule::ToggleLeftBehind => {
+                "Add a release that ungates the toggle once it is on for good, or put the gate in the target."
+            }
+            Rule::TargetNotReached => {
+                "Add the releases that bring the component to its target (the board's draft proposes them), or correct the target."
+            }
+            Rule::ExternalRelease => {
+                "A third party is not released by the team: model what it provides in its current facts instead."
+            }
+            Rule::ShippedOrder => {
+                "Mark the earlier step shipped if it is live, or move the shipped step back to where it shipped."
+            }
+            Rule::Rollback => {
+                "Know the window: revert only before the step the finding names, or plan a fix forward."
+            }
+            Rule::UnplannedChange => {
+                "Add the change to the plan as a release (in the right place), or take it out of the pull request."
+            }
+            Rule::OutOfOrder => {
+                "Ship the steps before it first, or reorder the plan if the order was wrong (storyplan check judges the new order)."
+            }
+            Rule::NotMarkedShipped => "Mark the step shipped: true in the same pull request.",
+            Rule::PlanDrift => {
+                "Mark the steps that did ship as shipped, or correct the plan's current facts (storyplan import)."
+            }
+        }
     }
 
     /// The severity a finding of this rule has before it is accepted.
@@ -91,12 +188,16 @@ impl Rule {
             | Rule::DataGap
             | Rule::DataLoss
             | Rule::CommitRace
-            | Rule::BadReference => Severity::Error,
+            | Rule::BadReference
+            | Rule::UnplannedChange
+            | Rule::OutOfOrder => Severity::Error,
             Rule::NoopChange
             | Rule::ToggleLeftBehind
             | Rule::TargetNotReached
             | Rule::ExternalRelease
-            | Rule::ShippedOrder => Severity::Warning,
+            | Rule::ShippedOrder
+            | Rule::NotMarkedShipped
+            | Rule::PlanDrift => Severity::Warning,
             Rule::Rollback => Severity::Info,
         }
     }

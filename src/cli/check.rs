@@ -8,7 +8,7 @@ use crate::store;
 
 use super::Exit;
 use super::outcome::Outcome;
-use super::{github, human, json};
+use super::{github, human, json, sarif};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
@@ -19,6 +19,8 @@ pub enum Format {
     Json,
     /// GitHub Actions workflow commands, so findings annotate the pull request.
     Github,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -61,6 +63,7 @@ pub fn run(
         Format::Human => human::write_all(out, &outcomes, options.color)?,
         Format::Json => json::write_all(out, &outcomes)?,
         Format::Github => github::write_all(out, &outcomes)?,
+        Format::Sarif => sarif::write_all(out, &outcomes)?,
     }
     out.flush()?;
     Ok(exit_code(&outcomes, options.deny_warnings))

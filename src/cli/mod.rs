@@ -1,5 +1,6 @@
 //! The command line's work, kept in the library so the binary stays thin and tests can
-//! call it: one module per command, and the three output formats of `storyplan check`.
+//! call it: one module per command, and the three output formats of `storyplan check`
+//! (which `verify` prints its findings with).
 
 pub mod board;
 pub mod check;
@@ -14,6 +15,8 @@ pub mod import;
 pub mod json;
 pub mod outcome;
 pub mod review;
+pub mod sarif;
+pub mod verify;
 
 pub use exit::Exit;
 

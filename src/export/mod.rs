@@ -22,6 +22,7 @@ pub use depends::{Dependency, User, Why, dependencies};
 pub use json::{DependencyEntry, PlanExport, StepExport, json, step_json};
 pub use report_json::{
     ErrorEntry, FileEntry, FileError, FileReport, FindingEntry, StepEntry, file_error, file_report,
+    finding_entry,
 };
 pub use write_json::to_writer as write_json;
 

@@ -134,7 +134,8 @@ pub fn file_error(file: &Path, error: &LoadError) -> FileError {
     }
 }
 
-fn finding_entry(plan: &Plan, finding: &Finding) -> FindingEntry {
+/// The JSON object of one finding about `plan` (`verify` prints its findings so too).
+pub fn finding_entry(plan: &Plan, finding: &Finding) -> FindingEntry {
     let owned = |text: &Option<String>| text.clone();
     FindingEntry {
         severity: finding.severity,

@@ -75,6 +75,13 @@ impl GitTree {
         .map_err(|error| error.to_string())?;
         let commit = String::from_utf8_lossy(&output.stdout).trim().to_string();
         if !output.status.success() || commit.is_empty() {
+            if is_shallow(&root) {
+                return Err(format!(
+                    "`{}` is not in this shallow clone: fetch it first ({}), or clone with its history (actions/checkout: fetch-depth: 0)",
+                    clean_line(reference),
+                    fetch_advice(&root, reference)
+                ));
+            }
             return Err(format!(
                 "no ref `{}` in the repository at {}",
                 clean_line(reference),
@@ -253,6 +260,38 @@ impl Tree for GitTree {
         }
         Ok(Some(listed))
     }
+}
+
+/// Whether the repository is a shallow clone, whose history stops short.
+fn is_shallow(root: &Path) -> bool {
+    git(root, ["rev-parse", "--is-shallow-repository"])
+        .is_ok_and(|output| String::from_utf8_lossy(&output.stdout).trim() == "true")
+}
+
+/// The command that fetches a ref a shallow clone lacks, its commit alone, so that the
+/// ref names it afterwards whatever branches the clone follows: a remote's branch
+/// (`origin/main`) into its remote-tracking ref, a commit id as it is, a branch into a
+/// branch of that name.
+fn fetch_advice(root: &Path, reference: &str) -> String {
+    let remotes = git(root, ["remote"])
+        .map(|output| String::from_utf8_lossy(&output.stdout).into_owned())
+        .unwrap_or_default();
+    let remote_branch = remotes.lines().find_map(|remote| {
+        let branch = reference.strip_prefix(remote.trim())?.strip_prefix('/')?;
+        (!branch.is_empty()).then(|| (remote.trim(), branch))
+    });
+    let command = match remote_branch {
+        Some((remote, branch)) => {
+            format!(
+                "git fetch --depth=1 {remote} +refs/heads/{branch}:refs/remotes/{remote}/{branch}"
+            )
+        }
+        None if reference.len() >= 7 && reference.chars().all(|c| c.is_ascii_hexdigit()) => {
+            format!("git fetch --depth=1 origin {reference}")
+        }
+        None => format!("git fetch --depth=1 origin {reference}:{reference}"),
+    };
+    clean_line(&command).into_owned()
 }
 
 /// The entries of `ls-tree -z -l`: `<mode> <kind> <object> <size>\t<name>\0`.

@@ -1,7 +1,8 @@
 //! A plan's components compared with their sources, for `storyplan import` and the
 //! board's import preview: each component's sources read from one tree (the working
 //! tree or a git revision), Pact paths matched to the endpoints the plan's other
-//! components provide, the plan's spelling of path parameters kept.
+//! components provide, the plan's spelling of path parameters kept. [`derive`] is the
+//! reading alone, for `verify`, which compares what the sources yield at two revisions.
 
 use crate::compose::import::{Comparison, compare, plan_keys};
 use crate::plan::{Access, Fact, Plan, Source};
@@ -9,7 +10,7 @@ use crate::plan::{Access, Fact, Plan, Source};
 use super::{Derived, SourceError, Templates, Tree, Warning, read, respell};
 
 /// The comparisons of the components asked about, and the warnings their sources gave.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Imported {
     pub comparisons: Vec<Comparison>,
     pub warnings: Vec<Warning>,
@@ -21,6 +22,15 @@ impl Imported {
     }
 }
 
+/// Each component's facts as its sources yield them in one tree: sorted, without
+/// duplicates, keys in the plan's spelling; and the warnings the sources gave.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Derivation {
+    /// The component's index in the plan, and its derived facts.
+    pub facts: Vec<(usize, Vec<Fact>)>,
+    pub warnings: Vec<Warning>,
+}
+
 /// Compares the components at `components` (indices into the plan; every component
 /// with sources when empty) with what their sources yield in `tree`. A source of theirs
 /// that cannot be read is an error; an OpenAPI source of another component that cannot
@@ -30,6 +40,27 @@ pub fn import(
     tree: &dyn Tree,
     components: &[usize],
 ) -> Result<Imported, Vec<SourceError>> {
+    let derivation = derive(plan, tree, components)?;
+    let comparisons = derivation
+        .facts
+        .iter()
+        .map(|(i, facts)| compare(plan, *i, facts))
+        .collect();
+    Ok(Imported {
+        comparisons,
+        warnings: derivation.warnings,
+    })
+}
+
+/// Reads the sources of the components at `components` (indices into the plan; every
+/// component with sources when empty) in `tree`, as `import` compares them: Pact paths
+/// matched to the endpoints of the plan's OpenAPI sources and `Provide` facts, keys
+/// respelled to the plan's spelling. Errors and warnings as for [`import`].
+pub fn derive(
+    plan: &Plan,
+    tree: &dyn Tree,
+    components: &[usize],
+) -> Result<Derivation, Vec<SourceError>> {
     let asked: Vec<usize> = if components.is_empty() {
         (0..plan.components.len())
             .filter(|&i| !plan.components[i].sources.is_empty())
@@ -69,7 +100,7 @@ pub fn import(
         }
     }
     let templates = Templates::from_facts(endpoints);
-    let mut comparisons = Vec::new();
+    let mut facts = Vec::new();
     for &i in &asked {
         let Some(c) = plan.components.get(i) else {
             continue;
@@ -94,13 +125,10 @@ pub fn import(
         let mut derived = derived.finish();
         respell(&mut derived.facts, plan_keys(plan));
         warnings.append(&mut derived.warnings);
-        comparisons.push(compare(plan, i, &derived.facts));
+        facts.push((i, derived.facts));
     }
     if errors.is_empty() {
-        Ok(Imported {
-            comparisons,
-            warnings,
-        })
+        Ok(Derivation { facts, warnings })
     } else {
         Err(errors)
     }

@@ -12,6 +12,7 @@
 //! the [`Templates`] of every `OpenApi` source of the plan, then [`respell`]s the derived
 //! keys with the plan's keys and compares facts of each source's [`Source::access`].
 
+pub mod discover;
 pub mod git;
 pub mod import;
 pub mod openapi;

@@ -322,6 +322,18 @@ pub fn perform(effect: Effect) -> Option<Msg> {
                 }
             }
         }
+        Effect::Import {
+            root,
+            plan,
+            component,
+        } => {
+            let tree = crate::sources::WorkTree::new(&root);
+            let result = crate::sources::import::import(&plan, &tree, &[component]);
+            Msg::Imported(result.map_err(|errors| {
+                let said: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                crate::text::clean_line(&said.join("; ")).into_owned()
+            }))
+        }
         Effect::CompareDisk { path, plan } => match store::load(&path) {
             Ok(disk) => Msg::Show {
                 title: "Your edits against the file on disk".into(),

@@ -26,6 +26,8 @@ pub enum Pool {
     Components,
     Toggles,
     Steps,
+    /// A component's sources: the plan's, and what the repository suggests.
+    Sources,
 }
 
 /// The existing names of `pool` in `plan`, distinct and sorted, as the plan spells them
@@ -37,12 +39,25 @@ pub fn candidates(plan: &Plan, pool: Pool) -> Vec<String> {
         Pool::Components => plan.components.iter().map(|c| c.id.as_str()).collect(),
         Pool::Toggles => plan.toggles.iter().map(|t| t.id.as_str()).collect(),
         Pool::Steps => plan.steps.iter().map(|s| s.id()).collect(),
+        Pool::Sources => return plan_sources(plan),
     };
     names
         .into_iter()
         .filter(|name| !name.trim().is_empty())
         .map(str::to_string)
         .collect()
+}
+
+/// The sources the plan's components name, as the form spells them.
+fn plan_sources(plan: &Plan) -> Vec<String> {
+    let mut sources: Vec<String> = plan
+        .components
+        .iter()
+        .flat_map(|c| c.sources.iter().map(crate::plan::Source::arg))
+        .collect();
+    sources.sort();
+    sources.dedup();
+    sources
 }
 
 /// Every key the plan names: in current and target facts, in the changes of its steps

@@ -318,6 +318,33 @@ pub fn templates_action(model: &mut Model, action: Action) {
     }
 }
 
+/// `s`: marks the selected step shipped, or no longer shipped, as the pull request that
+/// ships it says (what `storyplan verify` asks for).
+pub fn ship(model: &mut Model) {
+    if !matches!(model.pane, Pane::Steps | Pane::Details) {
+        return notice(
+            model,
+            "s marks the selected step shipped: select a step",
+            false,
+        );
+    }
+    let index = model.selected;
+    let result = change(model, |plan| {
+        let step = plan.steps.get_mut(index).ok_or("No step selected")?;
+        let (Step::Release { shipped, .. } | Step::Flip { shipped, .. }) = step;
+        *shipped = !*shipped;
+        let now = if *shipped {
+            "marked shipped"
+        } else {
+            "no longer marked shipped"
+        };
+        Ok(format!("Step {} \"{}\" {now}", index + 1, step.id()))
+    });
+    if let Err(problem) = result {
+        notice(model, problem, true);
+    }
+}
+
 /// `D`: draft the steps that close the gap to the targets, shown before inserting.
 pub fn draft_steps(model: &mut Model) {
     let draft = draft(&model.plan);
@@ -365,7 +392,8 @@ pub fn draft_answer(model: &mut Model, take: bool) {
 }
 
 pub fn draft_scroll(model: &mut Model, down: bool) {
-    if let Some(Overlay::Draft { scroll, .. }) = &mut model.overlay {
+    if let Some(Overlay::Draft { scroll, .. } | Overlay::Import { scroll, .. }) = &mut model.overlay
+    {
         *scroll = if down {
             scroll.saturating_add(1)
         } else {
@@ -626,10 +654,22 @@ fn refresh_completion(model: &mut Model) {
         return;
     };
     let typed = completed_part(field).to_string();
+    let (plan, file, repository) = (&model.plan, &model.source, &mut model.repository);
+    // The repository's part: the sources it suggests, the keys the plan's sources yield.
+    let mut more = |pool: Pool| -> Vec<String> {
+        match pool {
+            Pool::Sources => repository.found(file).to_vec(),
+            Pool::Keys => repository.keys(file, plan).to_vec(),
+            Pool::Components | Pool::Toggles | Pool::Steps => Vec::new(),
+        }
+    };
     match field.kind {
         FieldKind::Pick(pool) => {
-            let list = completion
-                .get_or_insert_with(|| Box::new(Completion::new(candidates(&model.plan, pool))));
+            let list = completion.get_or_insert_with(|| {
+                let mut all = candidates(plan, pool);
+                all.extend(more(pool));
+                Box::new(Completion::new(all))
+            });
             list.update(&typed);
         }
         FieldKind::Phrase => {
@@ -638,7 +678,11 @@ fn refresh_completion(model: &mut Model) {
                 .as_ref()
                 .is_none_or(|list| list.slot != Some(slot))
             {
-                let mut list = Completion::new(slot_candidates(&model.plan, slot));
+                let mut all = slot_candidates(plan, slot);
+                if matches!(slot, phrase::Slot::Start | phrase::Slot::Key) {
+                    all.extend(more(Pool::Keys));
+                }
+                let mut list = Completion::new(all);
                 list.slot = Some(slot);
                 *completion = Some(Box::new(list));
             }
@@ -656,6 +700,7 @@ fn completed_part(field: &super::form::Field) -> &str {
     let value = field.input.value();
     match field.kind {
         FieldKind::Phrase => &value[phrase::slot(value).1..],
+        FieldKind::Pick(Pool::Sources) => super::form::last_item(value),
         _ => value,
     }
 }
@@ -791,7 +836,8 @@ pub fn form_key(model: &mut Model, key: FormKey) {
 
 fn submit(model: &mut Model) {
     // A key the plan does not have, close to one it has: asked about once, in one line.
-    let known = candidates(&model.plan, Pool::Keys);
+    let mut known = candidates(&model.plan, Pool::Keys);
+    known.extend_from_slice(model.repository.keys(&model.source, &model.plan));
     if let Some(Overlay::Form { form, .. }) = &mut model.overlay
         && let Some((field, value, best)) = form.new_key_like(&known)
     {

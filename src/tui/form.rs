@@ -298,6 +298,13 @@ pub struct Form {
     pub asked: Option<String>,
 }
 
+/// The item of a comma-separated list being typed: what follows the last comma, without
+/// the spaces that start it.
+pub fn last_item(list: &str) -> &str {
+    let item = list.rsplit_once(',').map_or(list, |(_, item)| item);
+    item.trim_start()
+}
+
 /// That the plan has no component `id`, and the closest one it has.
 fn no_component(plan: &Plan, id: &str) -> String {
     let ids = plan.components.iter().map(|c| c.id.as_str());
@@ -438,8 +445,9 @@ impl Form {
                     FieldId::Repo,
                     c.and_then(|c| c.repo.as_deref()).unwrap_or(""),
                 ),
-                Field::text(
+                Field::pick(
                     FieldId::Sources,
+                    Pool::Sources,
                     &c.map_or(String::new(), |c| {
                         let args: Vec<String> = c.sources.iter().map(Source::arg).collect();
                         args.join(", ")
@@ -784,7 +792,7 @@ impl Form {
                 "the component this release deploys; a new id is asked about, then added"
             }
             FieldId::Sources => {
-                "where the repo describes it, comma-separated: openapi:api.yaml, sql:db/migrations, pact:pacts"
+                "where the repo describes it, comma-separated (Tab offers what the repo has): openapi:PATH, sql:PATH, pact:PATH"
             }
             FieldId::Ui => "the component that shows the feature (a Ui)",
             FieldId::Service => "the component that serves it (a Service)",
@@ -910,6 +918,11 @@ impl Form {
         if let Some(field) = self.fields.get_mut(self.focus) {
             let value = match field.kind {
                 FieldKind::Phrase => phrase::complete(field.input.value(), value),
+                FieldKind::Pick(Pool::Sources) => {
+                    let typed = field.input.value();
+                    let kept = &typed[..typed.len() - last_item(typed).len()];
+                    format!("{kept}{value}")
+                }
                 _ => value.to_string(),
             };
             field.input = Input::new(value);

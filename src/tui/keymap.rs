@@ -60,6 +60,12 @@ pub enum Action {
     Take,
     /// In a component's facts: copy its current facts into its target.
     CopyToTarget,
+    /// The selected component's facts compared with its sources, to apply.
+    Import,
+    /// Marks the selected step shipped, or no longer shipped.
+    Ship,
+    /// The nearest safe order of the steps (and repairs), to apply.
+    Fix,
     /// The command palette: any action of the board by name.
     Palette,
     /// The answers to the board's questions.
@@ -134,7 +140,7 @@ impl Mode {
             Mode::Picker => "Picking a plan (type to filter)",
             Mode::Reader => "Reading a diff",
             Mode::Export => "In the export preview",
-            Mode::Draft => "In the draft preview",
+            Mode::Draft => "In a preview to apply (drafted steps, an import)",
             Mode::Question => "Answering a question",
             Mode::Prompt => "In a prompt (save as, compare, write)",
         }
@@ -152,7 +158,7 @@ impl Mode {
             Mode::Picker => "PICK",
             Mode::Reader => "READ",
             Mode::Export => "EXPORT",
-            Mode::Draft => "DRAFT",
+            Mode::Draft => "PREVIEW",
             Mode::Question => "QUESTION",
             Mode::Prompt => "PROMPT",
         }
@@ -452,6 +458,24 @@ const BOARD: &[Row] = &[
         "draft the steps that reach the target",
     ),
     (
+        Action::Import,
+        &["I"],
+        "import",
+        "import the selected component's facts from its sources",
+    ),
+    (
+        Action::Fix,
+        &["F"],
+        "fix order",
+        "the nearest safe order of the steps, or repairs, to apply",
+    ),
+    (
+        Action::Ship,
+        &["s"],
+        "shipped",
+        "mark the selected step shipped (again: not shipped)",
+    ),
+    (
         Action::Accept,
         &["A"],
         "accept",
@@ -637,10 +661,15 @@ const DRAFT: &[Row] = &[
     (
         Action::Take,
         &["enter"],
-        "add the steps",
-        "add the drafted steps to the plan",
+        "apply",
+        "apply the preview: add the drafted steps, or import",
     ),
-    (Action::Close, &["esc", "q"], "discard", "discard the draft"),
+    (
+        Action::Close,
+        &["esc", "q"],
+        "discard",
+        "discard the preview",
+    ),
     (Action::Down, &["j", "down"], "scroll", "scroll down"),
     (Action::Up, &["k", "up"], "scroll", "scroll up"),
 ];

@@ -114,6 +114,21 @@ pub enum Overlay {
     Templates {
         selected: usize,
     },
+    /// The nearest safe order (and repairs), shown before it is applied; `choice` is the
+    /// order (when it moves anything), then each repair.
+    Fix {
+        fixed: Box<crate::compose::fix::Fixed>,
+        choice: usize,
+        scroll: u16,
+    },
+    /// A component's facts compared with its sources, shown before they are applied.
+    Import {
+        comparison: Box<crate::compose::import::Comparison>,
+        warnings: Vec<crate::sources::Warning>,
+        /// What the plan would check as with the comparison applied.
+        would_be: Summary,
+        scroll: u16,
+    },
     /// Drafted steps, shown before they are inserted.
     Draft {
         draft: Box<Draft>,
@@ -231,6 +246,8 @@ pub struct Model {
     /// Whether the board is on screen; below the minimum size keys must not change what
     /// nobody can see.
     pub shown: bool,
+    /// The sources the repository suggests and the keys the plan's sources yield.
+    pub repository: super::repo::Repository,
 }
 
 impl Model {
@@ -262,6 +279,7 @@ impl Model {
             quit: false,
             kickoff: None,
             shown: true,
+            repository: super::repo::Repository::default(),
         }
     }
 

@@ -75,8 +75,10 @@ pub enum Msg {
     Answer(Answer),
     Form(FormKey),
     Finder(KeyEvent),
-    /// Take (true) or discard the drafted steps.
+    /// Take (true) or discard the drafted steps, or the import.
     Draft(bool),
+    /// What a component's sources yield, compared with it; or why they cannot be read.
+    Imported(Result<crate::sources::import::Imported, String>),
     DraftScroll(bool),
     Read(Reading),
     /// Text to show in the reader (a diff computed by the loop).
@@ -154,6 +156,12 @@ pub enum Effect {
     Write {
         path: PathBuf,
         text: String,
+    },
+    /// Read a component's sources in the repository at `root` and compare them with it.
+    Import {
+        root: PathBuf,
+        plan: Box<Plan>,
+        component: usize,
     },
     /// Compare the file on disk (changed by someone else) with the plan on the board.
     CompareDisk {

@@ -34,8 +34,8 @@
 //! The modes and their actions (the README lists their default keys):
 //! - `board`: `down`, `up`, `top`, `bottom`, `page_down`, `page_up`, `move_step_down`,
 //!   `move_step_up`, `undo`, `redo`, `save`, `next_pane`, `prev_pane`, `jump`, `add`, `edit`,
-//!   `delete`, `duplicate`, `find`, `palette`, `templates`, `draft`, `accept`, `toggles`,
-//!   `story`, `export`, `compare`, `help`, `close`, `quit`.
+//!   `delete`, `duplicate`, `find`, `palette`, `templates`, `draft`, `import`, `fix`, `ship`,
+//!   `accept`, `toggles`, `story`, `export`, `compare`, `help`, `close`, `quit`.
 //! - `help`: `down`, `up`, `page_down`, `page_up`, `top`, `bottom`, `find`, `close`.
 //! - `list`: `down`, `up`, `top`, `bottom`, `add`, `edit`, `delete`, `copy_to_target`,
 //!   `duplicate`, `move_step_down`, `move_step_up`, `undo`, `redo`, `save`, `close`.

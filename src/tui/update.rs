@@ -56,7 +56,9 @@ impl Model {
             Some(Overlay::Reader { .. }) => Context::Reader,
             Some(Overlay::Form { .. }) => Context::Form,
             Some(Overlay::Finder(_)) => Context::Finder,
-            Some(Overlay::Draft { .. }) => Context::Preview,
+            Some(Overlay::Draft { .. } | Overlay::Import { .. } | Overlay::Fix { .. }) => {
+                Context::Preview
+            }
             Some(Overlay::List { .. }) => Context::Keys(Mode::List),
             Some(Overlay::Templates { .. }) => Context::Keys(Mode::Pattern),
         }
@@ -192,6 +194,7 @@ fn works_unseen(msg: &Msg) -> bool {
         | Msg::DiskChanged { .. }
         | Msg::Reloaded { .. }
         | Msg::DiskEdited
+        | Msg::Imported(_)
         | Msg::ReloadFailed(_)
         | Msg::Show { .. } => true,
         _ => false,
@@ -283,7 +286,17 @@ pub fn update(model: &mut Model, msg: Msg) -> Option<Effect> {
                 return act(model, action);
             }
         }
+        Msg::Draft(take) if matches!(model.overlay, Some(Overlay::Import { .. })) => {
+            super::import::answer(model, take)
+        }
+        Msg::Draft(take) if matches!(model.overlay, Some(Overlay::Fix { .. })) => {
+            super::fix::answer(model, take)
+        }
+        Msg::DraftScroll(down) if matches!(model.overlay, Some(Overlay::Fix { .. })) => {
+            super::fix::step(model, down)
+        }
         Msg::Draft(take) => editing::draft_answer(model, take),
+        Msg::Imported(result) => super::import::done(model, result),
         Msg::Read(reading) => return share::read(model, reading),
         Msg::Show { title, text } => {
             model.overlay = Some(Overlay::Reader {
@@ -419,6 +432,9 @@ fn edits(action: Action, in_list: bool) -> bool {
             | Action::Duplicate
             | Action::Templates
             | Action::Draft
+            | Action::Import
+            | Action::Ship
+            | Action::Fix
             | Action::Accept
             | Action::Story
             | Action::MoveStepUp
@@ -548,6 +564,9 @@ fn act(model: &mut Model, action: Action) -> Option<Effect> {
         Action::Palette => editing::palette(model),
         Action::Templates => editing::templates(model),
         Action::Draft => editing::draft_steps(model),
+        Action::Import => return super::import::start(model),
+        Action::Ship => editing::ship(model),
+        Action::Fix => super::fix::start(model),
         Action::Accept => editing::accept(model),
         Action::Toggles => editing::toggles(model),
         Action::Story => editing::story(model),

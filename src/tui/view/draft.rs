@@ -17,6 +17,7 @@ use crate::plan::{Change, Step};
 use crate::text::clean_line;
 use crate::tui::keymap::Mode;
 use crate::tui::model::Model;
+use crate::tui::theme::Theme;
 
 const DRAFT_WIDTH: u16 = 90;
 const TITLE: &str = "Drafted steps";
@@ -37,34 +38,6 @@ impl<'a> DraftView<'a> {
             would_be,
             scroll,
         }
-    }
-
-    /// "Taking them, the plan would be: 0 errors, 1 warning."
-    fn verdict(&self) -> Line<'static> {
-        let Summary {
-            errors, warnings, ..
-        } = self.would_be;
-        let plural =
-            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-        let theme = &self.model.theme;
-        let style = if errors > 0 {
-            theme.severity(Severity::Error)
-        } else if warnings > 0 {
-            theme.severity(Severity::Warning)
-        } else {
-            theme.severity(Severity::Info)
-        };
-        Line::from(vec![
-            Span::raw("Taking them, the plan would be: "),
-            Span::styled(
-                format!(
-                    "{}, {}",
-                    plural(errors, "error", "errors"),
-                    plural(warnings, "warning", "warnings")
-                ),
-                style,
-            ),
-        ])
     }
 
     /// Every line of the preview, wrapped to `cols` columns.
@@ -102,7 +75,8 @@ impl<'a> DraftView<'a> {
             }
         }
         lines.push(Line::raw(""));
-        lines.extend(fit::wrap_line(&self.verdict(), cols, 2));
+        let verdict = verdict(theme, "Taking them, the plan would be: ", self.would_be);
+        lines.extend(fit::wrap_line(&verdict, cols, 2));
         if !self.draft.toggles.is_empty() {
             lines.push(Line::raw(""));
             lines.push(Line::styled("New toggles", theme.heading()));
@@ -130,31 +104,69 @@ impl<'a> DraftView<'a> {
     }
 }
 
+/// "Taking them, the plan would be: 0 errors, 1 warning": `lead`, then the counts.
+pub(super) fn verdict(theme: &Theme, lead: &str, would_be: Summary) -> Line<'static> {
+    let Summary {
+        errors, warnings, ..
+    } = would_be;
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let style = if errors > 0 {
+        theme.severity(Severity::Error)
+    } else if warnings > 0 {
+        theme.severity(Severity::Warning)
+    } else {
+        theme.severity(Severity::Info)
+    };
+    Line::from(vec![
+        Span::raw(lead.to_string()),
+        Span::styled(
+            format!(
+                "{}, {}",
+                plural(errors, "error", "errors"),
+                plural(warnings, "warning", "warnings")
+            ),
+            style,
+        ),
+    ])
+}
+
+/// A preview in a centred box: `lines` (wrapped to the box's width by `lines`), scrolled
+/// by `scroll`, with the preview's keys at the bottom.
+pub(super) fn render_preview(
+    model: &Model,
+    title: &str,
+    lines: impl FnOnce(usize) -> Vec<Line<'static>>,
+    scroll: u16,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let theme = &model.theme;
+    let box_w = DRAFT_WIDTH.min(area.width.saturating_sub(4));
+    let cols = box_w.saturating_sub(4) as usize;
+    let lines = lines(cols);
+    let total = lines.len() as u16;
+    // Borders, a blank line above and below the lines, the keys.
+    let rect = centered(area, box_w, (total + 5).min(area.height.saturating_sub(2)));
+    let visible = rect.height.saturating_sub(5);
+    let text = scrolled(buf, theme, rect, title, None, lines, (scroll, visible, 1));
+    let inner = Block::bordered().inner(rect);
+    let keys = model.keymap.hints(Mode::Draft);
+    let keys = fit::cut_line(&footer(theme, &keys), text.width as usize);
+    if inner.height > 0 {
+        buf.set_line(text.x, inner.bottom() - 1, &keys, text.width);
+    }
+}
+
 impl Widget for &DraftView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let theme = &self.model.theme;
-        let box_w = DRAFT_WIDTH.min(area.width.saturating_sub(4));
-        let cols = box_w.saturating_sub(4) as usize;
-        let lines = self.lines(cols);
-        let total = lines.len() as u16;
-        // Borders, a blank line above and below the lines, the keys.
-        let rect = centered(area, box_w, (total + 5).min(area.height.saturating_sub(2)));
-        let visible = rect.height.saturating_sub(5);
-        let text = scrolled(
-            buf,
-            theme,
-            rect,
+        render_preview(
+            self.model,
             TITLE,
-            None,
-            lines,
-            (self.scroll, visible, 1),
+            |cols| self.lines(cols),
+            self.scroll,
+            area,
+            buf,
         );
-        let inner = Block::bordered().inner(rect);
-
-        let keys = self.model.keymap.hints(Mode::Draft);
-        let keys = fit::cut_line(&footer(theme, &keys), text.width as usize);
-        if inner.height > 0 {
-            buf.set_line(text.x, inner.bottom() - 1, &keys, text.width);
-        }
     }
 }

@@ -16,7 +16,7 @@ use super::{centered, put};
 use crate::check::Severity;
 use crate::check::words::ERROR;
 use crate::text::clean_line;
-use crate::tui::complete::{Completion, CompletionView};
+use crate::tui::complete::{Completion, CompletionView, Pool};
 use crate::tui::form::{Field, FieldKind, Form};
 use crate::tui::keymap::{Action, Keymap, Mode};
 use crate::tui::theme::Theme;
@@ -313,8 +313,9 @@ impl Widget for &FormView<'_> {
                 FieldKind::Text | FieldKind::Pick(_) | FieldKind::Phrase => {
                     let text_box = self.text_box(field, row);
                     self.render_text(field, text_box, focused, buf);
+                    // A path the repository does not suggest is still a path.
                     let new = focused
-                        && matches!(field.kind, FieldKind::Pick(_))
+                        && matches!(field.kind, FieldKind::Pick(pool) if pool != Pool::Sources)
                         && self
                             .completion
                             .is_some_and(|c| c.is_new(field.input.value()));

@@ -8,8 +8,10 @@ mod details;
 mod draft;
 mod findings;
 mod fit;
+mod fix;
 mod form;
 mod header;
+mod import;
 mod lists;
 mod overlay;
 mod status;
@@ -257,6 +259,22 @@ fn draw_overlay(frame: &mut Frame, model: &Model, overlay: &Overlay, top: bool) 
             scroll,
         } => {
             frame.render_widget(&DraftView::new(model, draft, *would_be, *scroll), area);
+        }
+        Overlay::Fix {
+            fixed,
+            choice,
+            scroll,
+        } => {
+            frame.render_widget(&fix::FixView::new(model, fixed, *choice, *scroll), area);
+        }
+        Overlay::Import {
+            comparison,
+            warnings,
+            would_be,
+            scroll,
+        } => {
+            let view = import::ImportView::new(model, comparison, warnings, *would_be, *scroll);
+            frame.render_widget(&view, area);
         }
         Overlay::Prompt { input, purpose } => {
             let (title, question, action) = match purpose {
