@@ -551,25 +551,10 @@ fn a_commit_stays_together_in_any_inner_order() {
     assert!(fixed.minimal);
 }
 
-/// The web app needs an endpoint of the API, and the API's release that provides it also
-/// calls one the web app only provides in the same release: every order breaks one.
-const CYCLE: &str = r#"Plan(
-    version: 1,
-    story: "Feeding schedules",
-    components: [
-        Component(id: "web", name: "Web app", kind: Ui, current: [],
-            target: [Call("GET /schedule"), Provide("GET /preferences")]),
-        Component(id: "api", name: "API", kind: Service, current: [],
-            target: [Provide("GET /schedule"), Call("GET /preferences")]),
-    ],
-    steps: [
-        Release(id: "schedule-page", component: "web", title: "Schedule page and preferences",
-            changes: [Add(Call("GET /schedule")), Add(Provide("GET /preferences"))]),
-        Release(id: "schedule-endpoint", component: "api", title: "Schedule endpoint",
-            changes: [Add(Provide("GET /schedule")), Add(Call("GET /preferences"))]),
-    ],
-)
-"#;
+#[path = "common/cycle.rs"]
+mod cycle;
+
+use cycle::CYCLE;
 
 #[test]
 fn a_plan_no_order_makes_safe_gets_a_repair_that_works() {

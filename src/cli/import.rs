@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use crate::compose::import::apply;
 use crate::plan::Plan;
 use crate::sources::import::{Imported, import};
-use crate::sources::{GitTree, Tree, WorkTree};
+use crate::sources::tree_at;
 use crate::store::{self, Stamp};
 use crate::text::clean_line;
 
@@ -64,15 +64,12 @@ pub fn run(
         )?;
         return Ok(Exit::Unreadable);
     };
-    let tree: Box<dyn Tree> = match &options.reference {
-        Some(reference) => match GitTree::open(&root, reference) {
-            Ok(tree) => Box::new(tree),
-            Err(problem) => {
-                writeln!(err, "storyplan: {}", clean_line(&problem))?;
-                return Ok(Exit::Unreadable);
-            }
-        },
-        None => Box::new(WorkTree::new(&root)),
+    let tree = match tree_at(&root, options.reference.as_deref()) {
+        Ok(tree) => tree,
+        Err(problem) => {
+            writeln!(err, "storyplan: {}", clean_line(&problem))?;
+            return Ok(Exit::Unreadable);
+        }
     };
     let imported = match import(&plan, tree.as_ref(), &components) {
         Ok(imported) => imported,

@@ -14,7 +14,7 @@ use crate::check::{Finding, Rule, Severity, Summary};
 use crate::export::{FindingEntry, file_error, finding_entry};
 use crate::plan::{Access, Fact, Plan, Source};
 use crate::sources::import::derive;
-use crate::sources::{GitTree, Tree, WorkTree, natural_cmp};
+use crate::sources::{GitTree, Tree, natural_cmp, tree_at};
 use crate::store::{self, LoadError, Loaded, PLAN_DIR};
 use crate::text::clean_line;
 use crate::verify::{Difference, Shipping, Sourced, Status, Verification, match_differences};
@@ -91,15 +91,12 @@ pub fn run(
             return Ok(Exit::Unreadable);
         }
     };
-    let head: Box<dyn Tree> = match &options.head {
-        Some(reference) => match GitTree::open(&root, reference) {
-            Ok(tree) => Box::new(tree),
-            Err(problem) => {
-                writeln!(err, "storyplan: head: {}", clean_line(&problem))?;
-                return Ok(Exit::Unreadable);
-            }
-        },
-        None => Box::new(WorkTree::new(&root)),
+    let head = match tree_at(&root, options.head.as_deref()) {
+        Ok(tree) => tree,
+        Err(problem) => {
+            writeln!(err, "storyplan: head: {}", clean_line(&problem))?;
+            return Ok(Exit::Unreadable);
+        }
     };
     let revisions = Revisions {
         base: &base,

@@ -62,7 +62,7 @@ impl GitTree {
         if reference.is_empty() || reference.starts_with('-') {
             return Err(format!("`{}` is not a git ref", clean_line(reference)));
         }
-        let output = git(
+        let output = run(
             &root,
             [
                 "rev-parse",
@@ -197,7 +197,7 @@ impl GitTree {
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
     {
-        let output = git(&self.root, args)?;
+        let output = run(&self.root, args)?;
         if !output.status.success() {
             let text = String::from_utf8_lossy(&output.stderr);
             return Err(io::Error::other(format!(
@@ -264,7 +264,7 @@ impl Tree for GitTree {
 
 /// Whether the repository is a shallow clone, whose history stops short.
 fn is_shallow(root: &Path) -> bool {
-    git(root, ["rev-parse", "--is-shallow-repository"])
+    run(root, ["rev-parse", "--is-shallow-repository"])
         .is_ok_and(|output| String::from_utf8_lossy(&output.stdout).trim() == "true")
 }
 
@@ -273,7 +273,7 @@ fn is_shallow(root: &Path) -> bool {
 /// (`origin/main`) into its remote-tracking ref, a commit id as it is, a branch into a
 /// branch of that name.
 fn fetch_advice(root: &Path, reference: &str) -> String {
-    let remotes = git(root, ["remote"])
+    let remotes = run(root, ["remote"])
         .map(|output| String::from_utf8_lossy(&output.stdout).into_owned())
         .unwrap_or_default();
     let remote_branch = remotes.lines().find_map(|remote| {
@@ -397,7 +397,7 @@ impl Drop for Batch {
 }
 
 /// Runs git in `dir`, paths taken literally (no globs) and nothing asked of the user.
-fn git<I, S>(dir: &Path, args: I) -> io::Result<Output>
+pub(crate) fn run<I, S>(dir: &Path, args: I) -> io::Result<Output>
 where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,

@@ -152,6 +152,15 @@ impl Derived {
     }
 }
 
+/// The files at `reference`, read through git, or the working tree at `root` when there
+/// is none.
+pub fn tree_at(root: &Path, reference: Option<&str>) -> Result<Box<dyn Tree>, String> {
+    Ok(match reference {
+        Some(reference) => Box::new(GitTree::open(root, reference)?),
+        None => Box::new(WorkTree::new(root)),
+    })
+}
+
 /// Reads one source. `templates` are the endpoints other sources provide, which a Pact
 /// source matches its concrete paths to (ignored by the other kinds).
 pub fn read(

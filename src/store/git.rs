@@ -8,7 +8,6 @@
 use std::ffi::OsStr;
 use std::io;
 use std::path::{Component, Path, PathBuf};
-use std::process::Command;
 
 use crate::diff::{self, PlanDiff};
 use crate::plan::Plan;
@@ -343,26 +342,14 @@ impl Repo {
     }
 }
 
-/// Runs git in `dir`, paths taken literally (no globs) and nothing asked of the user.
+/// Runs git in `dir` as the source readers do (paths literal, nothing asked), with the
+/// error as a message.
 fn git<I, S>(dir: &Path, args: I) -> Result<std::process::Output, String>
 where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
-    Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .env("GIT_LITERAL_PATHSPECS", "1")
-        .env("GIT_TERMINAL_PROMPT", "0")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .map_err(|error| match error.kind() {
-            io::ErrorKind::NotFound => {
-                "cannot run git: it is not installed or not on the PATH".to_string()
-            }
-            _ => format!("cannot run git: {error}"),
-        })
+    crate::sources::git::run(dir, args).map_err(|error| error.to_string())
 }
 
 /// The commit `reference` names in the repository at `dir`, if it names one.
