@@ -191,6 +191,18 @@ fn tmux_or_skip() -> bool {
     false
 }
 
+/// The reminders story with the flip before the table (the API writes a table that does
+/// not exist yet: one error), written to `dir/plan.ron`.
+fn broken_reminders(dir: &Path) -> std::path::PathBuf {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/reminders.ron");
+    let mut plan = store::load(&example).expect("example loads").plan;
+    plan.steps.swap(2, 3);
+    assert_eq!(check(&plan).summary().errors, 1);
+    let file = dir.join("plan.ron");
+    store::save_atomic(&file, &plan).expect("plan written");
+    file
+}
+
 #[test]
 fn move_undo_redo_and_save_on_the_real_board() {
     if !tmux_or_skip() {
@@ -198,14 +210,7 @@ fn move_undo_redo_and_save_on_the_real_board() {
     }
     let dir = tempfile::TempDir::new().expect("temp dir");
     let config = dir.path().join("config");
-    // The reminders story with the flip before the table: the API writes a table that
-    // does not exist yet.
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/reminders.ron");
-    let mut plan = store::load(&example).expect("example loads").plan;
-    plan.steps.swap(2, 3);
-    assert_eq!(check(&plan).summary().errors, 1);
-    let file = dir.path().join("plan.ron");
-    store::save_atomic(&file, &plan).expect("plan written");
+    let file = broken_reminders(dir.path());
 
     let command = storyplan_command(&config, "open plan.ron");
     let tmux = Tmux::start("move", dir.path(), &command);
@@ -467,11 +472,7 @@ fn f_fixes_the_order_on_the_real_board_and_saves_it() {
     }
     let dir = tempfile::TempDir::new().expect("temp dir");
     let config = dir.path().join("config");
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/reminders.ron");
-    let mut plan = store::load(&example).expect("example loads").plan;
-    plan.steps.swap(2, 3);
-    let file = dir.path().join("plan.ron");
-    store::save_atomic(&file, &plan).expect("plan written");
+    let file = broken_reminders(dir.path());
     let command = storyplan_command(&config, "open plan.ron");
     let tmux = Tmux::start("fix", dir.path(), &command);
     tmux.wait_for_all(&["1 error", "q quit"]);

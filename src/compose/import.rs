@@ -90,24 +90,6 @@ fn add(c: &mut Component, facts: &[Fact]) -> usize {
     n
 }
 
-/// Every key the plan names in its facts and changes, for keeping the plan's spelling of
-/// a derived key that differs only in the names of path parameters.
-pub fn plan_keys(plan: &Plan) -> impl Iterator<Item = &str> {
-    let facts = plan
-        .components
-        .iter()
-        .flat_map(|c| c.current.iter().chain(c.target.iter().flatten()));
-    let changes = plan
-        .steps
-        .iter()
-        .flat_map(|s| s.changes())
-        .filter_map(|c| match c {
-            crate::plan::Change::Add(f) | crate::plan::Change::Remove(f) => Some(f),
-            _ => None,
-        });
-    facts.chain(changes).map(|f| f.key.as_str())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

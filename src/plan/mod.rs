@@ -288,6 +288,37 @@ pub struct Accept {
 }
 
 impl Plan {
+    /// Every key the plan names, distinct and sorted: in current and target facts, in the
+    /// changes of its steps and their backfills, and the interfaces `Serving` names.
+    pub fn keys(&self) -> std::collections::BTreeSet<&str> {
+        fn fact_keys<'a>(fact: &'a Fact, keys: &mut std::collections::BTreeSet<&'a str>) {
+            keys.insert(&fact.key);
+            if let Some(interface) = &fact.serving {
+                keys.insert(interface);
+            }
+        }
+        let mut keys = std::collections::BTreeSet::new();
+        for component in &self.components {
+            let target = component.target.iter().flatten();
+            for fact in component.current.iter().chain(target) {
+                fact_keys(fact, &mut keys);
+            }
+        }
+        for step in &self.steps {
+            for change in step.changes() {
+                match change {
+                    Change::Add(fact) | Change::Remove(fact) => fact_keys(fact, &mut keys),
+                    Change::Backfill { into, from } => {
+                        keys.insert(into);
+                        keys.insert(from);
+                    }
+                    Change::Ungate(_) => {}
+                }
+            }
+        }
+        keys
+    }
+
     /// A plan of this format version with a story and nothing else yet.
     pub fn new(story: impl Into<String>) -> Plan {
         Plan {

@@ -4,7 +4,7 @@
 //! components provide, the plan's spelling of path parameters kept. [`derive`] is the
 //! reading alone, for `verify`, which compares what the sources yield at two revisions.
 
-use crate::compose::import::{Comparison, compare, plan_keys};
+use crate::compose::import::{Comparison, compare};
 use crate::plan::{Access, Fact, Plan, Source};
 
 use super::{Derived, SourceError, Templates, Tree, Warning, read, respell};
@@ -123,7 +123,7 @@ pub fn derive(
             }
         }
         let mut derived = derived.finish();
-        respell(&mut derived.facts, plan_keys(plan));
+        respell(&mut derived.facts, plan.keys());
         warnings.append(&mut derived.warnings);
         facts.push((i, derived.facts));
     }

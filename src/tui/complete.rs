@@ -9,7 +9,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Widget};
 
-use crate::plan::{Change, Fact, Plan};
+use crate::plan::Plan;
 use crate::text::clean_line;
 use crate::tui::fuzzy::{self, Fuzzy};
 use crate::tui::phrase::{self, Slot};
@@ -35,7 +35,7 @@ pub enum Pool {
 /// left out.
 pub fn candidates(plan: &Plan, pool: Pool) -> Vec<String> {
     let names: BTreeSet<&str> = match pool {
-        Pool::Keys => keys(plan),
+        Pool::Keys => plan.keys(),
         Pool::Components => plan.components.iter().map(|c| c.id.as_str()).collect(),
         Pool::Toggles => plan.toggles.iter().map(|t| t.id.as_str()).collect(),
         Pool::Steps => plan.steps.iter().map(|s| s.id()).collect(),
@@ -58,37 +58,6 @@ fn plan_sources(plan: &Plan) -> Vec<String> {
     sources.sort();
     sources.dedup();
     sources
-}
-
-/// Every key the plan names: in current and target facts, in the changes of its steps
-/// and their backfills, and the interfaces that `Serving` facts name.
-fn keys(plan: &Plan) -> BTreeSet<&str> {
-    fn fact_keys<'a>(fact: &'a Fact, keys: &mut BTreeSet<&'a str>) {
-        keys.insert(&fact.key);
-        if let Some(interface) = &fact.serving {
-            keys.insert(interface);
-        }
-    }
-    let mut keys = BTreeSet::new();
-    for component in &plan.components {
-        let target = component.target.iter().flatten();
-        for fact in component.current.iter().chain(target) {
-            fact_keys(fact, &mut keys);
-        }
-    }
-    for step in &plan.steps {
-        for change in step.changes() {
-            match change {
-                Change::Add(fact) | Change::Remove(fact) => fact_keys(fact, &mut keys),
-                Change::Backfill { into, from } => {
-                    keys.insert(into);
-                    keys.insert(from);
-                }
-                Change::Ungate(_) => {}
-            }
-        }
-    }
-    keys
 }
 
 /// The candidates for a slot of a fact line: clause words, keys or toggles.

@@ -20,7 +20,8 @@ use crate::compose::edit::{duplicate_component, duplicate_step, fresh_id};
 use crate::compose::patterns::{self, DoubleWrite, ExpandContract, ToggleFeature};
 use crate::plan::{Fact, Plan, Step};
 
-fn notice(model: &mut Model, text: impl Into<String>, error: bool) {
+/// Says `text` on the status line, as an error or not.
+pub(super) fn notice(model: &mut Model, text: impl Into<String>, error: bool) {
     model.notice = Some(Notice {
         text: text.into(),
         error,

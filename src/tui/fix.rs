@@ -5,18 +5,12 @@
 
 use std::time::Duration;
 
-use super::model::{Model, Notice, Overlay, Pane};
+use super::editing::notice;
+use super::model::{Model, Overlay, Pane};
 use crate::compose::fix::{Fixed, fix, reordered};
 
 /// How long the search may take on the board, as on the command line.
 const LIMIT: Duration = Duration::from_secs(1);
-
-fn notice(model: &mut Model, text: impl Into<String>, error: bool) {
-    model.notice = Some(Notice {
-        text: text.into(),
-        error,
-    });
-}
 
 /// `F`: searches, and previews what it found.
 pub fn start(model: &mut Model) {

@@ -4,18 +4,12 @@
 
 use std::path::PathBuf;
 
-use super::model::{Model, Notice, Overlay, Pane, Source};
+use super::editing::notice;
+use super::model::{Model, Overlay, Pane, Source};
 use super::msg::Effect;
 use crate::check::check;
 use crate::compose::import::{Comparison, apply};
 use crate::sources::import::Imported;
-
-fn notice(model: &mut Model, text: impl Into<String>, error: bool) {
-    model.notice = Some(Notice {
-        text: text.into(),
-        error,
-    });
-}
 
 /// The component `I` is about: the selected one in the components pane, else the one
 /// the selected step releases.
@@ -47,22 +41,15 @@ pub fn start(model: &mut Model) -> Option<Effect> {
         );
         return None;
     }
-    let path: PathBuf = match &model.source {
-        Source::File { path, .. } => path.clone(),
-        Source::Example { .. } | Source::Ref { .. } => {
-            notice(
-                model,
-                "Importing reads the repository's files: open a plan file of the repository",
-                true,
-            );
-            return None;
-        }
-    };
-    let start = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .map_or_else(|| PathBuf::from("."), PathBuf::from);
-    let Some(root) = crate::store::find_git_root(&start) else {
+    if !matches!(model.source, Source::File { .. }) {
+        notice(
+            model,
+            "Importing reads the repository's files: open a plan file of the repository",
+            true,
+        );
+        return None;
+    }
+    let Some(root) = model.repository.root(&model.source).map(PathBuf::from) else {
         notice(
             model,
             "The plan is not inside a git repository: source paths are relative to its root",

@@ -19,7 +19,8 @@ pub struct Repository {
 }
 
 impl Repository {
-    fn root(&mut self, file: &PlanFile) -> Option<&Path> {
+    /// The git root around the plan's file, looked for once.
+    pub fn root(&mut self, file: &PlanFile) -> Option<&Path> {
         let root = self.root.get_or_insert_with(|| match file {
             PlanFile::File { path, .. } => {
                 let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
