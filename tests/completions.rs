@@ -60,4 +60,20 @@ fn the_version_is_the_packages_with_the_revision_of_a_checkout() {
     assert_eq!(code, Some(0));
     let expected = format!("storyplan {}", env!("CARGO_PKG_VERSION"));
     assert!(version.starts_with(&expected), "{version}");
+    // Built from a checkout: the revision follows, as git names it.
+    if std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(".git")
+        .exists()
+    {
+        let revision = version
+            .trim()
+            .strip_prefix(&expected)
+            .and_then(|rest| rest.strip_prefix(" ("))
+            .and_then(|rest| rest.strip_suffix(')'))
+            .unwrap_or_default();
+        assert!(
+            revision.len() >= 7 && revision.chars().all(|c| c.is_ascii_hexdigit()),
+            "{version}"
+        );
+    }
 }
