@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use super::{CStep, CStepKind, Cluster};
+use super::{CStep, CStepKind, Cluster, Releases};
 use crate::check::state::{Atom, Op};
 use crate::forest::Forest;
 
@@ -15,7 +15,7 @@ pub(super) struct Compiled<'c> {
     /// Each component's current facts; `None` for a component that is not simulated.
     pub current: &'c [Option<Vec<Atom>>],
     /// Each step's release and flip (see `compile::Steps`).
-    pub releases: &'c [Option<(usize, Vec<Op>)>],
+    pub releases: &'c Releases,
     pub flips: &'c [Option<(u32, bool)>],
     /// The commit group of each step, if its group is well formed.
     pub group_of: &'c [Option<usize>],
@@ -136,7 +136,7 @@ fn number(nodes: Nodes, compiled: &Compiled, root: &[usize]) -> (Vec<u32>, Vec<C
     }
     for (comp, ops) in compiled.releases.iter().flatten() {
         for op in ops {
-            member(touch(nodes.of(op)), *comp);
+            member(touch(nodes.of(op)), comp);
         }
     }
     for &(toggle, _) in compiled.flips.iter().flatten() {
@@ -145,10 +145,13 @@ fn number(nodes: Nodes, compiled: &Compiled, root: &[usize]) -> (Vec<u32>, Vec<C
     let mut clusters: Vec<Cluster> = (0..count).map(|_| Cluster::default()).collect();
     members.sort_unstable();
     members.dedup();
+    // Most components have no current facts in most clusters: they share one empty list
+    // until a fact is placed (see `Placement::current`).
+    let none = Rc::default();
     for run in members.chunk_by(|a, b| a >> 32 == b >> 32) {
         let cluster = &mut clusters[(run[0] >> 32) as usize];
         cluster.comps = run.iter().map(|&m| m as u32 as usize).collect();
-        cluster.current = run.iter().map(|_| Rc::default()).collect();
+        cluster.current = run.iter().map(|_| Rc::clone(&none)).collect();
     }
     (cluster_of_root, clusters)
 }
@@ -226,10 +229,8 @@ impl Placement {
             for f in facts.iter().flatten() {
                 let cluster = &mut clusters[self.cluster(f.key as usize)];
                 let lc = local_comp(cluster, c);
-                // Not shared yet: the simulation shares it with its first state.
-                Rc::get_mut(&mut cluster.current[lc as usize])
-                    .expect("current facts are not shared while compiling")
-                    .push(self.atom(f));
+                // The first fact replaces the shared empty list with the component's own.
+                Rc::make_mut(&mut cluster.current[lc as usize]).push(self.atom(f));
             }
         }
     }
@@ -240,7 +241,7 @@ impl Placement {
         for (i, (release, flip)) in steps.enumerate() {
             let group = compiled.group_of[i];
             if let Some((comp, ops)) = release {
-                self.release(clusters, i, *comp, ops, group);
+                self.release(clusters, i, comp, ops, group);
             } else if let Some((toggle, on)) = *flip {
                 let node = self.nodes.toggle(toggle);
                 clusters[self.cluster(node)].steps.push(CStep {
