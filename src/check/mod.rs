@@ -83,7 +83,7 @@ fn compile_findings(plan: &Plan, index: &index::Index) -> Vec<Finding> {
         if let Some((comp, ops)) = release
             && ops.is_empty()
         {
-            let comp = &plan.components[*comp].id;
+            let comp = &plan.components[comp].id;
             findings.push(Finding::new(
                 Rule::NoopChange,
                 Some(i),
@@ -97,6 +97,18 @@ fn compile_findings(plan: &Plan, index: &index::Index) -> Vec<Finding> {
     findings
 }
 
+/// The rollback windows that are not safe: for each step, the place of its window in
+/// `kept` (`NONE`: safe). Steps are many and unsafe windows few, so a window is kept
+/// only where there is one.
+struct Windows {
+    slot: Vec<u32>,
+    kept: Vec<sim::Window>,
+}
+
+impl Windows {
+    const NONE: u32 = u32::MAX;
+}
+
 /// Simulates every cluster, pushing its findings; returns each step's rollback window
 /// that is not safe. A release in several clusters gets the window that ranks first.
 /// Each cluster is dropped as soon as it is simulated, while its memory is still in cache.
@@ -106,15 +118,23 @@ fn simulate(
     clusters: Vec<index::Cluster>,
     judging: sim::Judging,
     findings: &mut Vec<Finding>,
-) -> Vec<Option<sim::Window>> {
-    let mut windows: Vec<Option<sim::Window>> = plan.steps.iter().map(|_| None).collect();
+) -> Windows {
+    let mut windows = Windows {
+        slot: vec![Windows::NONE; plan.steps.len()],
+        kept: Vec::new(),
+    };
     let mut space = sim::Workspace::default();
     space.judging = judging;
     for cluster in clusters {
         for (global, window) in sim::run(plan, index, &cluster, &space, findings) {
-            let slot = &mut windows[global];
-            if slot.as_ref().is_none_or(|w| window.rank < w.rank) {
-                *slot = Some(window);
+            let slot = &mut windows.slot[global];
+            match windows.kept.get_mut(*slot as usize) {
+                Some(kept) if window.rank < kept.rank => *kept = window,
+                Some(_) => {}
+                None => {
+                    *slot = windows.kept.len() as u32;
+                    windows.kept.push(window);
+                }
             }
         }
     }
@@ -123,23 +143,20 @@ fn simulate(
 
 /// Each step's report, its status not judged yet: its rollback window (a window that is
 /// not safe is a finding too).
-fn step_reports(windows: Vec<Option<sim::Window>>, findings: &mut Vec<Finding>) -> Vec<StepReport> {
-    windows
-        .into_iter()
-        .map(|window| {
-            let rollback = match window {
-                Some(window) => {
-                    findings.push(window.finding);
-                    window.rollback
-                }
-                None => Rollback::Safe,
-            };
-            StepReport {
-                status: Status::Ok,
-                rollback,
-            }
+fn step_reports(windows: Windows, findings: &mut Vec<Finding>) -> Vec<StepReport> {
+    let steps = windows
+        .slot
+        .iter()
+        .map(|&slot| StepReport {
+            status: Status::Ok,
+            rollback: windows
+                .kept
+                .get(slot as usize)
+                .map_or(Rollback::Safe, |w| w.rollback),
         })
-        .collect()
+        .collect();
+    findings.extend(windows.kept.into_iter().map(|w| w.finding));
+    steps
 }
 
 /// The status a finding of this severity gives its step.
@@ -153,16 +170,31 @@ fn status(severity: Severity) -> Status {
 
 /// Sorts findings as `Report::findings` documents: by step (plan-wide first), then
 /// severity, rule, component, key and message. Their places are sorted and the findings
-/// moved once: a finding is large, and a sort moves each of them many times.
-fn sort(findings: &mut Vec<Finding>) {
+/// moved into them in place, each once: a finding is large, and a sort moves each of
+/// them many times.
+fn sort(findings: &mut [Finding]) {
     let key = |f: &Finding| (f.step.map_or(0, |s| s + 1), f.severity, f.rule);
     let mut order: Vec<u32> = (0..findings.len() as u32).collect();
     order.sort_by(|&a, &b| {
         let (a, b) = (&findings[a as usize], &findings[b as usize]);
         (key(a), &a.component, &a.key, &a.message).cmp(&(key(b), &b.component, &b.key, &b.message))
     });
-    let mut slots: Vec<Option<Finding>> = std::mem::take(findings).into_iter().map(Some).collect();
-    findings.extend(order.iter().filter_map(|&i| slots[i as usize].take()));
+    permute(findings, &mut order);
+}
+
+/// Puts `items[order[i]]` at place `i` for every `i`, following the permutation's cycles;
+/// `order` is left as the identity.
+fn permute<T>(items: &mut [T], order: &mut [u32]) {
+    for start in 0..order.len() {
+        let mut at = start;
+        while order[at] as usize != start {
+            let from = order[at] as usize;
+            items.swap(at, from);
+            order[at] = at as u32;
+            at = from;
+        }
+        order[at] = at as u32;
+    }
 }
 
 /// Replays the releases on whole components: each simulated component's final facts.
@@ -177,7 +209,7 @@ fn replay(index: &index::Index) -> Vec<Option<Vec<Fact>>> {
         .map(|c| Some(state::Replayed::new(Rc::new(c.clone()?))))
         .collect();
     for (comp, ops) in index.releases.iter().flatten() {
-        if let Some(replayed) = &mut facts[*comp] {
+        if let Some(replayed) = &mut facts[comp] {
             for &op in ops {
                 replayed.apply(op);
             }
@@ -197,8 +229,8 @@ fn step_rules(plan: &Plan, index: &index::Index, findings: &mut Vec<Finding>) {
     let mut first_unshipped: Option<usize> = None;
     for (i, step) in plan.steps.iter().enumerate() {
         // The component compiling found for the release (the first of its id).
-        if let Some((released, _)) = &index.releases[i]
-            && plan.components[*released].kind == crate::plan::Kind::External
+        if let Some((released, _)) = index.releases.get(i)
+            && plan.components[released].kind == crate::plan::Kind::External
             && let Some(c) = step.component()
         {
             findings.push(Finding::new(
@@ -378,4 +410,23 @@ fn accept(plan: &Plan, findings: &mut Vec<Finding>) {
         }
     }
     findings.extend(bad);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::permute;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn permute_puts_each_item_where_the_order_says(
+            order in (0usize..40).prop_flat_map(|n| Just((0..n as u32).collect::<Vec<_>>()).prop_shuffle())
+        ) {
+            let items: Vec<u32> = (0..order.len() as u32).map(|i| i * 7 + 1).collect();
+            let expected: Vec<u32> = order.iter().map(|&i| items[i as usize]).collect();
+            let (mut items, mut order) = (items, order);
+            permute(&mut items, &mut order);
+            prop_assert_eq!(items, expected);
+        }
+    }
 }

@@ -4,7 +4,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::BadRef;
+use super::{BadRef, Releases};
 use crate::check::state::{Atom, Op};
 use crate::check::words::step_label;
 use crate::plan::{Access, Change, Fact, Plan, Step, Switch};
@@ -12,7 +12,7 @@ use crate::suggest::closest;
 
 /// Each step's release with global ids (`None` for flips and unknown components), and
 /// each step's flip of a declared toggle (`None` for releases and unknown toggles).
-pub(super) type Steps = (Vec<Option<(usize, Vec<Op>)>>, Vec<Option<(u32, bool)>>);
+pub(super) type Steps = (Releases, Vec<Option<(u32, bool)>>);
 
 /// `str::trim`, quicker for the usual key that starts and ends with a visible ASCII
 /// character (nothing to trim).
@@ -266,7 +266,7 @@ impl<'a> Builder<'a> {
     /// Each step as a release or a flip with global ids.
     pub(super) fn compile_steps(&mut self, comp_ids: &HashMap<&str, usize>) -> Steps {
         let plan = self.plan;
-        let mut releases = Vec::with_capacity(plan.steps.len());
+        let mut releases = Releases::with_capacity(plan.steps.len());
         let mut flips = Vec::with_capacity(plan.steps.len());
         for (i, step) in plan.steps.iter().enumerate() {
             match step {
@@ -274,10 +274,10 @@ impl<'a> Builder<'a> {
                     component, changes, ..
                 } => {
                     flips.push(None);
-                    releases.push(self.release(i, component, changes, comp_ids));
+                    releases.push(|ops| self.release(i, component, changes, comp_ids, ops));
                 }
                 Step::Flip { toggle, to, .. } => {
-                    releases.push(None);
+                    releases.push_none();
                     flips.push(self.flip(i, toggle, *to));
                 }
             }
@@ -285,15 +285,16 @@ impl<'a> Builder<'a> {
         (releases, flips)
     }
 
-    /// Step `i`, a release of `component`: its index and its changes, or `None` when the
-    /// plan has no such component.
+    /// Step `i`, a release of `component`: its index, its changes pushed to `ops`; or
+    /// `None` when the plan has no such component.
     fn release(
         &mut self,
         i: usize,
         component: &'a str,
         changes: &'a [Change],
         comp_ids: &HashMap<&str, usize>,
-    ) -> Option<(usize, Vec<Op>)> {
+        ops: &mut Vec<Op>,
+    ) -> Option<usize> {
         let plan = self.plan;
         let Some(&comp) = comp_ids.get(component.trim()) else {
             let ids = plan.components.iter().map(|c| c.id.as_str());
@@ -313,11 +314,12 @@ impl<'a> Builder<'a> {
             });
             return None;
         };
-        let ops = changes
-            .iter()
-            .map(|change| self.change(i, component, change))
-            .collect();
-        Some((comp, ops))
+        ops.extend(
+            changes
+                .iter()
+                .map(|change| self.change(i, component, change)),
+        );
+        Some(comp)
     }
 
     /// A change of step `i`, a release of `component`.

@@ -96,7 +96,54 @@ pub struct Index<'a> {
     /// earlier one already has (it is not simulated).
     pub current: Vec<Option<Vec<Atom>>>,
     /// Each step's release with global ids, `None` for flips and unknown components.
-    pub releases: Vec<Option<(usize, Vec<Op>)>>,
+    pub releases: Releases,
+}
+
+/// Each step's release with global ids: the component it releases and its changes, kept
+/// in one list for all the steps (a list per step would cost an allocation per step, and
+/// the passes over them would jump around memory).
+#[derive(Default)]
+pub struct Releases {
+    ops: Vec<Op>,
+    /// Per step: the component and its changes' place in `ops`, `None` for flips and
+    /// unknown components.
+    steps: Vec<Option<(usize, Range<u32>)>>,
+}
+
+impl Releases {
+    pub fn with_capacity(steps: usize) -> Releases {
+        Releases {
+            ops: Vec::with_capacity(steps),
+            steps: Vec::with_capacity(steps),
+        }
+    }
+
+    /// Adds the next step's release: `release` pushes its changes and gives its
+    /// component, or `None` (its step has no release).
+    pub fn push(&mut self, release: impl FnOnce(&mut Vec<Op>) -> Option<usize>) {
+        let start = self.ops.len();
+        let step = release(&mut self.ops).map(|comp| (comp, start as u32..self.ops.len() as u32));
+        if step.is_none() {
+            self.ops.truncate(start);
+        }
+        self.steps.push(step);
+    }
+
+    /// Adds the next step, which is not a release.
+    pub fn push_none(&mut self) {
+        self.steps.push(None);
+    }
+
+    /// Step `i`'s release: its component and its changes.
+    pub fn get(&self, i: usize) -> Option<(usize, &[Op])> {
+        let (comp, ops) = self.steps.get(i)?.as_ref()?;
+        Some((*comp, &self.ops[ops.start as usize..ops.end as usize]))
+    }
+
+    /// Each step's release, in plan order.
+    pub fn iter(&self) -> impl Iterator<Item = Option<(usize, &[Op])>> + '_ {
+        (0..self.steps.len()).map(|i| self.get(i))
+    }
 }
 
 /// How many keys nobody provides get a "did you mean": each looks at every provided key,

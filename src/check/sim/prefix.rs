@@ -743,7 +743,7 @@ impl<'p> Stepper<'p> {
         let first = self.first(next, step, &[]);
         next.place(step);
         if self.touches[step].is_empty() {
-            if let Some((_, ops)) = &self.index.releases[step]
+            if let Some((_, ops)) = self.index.releases.get(step)
                 && ops.is_empty()
             {
                 let noop = (Rule::NoopChange, Severity::Warning);
