@@ -11,13 +11,13 @@ use criterion::{
     BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group,
     criterion_main,
 };
-use storyplan::check::{Rollback, check};
+use storyplan::check::{Rollback, Rule, check};
 use storyplan::plan::Plan;
 use storyplan::store;
 
 mod plans;
 
-use plans::{chained_plan, clean_plan, growing_plan};
+use plans::{chained_plan, clean_plan, growing_plan, growing_plan_with_targets};
 
 const SIZES: [usize; 3] = [100, 1_000, 10_000];
 
@@ -162,6 +162,29 @@ fn growing(c: &mut Criterion) {
     group.finish();
 }
 
+/// The growing plan with targets of 400 and 4,000 facts per component, which its steps
+/// reach: comparing a component's end with its target stays linear.
+fn targets(c: &mut Criterion) {
+    let mut group = c.benchmark_group("check_targets");
+    group.warm_up_time(Duration::from_secs(1));
+    for n in [800, 8_000] {
+        let plan = growing_plan_with_targets(n);
+        let report = check(&plan);
+        assert!(
+            report
+                .findings
+                .iter()
+                .all(|f| f.rule != Rule::TargetNotReached),
+            "the growing plan reaches its targets"
+        );
+        settle(&mut group, n);
+        group.bench_with_input(BenchmarkId::from_parameter(n), &plan, |b, plan| {
+            b.iter(|| check(black_box(plan)));
+        });
+    }
+    group.finish();
+}
+
 /// One cluster that keeps growing (200 and 2,000 steps): every step's rollback window
 /// spans the rest of the cluster, where judging each revert at each later step was cubic.
 fn chained(c: &mut Criterion) {
@@ -206,5 +229,13 @@ fn escapes(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(bench, benches, unsafe_orders, growing, chained, escapes);
+criterion_group!(
+    bench,
+    benches,
+    unsafe_orders,
+    growing,
+    targets,
+    chained,
+    escapes
+);
 criterion_main!(bench);

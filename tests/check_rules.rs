@@ -500,6 +500,56 @@ fn toggle_left_behind_ignores_gates_the_target_keeps() {
     assert_eq!(found(&check(&p)), vec![]);
 }
 
+#[test]
+fn a_long_target_names_exactly_what_is_missing_and_extra() {
+    // Past a handful of facts the end and the target are compared through a set: the
+    // finding must still list what is missing in the target's order, and what is extra in
+    // the end's, and a toggle left behind must still name the last flip that turned it on.
+    let current: Vec<Fact> = (0..30)
+        .map(|i| Fact::provide(format!("GET /k{i}")))
+        .collect();
+    let mut target = current.clone();
+    target.remove(4);
+    target.push(Fact::provide("GET /never"));
+    target.push(Fact::provide("GET /k12").gated("u"));
+    let mut api = component("api", Kind::Service, current);
+    api.target = Some(target);
+    let mut p = plan(
+        vec![api],
+        vec![
+            flip("on-early", "t", Switch::On),
+            release(
+                "beta",
+                "api",
+                vec![Change::Add(Fact::provide("GET /beta").gated("t"))],
+            ),
+            flip("on-again", "t", Switch::On),
+        ],
+    );
+    p.toggles.push(toggle("t", Switch::Off));
+    p.toggles.push(toggle("u", Switch::Off));
+    let report = check(&p);
+    let ends: Vec<(&str, &str)> = report
+        .findings
+        .iter()
+        .filter(|f| matches!(f.rule, Rule::TargetNotReached | Rule::ToggleLeftBehind))
+        .map(|f| (f.message.as_str(), f.hint.as_str()))
+        .collect();
+    assert_eq!(
+        ends,
+        vec![
+            (
+                "api still has facts gated by \"t\" at the end of the plan.",
+                "Add a release of api with Ungate(\"t\") after step 3 \"on-again\".",
+            ),
+            (
+                "api ends the plan short of its target: missing Provide(\"GET /never\"), Gated(\"u\", Provide(\"GET /k12\")); extra Provide(\"GET /k4\"), Gated(\"t\", Provide(\"GET /beta\")).",
+                "Add releases of api that close the difference, or correct its target.",
+            ),
+        ]
+    );
+}
+
 /// The rollback findings: (step, key, until).
 fn rollbacks(report: &Report) -> Vec<(Option<usize>, Option<&str>, Option<usize>)> {
     report

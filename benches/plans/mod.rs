@@ -378,6 +378,18 @@ pub fn growing_plan(steps: usize) -> Plan {
     web_and_api("Growing components", releases)
 }
 
+/// `growing_plan` whose components' targets are the facts its steps reach: a checker
+/// that compared the end with the target fact by fact would grow with the square of the
+/// steps.
+pub fn growing_plan_with_targets(steps: usize) -> Plan {
+    let mut plan = growing_plan(steps);
+    let (calls, provides) = (steps / 2, steps.div_ceil(2));
+    let keys = |n: usize, fact: fn(String) -> Fact| (0..n).map(move |k| fact(format!("GET /k{k}")));
+    plan.components[0].target = Some(keys(calls, Fact::call).collect());
+    plan.components[1].target = Some(keys(provides, Fact::provide).collect());
+    plan
+}
+
 /// A plan of `web` (a Ui) and `api` (a Service), neither with facts before `steps`.
 fn web_and_api(story: &str, steps: Vec<Step>) -> Plan {
     Plan {

@@ -11,7 +11,11 @@ pub use index::MAX_SUGGESTED;
 pub use report::{Finding, Report, Rollback, Rule, Severity, Status, StepReport, Summary};
 pub use sim::prefix::{Least, Prefix, Runs, Stepper, Tally};
 
+use std::cell::OnceCell;
+use std::hash::Hash;
 use std::rc::Rc;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::plan::{Component, Fact, Plan, Step, Switch};
 use words::step_label;
@@ -265,19 +269,49 @@ fn step_rules(plan: &Plan, index: &index::Index, findings: &mut Vec<Finding>) {
 
 /// Rules about where the plan ends: toggles left behind, targets not reached.
 fn end_rules(plan: &Plan, finals: &[Option<Vec<Fact>>], findings: &mut Vec<Finding>) {
+    let mut flips_on = OnceCell::new();
     for (c, component) in plan.components.iter().enumerate() {
         let Some(last) = &finals[c] else { continue };
-        toggles_left_behind(plan, component, last, findings);
+        toggles_left_behind(plan, component, last, &mut flips_on, findings);
         target_not_reached(component, last, findings);
     }
 }
 
-/// The toggles that still gate facts of `component` at the end (`last`), unless its
-/// target keeps them.
-fn toggles_left_behind(
-    plan: &Plan,
+/// The items of `list` that `other` lacks, in `list`'s order: looked up in a set when
+/// `other` is long, so that comparing two long lists stays linear.
+fn lacking<'a, T: Eq + Hash>(list: &'a [T], other: &[T]) -> Vec<&'a T> {
+    if other.len() <= SCAN_UP_TO {
+        return list.iter().filter(|x| !other.contains(x)).collect();
+    }
+    let other: HashSet<&T> = other.iter().collect();
+    list.iter().filter(|x| !other.contains(x)).collect()
+}
+
+/// Lists up to this long are scanned; longer ones are put in a set first.
+const SCAN_UP_TO: usize = 16;
+
+/// The last step that flips each toggle on, by the toggle's name: found on the first
+/// toggle left behind, in one pass over the plan.
+fn last_flips_on(plan: &Plan) -> HashMap<&str, usize> {
+    let mut last = HashMap::default();
+    for (i, step) in plan.steps.iter().enumerate() {
+        if let Step::Flip {
+            toggle,
+            to: Switch::On,
+            ..
+        } = step
+        {
+            last.insert(toggle.trim(), i);
+        }
+    }
+    last
+}
+
+fn toggles_left_behind<'p>(
+    plan: &'p Plan,
     component: &Component,
     last: &[Fact],
+    flips_on: &mut OnceCell<HashMap<&'p str, usize>>,
     findings: &mut Vec<Finding>,
 ) {
     let target_gates: Vec<&str> = component
@@ -286,18 +320,16 @@ fn toggles_left_behind(
         .flatten()
         .filter_map(|f| f.gate.as_deref())
         .collect();
-    let mut left: Vec<&str> = last
-        .iter()
-        .filter_map(|f| f.gate.as_deref())
-        .filter(|t| !target_gates.contains(t))
+    let gates: Vec<&str> = last.iter().filter_map(|f| f.gate.as_deref()).collect();
+    let mut left: Vec<&str> = lacking(&gates, &target_gates)
+        .into_iter()
+        .copied()
         .collect();
     left.sort_unstable();
     left.dedup();
     for toggle in left {
-        let flip_on = plan.steps.iter().rposition(
-            |s| matches!(s, Step::Flip { toggle: t, to: Switch::On, .. } if t.trim() == toggle),
-        );
-        let after = match flip_on {
+        let flip_on = flips_on.get_or_init(|| last_flips_on(plan)).get(toggle);
+        let after = match flip_on.copied() {
             Some(i) => format!("after {}", step_label(plan, i)),
             None => "once the toggle is on for good".to_string(),
         };
@@ -323,8 +355,8 @@ fn target_not_reached(component: &Component, last: &[Fact], findings: &mut Vec<F
     let Some(target) = &component.target else {
         return;
     };
-    let missing: Vec<&Fact> = target.iter().filter(|f| !last.contains(f)).collect();
-    let extra: Vec<&Fact> = last.iter().filter(|f| !target.contains(f)).collect();
+    let missing = lacking(target, last);
+    let extra = lacking(last, target);
     if missing.is_empty() && extra.is_empty() {
         return;
     }
