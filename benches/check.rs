@@ -229,6 +229,32 @@ fn escapes(c: &mut Criterion) {
     group.finish();
 }
 
+/// A megabyte of steps that all act on one chain of keys, whose check would take seconds:
+/// refused as it is read, in time linear in the file.
+fn entangled(c: &mut Criterion) {
+    let mut group = c.benchmark_group("parse_entangled");
+    group.warm_up_time(Duration::from_secs(1));
+    group.sample_size(20);
+    let mut text = String::from(
+        "Plan(version: 1, story: \"chain\", components: [Component(id: \"w\", name: \"w\", kind: Ui)], steps: [\n",
+    );
+    let mut steps = 0;
+    while text.len() < 1_000_000 {
+        text.push_str(&format!(
+            "Release(id: \"{steps}\", component: \"w\", title: \"\", changes: [Add(Serving(\"k{steps}\", Call(\"k{}\")))]),\n",
+            steps + 1
+        ));
+        steps += 1;
+    }
+    text.push_str("])\n");
+    let refused = store::parse(Path::new("chain.ron"), &text).is_err();
+    assert!(refused, "a megabyte of one chain is refused");
+    group.bench_function("1mb", |b| {
+        b.iter(|| store::parse(Path::new("chain.ron"), black_box(&text)).is_err())
+    });
+    group.finish();
+}
+
 criterion_group!(
     bench,
     benches,
@@ -236,6 +262,7 @@ criterion_group!(
     growing,
     targets,
     chained,
-    escapes
+    escapes,
+    entangled
 );
 criterion_main!(bench);

@@ -368,6 +368,38 @@ fn bytes_that_are_not_utf8_are_reported_where_they_are() {
 }
 
 #[test]
+fn a_plan_too_entangled_to_check_is_refused_where_its_group_starts() {
+    // A megabyte of steps that each call the next key while serving the last: one group
+    // of 11,000 steps, which would take the checker seconds on every check. The plan is
+    // refused as it is read, at the group's first step.
+    let mut text = String::from(
+        "Plan(version: 1, story: \"chain\",\n  components: [Component(id: \"w\", name: \"w\", kind: Ui)],\n  steps: [\n",
+    );
+    let mut steps = 0;
+    text.push_str(
+        "    Release(id: \"hello\", component: \"w\", title: \"\", changes: [Add(Call(\"x\"))]),\n",
+    );
+    while text.len() < 1_000_000 {
+        text.push_str(&format!(
+            "    Release(id: \"{steps}\", component: \"w\", title: \"\", changes: [Add(Serving(\"k{steps}\", Call(\"k{}\")))]),\n",
+            steps + 1
+        ));
+        steps += 1;
+    }
+    text.push_str("  ],\n)\n");
+    let err = parse(Path::new("chain.ron"), &text).unwrap_err();
+    assert_eq!((err.line, err.column), (Some(5), Some(5)), "{err}");
+    assert_eq!(
+        err.message,
+        format!(
+            "this plan is too entangled to check: {steps} of its steps, from step 2 \"0\" on, act on one group of {} related keys, and checking them would take {} times as long as storyplan allows; split it into smaller plans, one per story",
+            steps + 1,
+            (steps as u64 * (2 * steps as u64 + 1)).div_ceil(storyplan::check::MAX_WORK),
+        )
+    );
+}
+
+#[test]
 fn a_file_over_the_size_limit_is_not_read() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("huge.ron");

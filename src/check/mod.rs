@@ -1,12 +1,14 @@
 //! The checker: simulates a plan step by step and reports where the order breaks a
 //! consumer or loses data. Pure: no IO, no terminal.
 
+mod budget;
 mod index;
 mod report;
 mod sim;
 mod state;
 pub mod words;
 
+pub use budget::{Entangled, MAX_WORK, entangled};
 pub use index::MAX_SUGGESTED;
 pub use report::{Finding, Report, Rollback, Rule, Severity, Status, StepReport, Summary};
 pub use sim::prefix::{Least, Prefix, Runs, Stepper, Tally};

@@ -24,6 +24,7 @@ use std::path::Path;
 use ron::extensions::Extensions;
 use serde::Deserialize;
 
+use crate::check::{self, Entangled, words::step_label};
 use crate::plan::{FORMAT_VERSION, Plan};
 
 /// Plans are small; a file larger than this is not read at all.
@@ -105,7 +106,10 @@ fn parse_text(file: &Path, text: &str) -> Result<Plan, LoadError> {
         Ok(plan) if plan.version != FORMAT_VERSION => Err(version_error(plan.version)),
         Ok(mut plan) => {
             plan.normalize();
-            Ok(plan)
+            match check::entangled(&plan) {
+                Some(entangled) => Err(too_entangled(file, body, &plan, &entangled)),
+                None => Ok(plan),
+            }
         }
         Err(err) => {
             // A newer format may hold fields this build does not know: name the version
@@ -123,6 +127,21 @@ fn parse_text(file: &Path, text: &str) -> Result<Plan, LoadError> {
             Err(LoadError::from_ron(file, body, &err))
         }
     }
+}
+
+/// A plan whose check would take too long, refused at its costliest group of steps.
+fn too_entangled(file: &Path, body: &str, plan: &Plan, entangled: &Entangled) -> LoadError {
+    let times = entangled.work.div_ceil(check::MAX_WORK);
+    LoadError::at(
+        file,
+        Spans::scan(body).step(entangled.first_step),
+        format!(
+            "this plan is too entangled to check: {} of its steps, from {} on, act on one group of {} related keys, and checking them would take {times} times as long as storyplan allows; split it into smaller plans, one per story",
+            entangled.steps,
+            step_label(plan, entangled.first_step),
+            entangled.keys,
+        ),
+    )
 }
 
 /// Whether nothing but whitespace and comments follows the place ron stopped at.
