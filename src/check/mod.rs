@@ -316,6 +316,9 @@ fn toggles_left_behind<'p>(
     flips_on: &mut OnceCell<HashMap<&'p str, usize>>,
     findings: &mut Vec<Finding>,
 ) {
+    if last.iter().all(|f| f.gate.is_none()) {
+        return;
+    }
     let target_gates: Vec<&str> = component
         .target
         .iter()
@@ -357,6 +360,9 @@ fn target_not_reached(component: &Component, last: &[Fact], findings: &mut Vec<F
     let Some(target) = &component.target else {
         return;
     };
+    if target == last {
+        return;
+    }
     let missing = lacking(target, last);
     let extra = lacking(last, target);
     if missing.is_empty() && extra.is_empty() {
