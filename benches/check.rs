@@ -15,8 +15,11 @@ use storyplan::check::{Rollback, Rule, check};
 use storyplan::plan::Plan;
 use storyplan::store;
 
+#[path = "../tests/common/entangled.rs"]
+mod entangled;
 mod plans;
 
+use entangled::chain_text;
 use plans::{chained_plan, clean_plan, growing_plan, growing_plan_with_targets};
 
 const SIZES: [usize; 3] = [100, 1_000, 10_000];
@@ -231,22 +234,11 @@ fn escapes(c: &mut Criterion) {
 
 /// A megabyte of steps that all act on one chain of keys, whose check would take seconds:
 /// refused as it is read, in time linear in the file.
-fn entangled(c: &mut Criterion) {
+fn one_chain(c: &mut Criterion) {
     let mut group = c.benchmark_group("parse_entangled");
     group.warm_up_time(Duration::from_secs(1));
     group.sample_size(20);
-    let mut text = String::from(
-        "Plan(version: 1, story: \"chain\", components: [Component(id: \"w\", name: \"w\", kind: Ui)], steps: [\n",
-    );
-    let mut steps = 0;
-    while text.len() < 1_000_000 {
-        text.push_str(&format!(
-            "Release(id: \"{steps}\", component: \"w\", title: \"\", changes: [Add(Serving(\"k{steps}\", Call(\"k{}\")))]),\n",
-            steps + 1
-        ));
-        steps += 1;
-    }
-    text.push_str("])\n");
+    let (text, _) = chain_text(1_000_000);
     let refused = store::parse(Path::new("chain.ron"), &text).is_err();
     assert!(refused, "a megabyte of one chain is refused");
     group.bench_function("1mb", |b| {
@@ -263,6 +255,6 @@ criterion_group!(
     targets,
     chained,
     escapes,
-    entangled
+    one_chain
 );
 criterion_main!(bench);

@@ -367,26 +367,14 @@ fn bytes_that_are_not_utf8_are_reported_where_they_are() {
     assert!(err.message.contains("0xE9"), "{err}");
 }
 
+#[path = "common/entangled.rs"]
+mod entangled;
+
 #[test]
 fn a_plan_too_entangled_to_check_is_refused_where_its_group_starts() {
-    // A megabyte of steps that each call the next key while serving the last: one group
-    // of 11,000 steps, which would take the checker seconds on every check. The plan is
-    // refused as it is read, at the group's first step.
-    let mut text = String::from(
-        "Plan(version: 1, story: \"chain\",\n  components: [Component(id: \"w\", name: \"w\", kind: Ui)],\n  steps: [\n",
-    );
-    let mut steps = 0;
-    text.push_str(
-        "    Release(id: \"hello\", component: \"w\", title: \"\", changes: [Add(Call(\"x\"))]),\n",
-    );
-    while text.len() < 1_000_000 {
-        text.push_str(&format!(
-            "    Release(id: \"{steps}\", component: \"w\", title: \"\", changes: [Add(Serving(\"k{steps}\", Call(\"k{}\")))]),\n",
-            steps + 1
-        ));
-        steps += 1;
-    }
-    text.push_str("  ],\n)\n");
+    // A megabyte of one chain: a group of 11,000 steps, which would take the checker
+    // seconds on every check. The plan is refused as it is read, at the group's first step.
+    let (text, steps) = entangled::chain_text(1_000_000);
     let err = parse(Path::new("chain.ron"), &text).unwrap_err();
     assert_eq!((err.line, err.column), (Some(5), Some(5)), "{err}");
     assert_eq!(
