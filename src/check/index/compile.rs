@@ -14,7 +14,7 @@ use crate::suggest::closest;
 /// each step's flip of a declared toggle (`None` for releases and unknown toggles).
 pub(super) type Steps = (Releases, Vec<Option<(u32, bool)>>);
 
-/// `str::trim`, quicker for the usual key that starts and ends with a visible ASCII
+/// `str::trim`, quicker for the usual key or id that starts and ends with a visible ASCII
 /// character (nothing to trim).
 fn trimmed(key: &str) -> &str {
     let visible = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b.is_ascii());
@@ -223,7 +223,8 @@ impl<'a> Builder<'a> {
         let mut step_ids: HashMap<&str, usize> =
             HashMap::with_capacity_and_hasher(plan.steps.len(), Default::default());
         for (i, s) in plan.steps.iter().enumerate() {
-            if let Some(first) = step_ids.get(s.id().trim()) {
+            let first = *step_ids.entry(trimmed(s.id())).or_insert(i);
+            if first != i {
                 self.bad.push(BadRef {
                     step: Some(i),
                     component: s.component().map(str::to_string),
@@ -235,8 +236,6 @@ impl<'a> Builder<'a> {
                     ),
                     hint: "Give each step its own id.".into(),
                 });
-            } else {
-                step_ids.insert(s.id().trim(), i);
             }
         }
     }
@@ -296,7 +295,7 @@ impl<'a> Builder<'a> {
         ops: &mut Vec<Op>,
     ) -> Option<usize> {
         let plan = self.plan;
-        let Some(&comp) = comp_ids.get(component.trim()) else {
+        let Some(&comp) = comp_ids.get(trimmed(component)) else {
             let ids = plan.components.iter().map(|c| c.id.as_str());
             let hint = match closest(component.trim(), ids) {
                 Some(best) => format!("Did you mean \"{best}\"? Otherwise add the component."),
