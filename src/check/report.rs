@@ -302,6 +302,22 @@ pub struct Summary {
     pub accepted: usize,
 }
 
+impl Summary {
+    /// How many of `findings` have each severity.
+    pub fn of<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Summary {
+        let mut summary = Summary::default();
+        for finding in findings {
+            match finding.severity {
+                Severity::Error => summary.errors += 1,
+                Severity::Warning => summary.warnings += 1,
+                Severity::Info => summary.infos += 1,
+                Severity::Accepted => summary.accepted += 1,
+            }
+        }
+        summary
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Report {
     /// Sorted by step (plan-wide findings first), then severity, rule, component and key.
@@ -314,16 +330,7 @@ pub struct Report {
 
 impl Report {
     pub fn summary(&self) -> Summary {
-        let mut summary = Summary::default();
-        for finding in &self.findings {
-            match finding.severity {
-                Severity::Error => summary.errors += 1,
-                Severity::Warning => summary.warnings += 1,
-                Severity::Info => summary.infos += 1,
-                Severity::Accepted => summary.accepted += 1,
-            }
-        }
-        summary
+        Summary::of(&self.findings)
     }
 
     pub fn findings_at(&self, step: usize) -> impl Iterator<Item = &Finding> {

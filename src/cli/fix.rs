@@ -20,7 +20,7 @@ use crate::store::{self, Loaded, Stamp};
 use crate::text::clean_line;
 
 use super::Exit;
-use super::human::{load_error_text, summary_text, write_finding};
+use super::human::{load_error_text, plural, summary_text, write_finding};
 
 /// How long the search may take before it settles for the best order seen.
 pub const LIMIT: Duration = Duration::from_secs(1);
@@ -333,14 +333,6 @@ fn quoted(ids: &[String]) -> String {
         .map(|id| format!("\"{}\"", clean_line(id)))
         .collect();
     quoted.join(", ")
-}
-
-fn plural(count: usize, noun: &str) -> String {
-    if count == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{count} {noun}s")
-    }
 }
 
 #[cfg(test)]

@@ -220,7 +220,8 @@ pub fn summary_text(summary: &Summary) -> String {
     }
 }
 
-fn plural(count: usize, noun: &str) -> String {
+/// `1 noun`, or `N nouns`.
+pub fn plural(count: usize, noun: &str) -> String {
     if count == 1 {
         format!("1 {noun}")
     } else {

@@ -112,16 +112,7 @@ pub struct Verification {
 
 impl Verification {
     pub fn summary(&self) -> Summary {
-        let mut summary = Summary::default();
-        for finding in &self.findings {
-            match finding.severity {
-                Severity::Error => summary.errors += 1,
-                Severity::Warning => summary.warnings += 1,
-                Severity::Info => summary.infos += 1,
-                Severity::Accepted => summary.accepted += 1,
-            }
-        }
-        summary
+        Summary::of(&self.findings)
     }
 
     pub fn has_errors(&self) -> bool {

@@ -169,6 +169,19 @@ pub fn run(
     .run()
 }
 
+/// A cluster's state before its first step: its components' current facts, its toggles
+/// as the plan declares them.
+fn initial_state(cl: &Cluster, index: &Index) -> State {
+    State {
+        facts: cl.current.clone(),
+        toggles: cl
+            .toggles
+            .iter()
+            .map(|&t| index.toggle_initial[t as usize])
+            .collect(),
+    }
+}
+
 /// One cluster being simulated, and the findings it adds to.
 struct Sim<'p, 'f> {
     plan: &'p Plan,
@@ -225,20 +238,12 @@ impl Sim<'_, '_> {
         walk.reverts.windows
     }
 
-    /// The state before the first step, and the breaks it already has.
     /// The cluster's state before its first step.
     fn initial_state(&self) -> State {
-        let cl = self.cl;
-        State {
-            facts: cl.current.clone(),
-            toggles: cl
-                .toggles
-                .iter()
-                .map(|&t| self.index.toggle_initial[t as usize])
-                .collect(),
-        }
+        initial_state(self.cl, self.index)
     }
 
+    /// The state before the first step, and the breaks it already has.
     fn start(&mut self) -> Walk {
         let cl = self.cl;
         let state = self.initial_state();

@@ -430,15 +430,7 @@ impl<'p> Stepper<'p> {
             .clusters
             .iter()
             .map(|piece| {
-                let cl = &piece.cl;
-                let state = State {
-                    facts: cl.current.clone(),
-                    toggles: cl
-                        .toggles
-                        .iter()
-                        .map(|&t| self.index.toggle_initial[t as usize])
-                        .collect(),
-                };
+                let state = super::initial_state(&piece.cl, &self.index);
                 let mut evaluator = piece.evaluator.borrow_mut();
                 let eval = evaluator.evaluate(state.view());
                 let mut stores = initial_stores(eval);
