@@ -4,38 +4,10 @@
 use storyplan::check::{Finding, Report, Rollback, Rule, Severity, Status, check};
 use storyplan::plan::{Change, Plan, Step};
 
-fn example(name: &str) -> Plan {
-    let path = format!("{}/assets/examples/{name}.ron", env!("CARGO_MANIFEST_DIR"));
-    storyplan::store::load(std::path::Path::new(&path))
-        .expect("example loads")
-        .plan
-}
+#[path = "common/stories.rs"]
+mod stories;
 
-fn reorder(mut plan: Plan, ids: &[&str]) -> Plan {
-    let steps = ids
-        .iter()
-        .map(|id| {
-            plan.steps
-                .iter()
-                .find(|s| s.id() == *id)
-                .expect("step exists")
-                .clone()
-        })
-        .collect();
-    plan.steps = steps;
-    plan
-}
-
-fn in_commit(mut plan: Plan, ids: &[&str], label: &str) -> Plan {
-    for step in &mut plan.steps {
-        if let Step::Release { id, commit, .. } = step
-            && ids.contains(&id.as_str())
-        {
-            *commit = Some(label.to_string());
-        }
-    }
-    plan
-}
+use stories::{example, in_commit, reorder};
 
 /// (severity, rule, step id, key, until id) of every finding, rollback infos left out.
 fn pinned(plan: &Plan, report: &Report) -> Vec<(Severity, Rule, String, String, String)> {

@@ -17,36 +17,13 @@ use storyplan::store;
 
 const LIMIT: Duration = Duration::from_secs(60);
 
-fn example(name: &str) -> Plan {
-    let path = format!("{}/assets/examples/{name}.ron", env!("CARGO_MANIFEST_DIR"));
-    store::load(Path::new(&path)).expect("example loads").plan
-}
+#[path = "common/stories.rs"]
+mod stories;
 
-fn reorder(mut plan: Plan, ids: &[&str]) -> Plan {
-    let steps = ids
-        .iter()
-        .map(|id| {
-            plan.steps
-                .iter()
-                .find(|s| s.id() == *id)
-                .expect("step exists")
-                .clone()
-        })
-        .collect();
-    plan.steps = steps;
-    plan
-}
+use stories::{example, in_commit, reorder};
 
-fn in_commit(mut plan: Plan, ids: &[&str], label: &str) -> Plan {
-    for step in &mut plan.steps {
-        if let Step::Release { id, commit, .. } = step
-            && ids.contains(&id.as_str())
-        {
-            *commit = Some(label.to_string());
-        }
-    }
-    plan
-}
+#[path = "common/run.rs"]
+mod run;
 
 fn ids(plan: &Plan, order: &[usize]) -> Vec<String> {
     order
@@ -664,24 +641,16 @@ fn accepted_findings_do_not_count() {
 
 mod cli {
     use std::fs;
-    use std::path::Path;
-    use std::process::{Command, Output};
+    use std::process::Output;
 
     use serde_json::Value;
+
+    use super::run::storyplan;
     use tempfile::TempDir;
 
     use super::{CYCLE, example, reorder};
     use storyplan::check::check;
     use storyplan::store;
-
-    fn storyplan(args: &[&str], cwd: &Path) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_storyplan"))
-            .args(args)
-            .current_dir(cwd)
-            .env_remove("NO_COLOR")
-            .output()
-            .expect("the storyplan binary runs")
-    }
 
     fn code(output: &Output) -> i32 {
         output.status.code().expect("storyplan exits with a code")
@@ -715,7 +684,7 @@ mod cli {
     fn the_moves_and_the_findings_before_and_after() {
         let dir = TempDir::new().unwrap();
         flip_before_table(&dir);
-        let output = storyplan(&["fix", "reminders.ron"], dir.path());
+        let output = storyplan(dir.path(), &["fix", "reminders.ron"]);
         let text = stdout(&output);
         assert_eq!(code(&output), 0, "{text}{}", stderr(&output));
         assert!(text.contains("error[broken-consumer]: "), "{text}");
@@ -735,7 +704,7 @@ mod cli {
     fn json_has_the_documented_shape() {
         let dir = TempDir::new().unwrap();
         flip_before_table(&dir);
-        let output = storyplan(&["fix", "--format", "json", "reminders.ron"], dir.path());
+        let output = storyplan(dir.path(), &["fix", "--format", "json", "reminders.ron"]);
         assert_eq!(code(&output), 0);
         let fixed = json(&output);
         assert_eq!(fixed["file"], "reminders.ron");
@@ -764,14 +733,14 @@ mod cli {
     fn write_saves_the_new_order_canonically() {
         let dir = TempDir::new().unwrap();
         let path = flip_before_table(&dir);
-        let output = storyplan(&["fix", "--write", "reminders.ron"], dir.path());
+        let output = storyplan(dir.path(), &["fix", "--write", "reminders.ron"]);
         assert_eq!(code(&output), 0, "{}", stderr(&output));
         assert!(stdout(&output).contains("Wrote reminders.ron"));
         let text = fs::read_to_string(&path).expect("read the plan");
         let saved = store::parse(&path, &text).expect("the plan loads").plan;
         assert_eq!(check(&saved).summary().errors, 0);
         assert_eq!(text, store::to_canonical_string(&saved));
-        let again = storyplan(&["fix", "--format", "json", "reminders.ron"], dir.path());
+        let again = storyplan(dir.path(), &["fix", "--format", "json", "reminders.ron"]);
         assert_eq!(json(&again)["moves"], serde_json::json!([]));
     }
 
@@ -779,14 +748,14 @@ mod cli {
     fn no_order_without_errors_exits_1_with_a_repair() {
         let dir = TempDir::new().unwrap();
         fs::write(dir.path().join("cycle.ron"), CYCLE).expect("write the plan");
-        let output = storyplan(&["fix", "--format", "json", "cycle.ron"], dir.path());
+        let output = storyplan(dir.path(), &["fix", "--format", "json", "cycle.ron"]);
         assert_eq!(code(&output), 1);
         let fixed = json(&output);
         assert_eq!(fixed["found"], false);
         let repair = &fixed["repairs"][0];
         assert_eq!(repair["pattern"], "toggle");
         assert_eq!(repair["summary"]["errors"], 0);
-        let human = storyplan(&["fix", "cycle.ron"], dir.path());
+        let human = storyplan(dir.path(), &["fix", "cycle.ron"]);
         assert_eq!(code(&human), 1);
         let text = stdout(&human);
         assert!(text.contains("Repairs from the patterns:"), "{text}");
@@ -801,11 +770,11 @@ mod cli {
             "Plan(version: 1, story: \"x\",\n    components: [Component(id: \"w\", name: \"W\", kind: Browser)])",
         )
         .expect("write the plan");
-        let output = storyplan(&["fix", "bad.ron"], dir.path());
+        let output = storyplan(dir.path(), &["fix", "bad.ron"]);
         assert_eq!(code(&output), 2);
         let text = stderr(&output);
         assert!(text.starts_with("storyplan: bad.ron:2:"), "{text}");
-        let output = storyplan(&["fix", "--format", "json", "bad.ron"], dir.path());
+        let output = storyplan(dir.path(), &["fix", "--format", "json", "bad.ron"]);
         assert_eq!(code(&output), 2);
         let error = json(&output);
         assert_eq!(error["file"], "bad.ron");
@@ -828,7 +797,7 @@ mod cli {
             }
         }
         store::save_atomic(&dir.path().join("odd.ron"), &plan).expect("save the plan");
-        let output = storyplan(&["fix", "odd.ron"], dir.path());
+        let output = storyplan(dir.path(), &["fix", "odd.ron"]);
         let text = stdout(&output);
         assert_eq!(code(&output), 0, "{text}");
         assert!(

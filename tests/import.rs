@@ -3,10 +3,15 @@
 //! and a plan whose components name them.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use storyplan::plan::Fact;
 use storyplan::store;
+
+#[path = "common/run.rs"]
+mod run;
+
+use run::{storyplan, text};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sources")
@@ -82,18 +87,6 @@ fn repository() -> tempfile::TempDir {
     git(root, &["add", "."]);
     git(root, &["commit", "-q", "-m", "start"]);
     dir
-}
-
-fn storyplan(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_storyplan"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("storyplan runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 fn plan(dir: &Path) -> storyplan::plan::Plan {

@@ -14,24 +14,20 @@ use storyplan::plan::Access;
 use storyplan::sources::{self, Dialect, GitTree, Source, Templates, Tree, WorkTree, natural_cmp};
 use tempfile::TempDir;
 
+#[path = "common/run.rs"]
+mod run;
+
+use run::storyplan;
+
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sources")
-}
-
-/// `storyplan ARGS…` run in `cwd`.
-fn storyplan_in(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_storyplan"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("the storyplan binary runs")
 }
 
 /// `storyplan facts ARGS…` run in the fixtures' folder.
 fn facts(args: &[&str]) -> Output {
     let mut all = vec!["facts"];
     all.extend_from_slice(args);
-    storyplan_in(&fixtures(), &all)
+    storyplan(&fixtures(), &all)
 }
 
 fn code(output: &Output) -> i32 {
@@ -154,7 +150,7 @@ fn a_binary_file_is_an_error() {
     png.extend(std::iter::repeat_n(0u8, 64));
     fs::write(dir.path().join("logo.png"), &png).expect("write");
     for source in ["openapi:logo.png", "sql:logo.png", "pact:logo.png"] {
-        let output = storyplan_in(dir.path(), &["facts", source]);
+        let output = storyplan(dir.path(), &["facts", source]);
         assert_eq!(code(&output), 2, "{source}");
         assert_eq!(
             stderr(&output),
@@ -183,7 +179,7 @@ fn a_20_mb_document_is_read_quickly() {
     let (text, paths) = big_document(20 * 1024 * 1024);
     fs::write(dir.path().join("big.yaml"), &text).expect("write");
     let started = Instant::now();
-    let output = storyplan_in(dir.path(), &["facts", "openapi:big.yaml"]);
+    let output = storyplan(dir.path(), &["facts", "openapi:big.yaml"]);
     let took = started.elapsed();
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     assert_eq!(stdout(&output).lines().count(), 2 * paths);
@@ -426,7 +422,7 @@ fn a_file_that_is_not_a_pact_is_an_error_alone_and_a_warning_in_a_folder() {
     )
     .expect("write");
     fs::write(dir.path().join("b.json"), "{\"interactions\": [\n}").expect("write");
-    let output = storyplan_in(dir.path(), &["facts", "pact:."]);
+    let output = storyplan(dir.path(), &["facts", "pact:."]);
     assert_eq!(code(&output), 0);
     assert_eq!(stdout(&output), "Call(\"GET /a\")\n");
     assert_eq!(
@@ -517,7 +513,7 @@ fn text_from_files_reaches_the_terminal_without_control_characters() {
         "openapi: 3.0.0\npaths:\n  \"/a\\e[31m\\u202e\":\n    get: {}\n    \"x\\e]0;title\\u0007\": {}\n",
     )
     .expect("write");
-    let output = storyplan_in(dir.path(), &["facts", "openapi:evil.yaml"]);
+    let output = storyplan(dir.path(), &["facts", "openapi:evil.yaml"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     for text in [stdout(&output), stderr(&output)] {
         assert!(
