@@ -8,6 +8,11 @@ use std::process::{Command, Output};
 use serde_json::Value;
 use tempfile::TempDir;
 
+#[path = "common/run.rs"]
+mod run;
+
+use run::storyplan;
+
 /// A web app that calls an endpoint the API only provides one release later.
 const BROKEN: &str = r#"Plan(
     version: 1,
@@ -48,15 +53,6 @@ const MALFORMED: &str = r#"Plan(
 )
 "#;
 
-fn storyplan(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_storyplan"))
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("the storyplan binary runs")
-}
-
 fn code(output: &Output) -> i32 {
     output.status.code().expect("storyplan exits with a code")
 }
@@ -85,13 +81,13 @@ fn json(output: &Output) -> Vec<Value> {
 fn the_bundled_examples_are_clean() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let output = storyplan(
+        root,
         &[
             "check",
             "assets/examples/reminders.ron",
             "assets/examples/cents-api.ron",
             "assets/examples/amount-column.ron",
         ],
-        root,
     );
     assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
     assert!(stdout(&output).contains("assets/examples/reminders.ron: clean"));
@@ -101,7 +97,7 @@ fn the_bundled_examples_are_clean() {
 fn a_broken_consumer_fails_like_a_compiler_error() {
     let dir = TempDir::new().unwrap();
     write_plan(&dir, "broken.ron", BROKEN);
-    let output = storyplan(&["check", "broken.ron"], dir.path());
+    let output = storyplan(dir.path(), &["check", "broken.ron"]);
     let text = stdout(&output);
     assert_eq!(code(&output), 1, "{text}");
     assert!(text.contains("error[broken-consumer]: "), "{text}");
@@ -116,7 +112,7 @@ fn a_broken_consumer_fails_like_a_compiler_error() {
 fn json_has_the_documented_shape() {
     let dir = TempDir::new().unwrap();
     write_plan(&dir, "broken.ron", BROKEN);
-    let output = storyplan(&["check", "--format", "json", "broken.ron"], dir.path());
+    let output = storyplan(dir.path(), &["check", "--format", "json", "broken.ron"]);
     assert_eq!(code(&output), 1);
     let files = json(&output);
     assert_eq!(files.len(), 1);
@@ -170,7 +166,7 @@ fn json_has_the_documented_shape() {
 fn github_format_annotates_the_plan() {
     let dir = TempDir::new().unwrap();
     write_plan(&dir, "broken.ron", BROKEN);
-    let output = storyplan(&["check", "--format", "github", "broken.ron"], dir.path());
+    let output = storyplan(dir.path(), &["check", "--format", "github", "broken.ron"]);
     let text = stdout(&output);
     assert_eq!(code(&output), 1);
     let expected = format!(
@@ -183,7 +179,7 @@ fn github_format_annotates_the_plan() {
 fn a_malformed_file_exits_2_with_file_line_and_column() {
     let dir = TempDir::new().unwrap();
     write_plan(&dir, "malformed.ron", MALFORMED);
-    let output = storyplan(&["check", "malformed.ron"], dir.path());
+    let output = storyplan(dir.path(), &["check", "malformed.ron"]);
     let text = stdout(&output);
     assert_eq!(code(&output), 2, "{text}");
     assert!(text.contains("error: malformed.ron:5:"), "{text}");
@@ -194,11 +190,11 @@ fn an_unreadable_file_wins_over_findings() {
     let dir = TempDir::new().unwrap();
     write_plan(&dir, "broken.ron", BROKEN);
     write_plan(&dir, "malformed.ron", MALFORMED);
-    let output = storyplan(&["check", "broken.ron", "malformed.ron"], dir.path());
+    let output = storyplan(dir.path(), &["check", "broken.ron", "malformed.ron"]);
     assert_eq!(code(&output), 2);
     let output = storyplan(
-        &["check", "--format", "json", "broken.ron", "malformed.ron"],
         dir.path(),
+        &["check", "--format", "json", "broken.ron", "malformed.ron"],
     );
     assert_eq!(code(&output), 2);
     let files = json(&output);
@@ -211,7 +207,7 @@ fn an_unreadable_file_wins_over_findings() {
 #[test]
 fn a_missing_file_exits_2() {
     let dir = TempDir::new().unwrap();
-    let output = storyplan(&["check", "missing.ron"], dir.path());
+    let output = storyplan(dir.path(), &["check", "missing.ron"]);
     assert_eq!(code(&output), 2);
     assert!(stdout(&output).contains("error: missing.ron"));
 }
@@ -220,10 +216,10 @@ fn a_missing_file_exits_2() {
 fn deny_warnings_fails_on_a_warning() {
     let dir = TempDir::new().unwrap();
     write_plan(&dir, "warning.ron", WARNING_ONLY);
-    let output = storyplan(&["check", "warning.ron"], dir.path());
+    let output = storyplan(dir.path(), &["check", "warning.ron"]);
     assert_eq!(code(&output), 0, "{}", stdout(&output));
     assert!(stdout(&output).contains("warning[noop-change]"));
-    let output = storyplan(&["check", "--deny", "warnings", "warning.ron"], dir.path());
+    let output = storyplan(dir.path(), &["check", "--deny", "warnings", "warning.ron"]);
     assert_eq!(code(&output), 1, "{}", stdout(&output));
 }
 
@@ -231,7 +227,7 @@ fn deny_warnings_fails_on_a_warning() {
 fn without_files_and_without_plans_it_says_so() {
     let dir = TempDir::new().unwrap();
     fs::create_dir(dir.path().join(".git")).unwrap();
-    let output = storyplan(&["check"], dir.path());
+    let output = storyplan(dir.path(), &["check"]);
     assert_eq!(code(&output), 2);
     let text = stderr(&output);
     assert!(text.contains("no plans found in"), "{text}");
@@ -246,7 +242,7 @@ fn without_files_it_checks_the_repository_plans() {
     fs::create_dir(dir.path().join(".storyplan")).unwrap();
     fs::write(dir.path().join(".storyplan/broken.ron"), BROKEN).unwrap();
     fs::write(dir.path().join(".storyplan/warning.ron"), WARNING_ONLY).unwrap();
-    let output = storyplan(&["check", "--format", "json"], dir.path());
+    let output = storyplan(dir.path(), &["check", "--format", "json"]);
     assert_eq!(code(&output), 1);
     let files: Vec<Value> = json(&output)
         .into_iter()
@@ -256,7 +252,7 @@ fn without_files_it_checks_the_repository_plans() {
 
     let nested = dir.path().join("src/deep");
     fs::create_dir_all(&nested).unwrap();
-    let output = storyplan(&["check"], &nested);
+    let output = storyplan(&nested, &["check"]);
     assert_eq!(code(&output), 1);
     assert!(stdout(&output).contains("broken.ron"));
 }
@@ -265,7 +261,7 @@ fn without_files_it_checks_the_repository_plans() {
 fn piped_output_and_no_color_have_no_escapes() {
     let dir = TempDir::new().unwrap();
     write_plan(&dir, "broken.ron", BROKEN);
-    let piped = storyplan(&["check", "broken.ron"], dir.path());
+    let piped = storyplan(dir.path(), &["check", "broken.ron"]);
     assert!(!piped.stdout.contains(&0x1b));
     let no_color = Command::new(env!("CARGO_BIN_EXE_storyplan"))
         .args(["check", "broken.ron"])
@@ -288,7 +284,7 @@ fn escape_sequences_in_a_plan_never_reach_the_terminal() {
     let dir = TempDir::new().unwrap();
     write_plan(&dir, "evil.ron", &evil);
     for format in ["human", "json", "github"] {
-        let output = storyplan(&["check", "--format", format, "evil.ron"], dir.path());
+        let output = storyplan(dir.path(), &["check", "--format", format, "evil.ron"]);
         assert_eq!(code(&output), 0, "{format}: {}", stdout(&output));
         assert!(
             !output.stdout.contains(&0x1b),
@@ -298,7 +294,7 @@ fn escape_sequences_in_a_plan_never_reach_the_terminal() {
         assert!(!stdout(&output).contains('\u{9b}'), "{format}");
         assert!(!output.stderr.contains(&0x1b), "{format}");
     }
-    let output = storyplan(&["check", "--format", "json", "evil.ron"], dir.path());
+    let output = storyplan(dir.path(), &["check", "--format", "json", "evil.ron"]);
     // JSON keeps the plan's characters, escaped: the bytes hold no ESC, the values do.
     let files = json(&output);
     assert_eq!(files[0]["story"], "Nothing \u{1b}[31mto do");
@@ -312,7 +308,7 @@ fn escape_sequences_in_a_parse_error_never_reach_the_terminal() {
     let evil = MALFORMED.replace("Browser", "Brow\u{1b}[31mser");
     write_plan(&dir, "evil.ron", &evil);
     for format in ["human", "json", "github"] {
-        let output = storyplan(&["check", "--format", format, "evil.ron"], dir.path());
+        let output = storyplan(dir.path(), &["check", "--format", format, "evil.ron"]);
         assert_eq!(code(&output), 2, "{format}");
         assert!(
             !output.stdout.contains(&0x1b),
@@ -325,7 +321,7 @@ fn escape_sequences_in_a_parse_error_never_reach_the_terminal() {
 #[test]
 fn demo_of_an_unknown_example_names_the_examples() {
     let dir = TempDir::new().unwrap();
-    let output = storyplan(&["demo", "nosuch"], dir.path());
+    let output = storyplan(dir.path(), &["demo", "nosuch"]);
     assert_eq!(code(&output), 2);
     let text = stderr(&output);
     assert!(
@@ -338,7 +334,7 @@ fn demo_of_an_unknown_example_names_the_examples() {
 fn the_board_without_plans_says_what_to_do() {
     let dir = TempDir::new().unwrap();
     std::fs::create_dir(dir.path().join(".git")).unwrap();
-    let output = storyplan(&[], dir.path());
+    let output = storyplan(dir.path(), &[]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let text = stdout(&output);
     assert!(text.contains("No plans yet in"), "{text}");
@@ -353,16 +349,16 @@ fn the_board_without_plans_says_what_to_do() {
 #[test]
 fn usage_errors_exit_2() {
     let dir = TempDir::new().unwrap();
-    let output = storyplan(&["check", "--format", "xml"], dir.path());
+    let output = storyplan(dir.path(), &["check", "--format", "xml"]);
     assert_eq!(code(&output), 2);
-    let output = storyplan(&["check", "--deny", "infos"], dir.path());
+    let output = storyplan(dir.path(), &["check", "--deny", "infos"]);
     assert_eq!(code(&output), 2);
 }
 
 #[test]
 fn the_board_without_a_terminal_says_so() {
     let dir = TempDir::new().unwrap();
-    let output = storyplan(&["demo"], dir.path());
+    let output = storyplan(dir.path(), &["demo"]);
     assert_eq!(code(&output), 2);
     let err = String::from_utf8_lossy(&output.stderr);
     assert!(err.contains("the board needs a terminal"), "{err}");
@@ -372,7 +368,7 @@ fn the_board_without_a_terminal_says_so() {
 #[test]
 fn new_without_a_terminal_says_so_and_creates_nothing() {
     let dir = TempDir::new().expect("a temporary folder");
-    let output = storyplan(&["new", "Add expense types"], dir.path());
+    let output = storyplan(dir.path(), &["new", "Add expense types"]);
     assert_eq!(code(&output), 2, "{}", stderr(&output));
     assert!(
         stderr(&output).contains("needs a terminal"),

@@ -4,7 +4,6 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde_json::Value;
@@ -13,6 +12,11 @@ use storyplan::export::{self, BEGIN, END};
 use storyplan::plan::{Plan, Step};
 use storyplan::store::{self, Loaded};
 use tempfile::TempDir;
+
+#[path = "common/run.rs"]
+mod run;
+
+use run::storyplan;
 
 const EXAMPLES: [&str; 3] = ["reminders", "cents-api", "amount-column"];
 
@@ -33,14 +37,6 @@ fn without_double_write() -> Plan {
     let mut plan = load("amount-column").plan;
     plan.steps.retain(|s| s.id() != "double-write");
     plan
-}
-
-fn storyplan(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_storyplan"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("the storyplan binary runs")
 }
 
 fn root() -> &'static Path {
@@ -420,13 +416,13 @@ fn json_is_the_check_report_plus_the_plan() {
 #[test]
 fn the_command_prints_the_same_markdown() {
     for name in EXAMPLES {
-        let output = storyplan(&["export", &shown(name)], root());
+        let output = storyplan(root(), &["export", &shown(name)]);
         assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
         assert_eq!(text(&output.stdout), markdown_of(name));
     }
     let output = storyplan(
-        &["export", &shown("amount-column"), "--step", "expand"],
         root(),
+        &["export", &shown("amount-column"), "--step", "expand"],
     );
     assert_eq!(output.status.code(), Some(0));
     let loaded = load("amount-column");
@@ -441,7 +437,7 @@ fn the_command_prints_the_same_markdown() {
 
 #[test]
 fn the_command_prints_json() {
-    let output = storyplan(&["export", &shown("reminders"), "--format", "json"], root());
+    let output = storyplan(root(), &["export", &shown("reminders"), "--format", "json"]);
     assert_eq!(output.status.code(), Some(0));
     let value: Value = serde_json::from_slice(&output.stdout).expect("JSON");
     for field in ["file", "story", "plan", "steps", "findings", "summary"] {
@@ -450,6 +446,7 @@ fn the_command_prints_json() {
     assert_eq!(value["file"], shown("reminders"));
 
     let output = storyplan(
+        root(),
         &[
             "export",
             &shown("reminders"),
@@ -458,7 +455,6 @@ fn the_command_prints_json() {
             "--step",
             "table",
         ],
-        root(),
     );
     assert_eq!(output.status.code(), Some(0));
     let value: Value = serde_json::from_slice(&output.stdout).expect("JSON");
@@ -478,7 +474,7 @@ fn the_command_prints_json() {
 #[test]
 fn a_file_that_does_not_load_exits_2() {
     let dir = TempDir::new().unwrap();
-    let output = storyplan(&["export", "missing.ron"], dir.path());
+    let output = storyplan(dir.path(), &["export", "missing.ron"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(output.stdout.is_empty());
     assert!(text(&output.stderr).starts_with("storyplan: missing.ron"));
@@ -488,7 +484,7 @@ fn a_file_that_does_not_load_exits_2() {
         "Plan(version: 1, story: \"x\",\n  components: [Component(id: \"a\", kind: Browser)],\n)",
     )
     .unwrap();
-    let output = storyplan(&["export", "bad.ron", "--format", "json"], dir.path());
+    let output = storyplan(dir.path(), &["export", "bad.ron", "--format", "json"]);
     assert_eq!(output.status.code(), Some(2));
     let message = text(&output.stderr);
     assert!(message.starts_with("storyplan: bad.ron:2:"), "{message}");
@@ -496,7 +492,7 @@ fn a_file_that_does_not_load_exits_2() {
 
 #[test]
 fn an_unknown_step_exits_2_and_lists_the_steps() {
-    let output = storyplan(&["export", &shown("reminders"), "--step", "tabel"], root());
+    let output = storyplan(root(), &["export", &shown("reminders"), "--step", "tabel"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(output.stdout.is_empty());
     assert_eq!(
@@ -550,7 +546,7 @@ fn control_characters_in_a_plan_never_reach_the_output() {
         &["export", "hostile.ron", "--format", "json"],
         &["export", "hostile.ron", "--format", "json", "--step", "end"],
     ] {
-        let output = storyplan(args, dir.path());
+        let output = storyplan(dir.path(), args);
         assert_eq!(output.status.code(), Some(0), "{args:?}");
         no_control_characters(&output.stdout);
         // JSON keeps the plan's characters, escaped (`\u001b`), so the bytes hold none.
@@ -560,8 +556,8 @@ fn control_characters_in_a_plan_never_reach_the_output() {
         }
     }
     let output = storyplan(
-        &["export", "hostile.ron", "--step", "\u{1b}[2J"],
         dir.path(),
+        &["export", "hostile.ron", "--step", "\u{1b}[2J"],
     );
     assert_eq!(output.status.code(), Some(2));
     no_control_characters(&output.stderr);

@@ -4,13 +4,18 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use storyplan::cli::review::open_model;
 use storyplan::diff::StepChange;
 use storyplan::store::git::{PlanSource, diff_against, load, read};
 use storyplan::tui::model::Source;
 use tempfile::TempDir;
+
+#[path = "common/run.rs"]
+mod run;
+
+use run::storyplan;
 
 fn have_git() -> bool {
     let found = Command::new("git")
@@ -93,15 +98,6 @@ fn old_ref() -> PlanSource {
         reference: "HEAD~1".into(),
         path: PathBuf::from(".storyplan/x.ron"),
     }
-}
-
-fn storyplan(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_storyplan"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the storyplan binary runs")
 }
 
 #[test]
@@ -229,8 +225,8 @@ fn a_plan_that_does_not_parse_at_a_ref_says_where() {
         "the error names the ref, the path, the line and the column: {error}"
     );
     let output = storyplan(
-        &["diff", "HEAD~1:.storyplan/x.ron", "HEAD:.storyplan/x.ron"],
         root,
+        &["diff", "HEAD~1:.storyplan/x.ron", "HEAD:.storyplan/x.ron"],
     );
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("HEAD:.storyplan/x.ron:4:"));
@@ -252,7 +248,7 @@ fn a_plan_that_is_not_utf8_at_a_ref_says_where() {
         error.starts_with("HEAD:.storyplan/x.ron:3:16: the file is not UTF-8 text"),
         "{error}"
     );
-    let output = storyplan(&["diff", "HEAD:.storyplan/x.ron", ".storyplan/x.ron"], root);
+    let output = storyplan(root, &["diff", "HEAD:.storyplan/x.ron", ".storyplan/x.ron"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&output.stderr).contains("HEAD:.storyplan/x.ron:3:16:"),
@@ -268,8 +264,8 @@ fn diff_of_a_ref_and_the_file_prints_the_move_and_the_resolved_break() {
     }
     let repo = repository();
     let output = storyplan(
-        &["diff", "HEAD~1:.storyplan/x.ron", ".storyplan/x.ron"],
         repo.path(),
+        &["diff", "HEAD~1:.storyplan/x.ron", ".storyplan/x.ron"],
     );
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(
@@ -287,8 +283,8 @@ fn diff_of_a_ref_and_the_file_prints_the_move_and_the_resolved_break() {
     );
 
     let same = storyplan(
-        &["diff", "HEAD:.storyplan/x.ron", ".storyplan/x.ron"],
         repo.path(),
+        &["diff", "HEAD:.storyplan/x.ron", ".storyplan/x.ron"],
     );
     assert_eq!(same.status.code(), Some(0));
     assert_eq!(
@@ -297,8 +293,8 @@ fn diff_of_a_ref_and_the_file_prints_the_move_and_the_resolved_break() {
     );
 
     let missing = storyplan(
-        &["diff", "HEAD~1:.storyplan/x.ron", "nosuch:x.ron"],
         repo.path(),
+        &["diff", "HEAD~1:.storyplan/x.ron", "nosuch:x.ron"],
     );
     assert_eq!(missing.status.code(), Some(2));
     assert_eq!(
@@ -313,7 +309,7 @@ fn review_of_an_unknown_ref_exits_2_with_the_message() {
         return;
     }
     let repo = repository();
-    let output = storyplan(&["review", "nosuchref"], repo.path());
+    let output = storyplan(repo.path(), &["review", "nosuchref"]);
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&output.stderr),
